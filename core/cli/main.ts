@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// rb — entry point. Sub-commands are loaded lazily so `rb --version` stays fast.
+
+const USAGE = `rb — agentless runbooks for Linux load-balancer and HA stacks
+
+usage:
+  rb run PLAYBOOK... -i INVENTORY [--check] [--diff] [--limit P] [--tags T] [-e k=v] [--forks N]
+  rb check PLAYBOOK... -i INVENTORY      same as run --check
+  rb drift PLAYBOOK... -i INVENTORY      check; exit 0 no drift, 2 drift, 1 error
+  rb inventory -i INVENTORY --list|--graph|--host NAME
+  rb lab up [N] [--ipvs] | down | status | exec HOST -- CMD | inventory | deps
+  rb modules [NAME]
+  rb --version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case '--version':
+    case '-V':
+    case 'version': {
+      const { version } = await import('./version.js');
+      process.stdout.write(`rb ${version()}\n`);
+      return 0;
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 1 : 0;
+    case 'run':
+    case 'check':
+    case 'drift':
+      return (await import('./run.js')).runCommand(cmd, rest);
+    case 'inventory':
+      return (await import('../inventory/cli.js')).inventoryCommand(rest);
+    case 'lab':
+      return (await import('../lab/cli.js')).labCommand(rest);
+    case 'modules':
+      return (await import('./modules.js')).modulesCommand(rest);
+    default:
+      process.stderr.write(`rb: unknown command "${cmd}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (err: unknown) => {
+    const { reportFatal } = await import('./fatal.js');
+    process.exitCode = reportFatal(err);
+  },
+);

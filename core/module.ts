@@ -1,0 +1,143 @@
+// The module contract. A module converges one kind of resource on a host:
+//
+//   facts(ctx, params)        → the current state. READ-ONLY: it may run commands
+//                                that look (cat, ip -j addr, iptables-save, sysctl -n)
+//                                and nothing else. Prefer ONE ctx.exec per call. It runs
+//                                in check mode too, on a transport that refuses writes.
+//   plan(params, facts, ctx)  → Change[] (or a no-op reason). PURE and synchronous:
+//                                no I/O, no clock, no randomness. Each change names the
+//                                resource, the field, before and after.
+//   apply(ctx, params, plan)  → makes the changes. Only called with a non-empty plan,
+//                                never in check mode. Must survive a re-run after a
+//                                partial failure (the engine re-gathers facts first).
+//   rollback(ctx, params, snapshot) → puts back the state `facts` saw before apply:
+//                                files from their backups, runtime state re-applied.
+//                                Modules that cannot roll back leave it out and say so
+//                                in `supports.rollback: false`.
+//
+// Params reach every hook validated, converted and defaulted against `params`.
+
+import type { Fields, ObjectSpec } from './schema/types.js';
+import type { Transport, ExecResult, ExecOptions } from './transport/types.js';
+
+export interface Change {
+  /** kebab-case discriminator: `set-sysctl`, `add-real-server`, `write-file`. */
+  kind: string;
+  /** What is changed: `net.ipv4.ip_forward`, `/etc/keepalived/keepalived.conf`, `198.18.0.100/32 on lo`. */
+  resource: string;
+  /** Which aspect of the resource (`value`, `mode`, `vrrp_instance VI_1.priority`); absent = the whole resource. */
+  field?: string;
+  /** For the diff. `undefined` before = the resource is created; `undefined` after = removed. */
+  before?: unknown;
+  after?: unknown;
+  /** Mask before/after in every output. */
+  secret?: boolean;
+  /** Module-private details apply needs (commands, content). Never printed. */
+  data?: unknown;
+}
+
+export interface Plan {
+  changes: Change[];
+  /** Why nothing needs to change, e.g. `sysctl net.ipv4.ip_forward is already 1`. */
+  reason?: string;
+  /**
+   * The module cannot predict what a run would do (`command` without creates/removes).
+   * Check mode reports "unknown", never "ok".
+   */
+  unknown?: boolean;
+  /** Non-fatal notes shown to the user (e.g. "arping not installed: no gratuitous ARP"). */
+  warnings?: string[];
+}
+
+/** What a host looks like to a module. `exec` never throws on a non-zero exit: check `code`. */
+export interface HostContext {
+  /** Inventory name. */
+  readonly host: string;
+  /** Variables of the host as templates see them (read-only view). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** True in --check: apply is never called and writes are refused. */
+  readonly check: boolean;
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** exec that throws CommandError on a non-zero exit (or an exit not in `okCodes`). */
+  run(command: string, opts?: ExecOptions & { okCodes?: number[] }): Promise<ExecResult>;
+  get(path: string): Promise<Buffer | null>;
+  put(path: string, data: string | Buffer, mode?: number): Promise<void>;
+  /** Print a line under the task (verbose output, warnings). */
+  log(message: string): void;
+  /** The raw transport, for modules that need it (file transfer helpers). */
+  readonly transport: Transport;
+  /** Render a template text (nunjucks, strict undefined) with this host's vars. */
+  render(text: string, extraVars?: Record<string, unknown>): string;
+  /**
+   * Resolve a controller-side path given in a task (`src:`): absolute paths as they
+   * are, relative ones searched in the playbook's `files/` or `templates/` folder,
+   * then the playbook's folder. Throws ModuleError naming the places tried.
+   */
+  localPath(path: string, kind: 'files' | 'templates'): string;
+}
+
+/** Result of apply: values made available to `register` (stdout, rc, msg, ...). */
+export type ApplyResult = Record<string, unknown> | void;
+
+/** Some modules act on the controller's state instead of a host (set_fact, debug, assert). */
+export interface ActionResult {
+  changed?: boolean;
+  failed?: boolean;
+  msg?: string;
+  /** Variables to set on the host (set_fact). */
+  facts?: Record<string, unknown>;
+  /** Registered result extras. */
+  data?: Record<string, unknown>;
+}
+
+export interface ModuleSupports {
+  check: boolean;
+  diff: boolean;
+  rollback: boolean;
+}
+
+export interface ModuleDef<P = any, F = any> {
+  name: string;
+  summary: string;
+  params: Fields;
+  /** Cross-field rules on the whole params object. */
+  rules?: ObjectSpec['check'];
+  /** A scalar given as the module's value (`command: ls -l`) goes to this param. */
+  freeForm?: string;
+  supports: ModuleSupports;
+  /**
+   * Controller-side modules: `action` replaces facts/plan/apply. It runs in
+   * check mode too (it must not touch hosts in check mode).
+   */
+  action?: (ctx: HostContext, params: P) => Promise<ActionResult> | ActionResult;
+  facts?: (ctx: HostContext, params: P) => Promise<F>;
+  plan?: (params: P, facts: F, ctx: PlanContext) => Plan;
+  apply?: (ctx: HostContext, params: P, plan: Plan, facts: F) => Promise<ApplyResult>;
+  rollback?: (ctx: HostContext, params: P, snapshot: F, applied: Plan) => Promise<void>;
+  /** Example YAML shown by `rb modules NAME`. */
+  example?: string;
+}
+
+export interface PlanContext {
+  readonly host: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Name of the task (for stable comments such as `rb:<task name>`). */
+  readonly taskName: string;
+}
+
+/** Identity function that types a module definition. */
+export function defineModule<P, F = unknown>(def: ModuleDef<P, F>): ModuleDef<P, F> {
+  if (!def.action && !(def.facts && def.plan && def.apply)) {
+    throw new Error(`module ${def.name}: define either action, or facts + plan + apply`);
+  }
+  if (def.supports.rollback && !def.rollback) throw new Error(`module ${def.name}: supports.rollback without rollback()`);
+  return def;
+}
+
+/** The registry the engine is given (core never imports modules/). */
+export type ModuleRegistry = ReadonlyMap<string, ModuleDef>;
+
+/** Convenience for plans. */
+export function noop(reason: string): Plan {
+  return { changes: [], reason };
+}

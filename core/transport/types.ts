@@ -1,0 +1,48 @@
+// The transport contract: how the engine and modules touch a host.
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface ExecOptions {
+  /** Bytes written to the command's standard input. */
+  stdin?: string | Buffer;
+  /** Kill the command after this long (the result then has code 124). */
+  timeoutMs?: number;
+  /** Run through sudo even if the connection's default is not to. */
+  become?: boolean;
+}
+
+export interface Transport {
+  /** Inventory name of the host, used in every message. */
+  readonly host: string;
+  /** Run one shell command line (built with `sh`/`argv`) through `sh -c`. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Write a file atomically enough for config files: temp file + rename. */
+  put(path: string, data: string | Buffer, mode?: number): Promise<void>;
+  /** Read a file; null when it does not exist. */
+  get(path: string): Promise<Buffer | null>;
+  close(): Promise<void>;
+}
+
+export interface ConnectionSpec {
+  /** Inventory name. */
+  name: string;
+  /** 'ssh' or 'local'. */
+  connection: 'ssh' | 'local';
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
+  password?: string;
+  knownHostsFile?: string;
+  hostKeyChecking: 'strict' | 'accept-new' | 'off';
+  become: boolean;
+  becomeUser?: string;
+  becomePassword?: string;
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+}
