@@ -32,7 +32,12 @@ export interface Change {
   after?: unknown;
   /** Mask before/after in every output. */
   secret?: boolean;
-  /** Module-private details apply needs (commands, content). Never printed. */
+  /**
+   * The exact command lines apply runs for this change, when they are known at plan
+   * time (built with `sh`/`argv`). Fixture tests assert them; shown only with -v.
+   */
+  commands?: string[];
+  /** Module-private details apply needs (file content, ...). Never printed. */
   data?: unknown;
 }
 
