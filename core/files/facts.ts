@@ -1,0 +1,111 @@
+// File facts: what a set of paths looks like on a host, gathered in ONE exec.
+// The shell side prints one tagged record per path; `parseFileFacts` is the
+// pure half, unit-tested on output captured from the real tools.
+
+import type { HostContext } from '../module.js';
+import { CommandError } from '../errors.js';
+import { sh } from '../transport/shell.js';
+
+export type FileType = 'file' | 'directory' | 'link' | 'other';
+
+export interface FileFact {
+  path: string;
+  exists: boolean;
+  type?: FileType;
+  /** Octal permission bits, always four digits: '0644', '4755'. */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  size?: number;
+  /** Regular files only. */
+  sha256?: string;
+  /** Regular files under CONTENT_LIMIT, when asked for (`withContent`). */
+  content?: string;
+  /** Symbolic links: where they point (not followed). */
+  target?: string;
+}
+
+export interface FileFactsOptions {
+  /** Also return the content (UTF-8) of regular files under 1 MiB. */
+  withContent?: boolean;
+}
+
+export const CONTENT_LIMIT = 1024 * 1024;
+
+// One record per path: "@@rb N" then tagged lines. Tags rather than positions so
+// a missing tool (no sha256sum) degrades to a missing field, not a shifted parse.
+//   S <mode> <owner> <group> <size> <type words>   (stat, not following links)
+//   H <sha256>  C <base64 content>  L <link target>
+export function fileFactsCommand(paths: string[], opts: FileFactsOptions = {}): string {
+  const content = opts.withContent
+    ? `if [ "$(stat -c %s -- "$p")" -lt ${CONTENT_LIMIT} ]; then printf 'C '; base64 -w0 < "$p"; echo; fi; `
+    : '';
+  return (
+    sh`set -- ${paths}; i=0; for p in "$@"; do i=$((i+1)); echo "@@rb $i"; ` +
+    `if [ -e "$p" ] || [ -L "$p" ]; then stat -c 'S %a %U %G %s %F' -- "$p"; ` +
+    `if [ -L "$p" ]; then printf 'L '; readlink -- "$p"; ` +
+    `elif [ -f "$p" ]; then printf 'H '; sha256sum < "$p"; ${content}fi; fi; done`
+  );
+}
+
+const TYPES: Record<string, FileType> = {
+  'regular file': 'file',
+  'regular empty file': 'file',
+  directory: 'directory',
+  'symbolic link': 'link',
+};
+
+/** Parse `fileFactsCommand` output. Throws on output it does not recognise. */
+export function parseFileFacts(paths: string[], stdout: string): Record<string, FileFact> {
+  const out: Record<string, FileFact> = {};
+  for (const p of paths) out[p] = { path: p, exists: false };
+  let current: FileFact | undefined;
+  const lines = stdout.split('\n');
+  lines.forEach((line, n) => {
+    if (line === '') return;
+    const head = /^@@rb (\d+)$/.exec(line);
+    if (head) {
+      const p = paths[Number(head[1]) - 1];
+      if (p === undefined) throw new Error(`file facts: line ${n + 1}: record ${head[1]} for ${paths.length} paths`);
+      current = out[p];
+      return;
+    }
+    if (!current) throw new Error(`file facts: line ${n + 1}: data before any record: ${JSON.stringify(line.slice(0, 80))}`);
+    const tag = line.slice(0, 2);
+    const rest = line.slice(2);
+    if (tag === 'S ') {
+      const m = /^([0-7]{1,4}) (\S+) (\S+) (\d+) (.+)$/.exec(rest);
+      if (!m) throw new Error(`file facts: line ${n + 1}: cannot read stat output ${JSON.stringify(rest)}`);
+      current.exists = true;
+      current.mode = m[1].padStart(4, '0');
+      current.owner = m[2];
+      current.group = m[3];
+      current.size = Number(m[4]);
+      current.type = TYPES[m[5]] ?? 'other';
+    } else if (tag === 'H ') {
+      const m = /^([0-9a-f]{64})\b/.exec(rest);
+      if (m) current.sha256 = m[1];
+    } else if (tag === 'C ') {
+      current.content = Buffer.from(rest, 'base64').toString('utf8');
+    } else if (tag === 'L ') {
+      current.target = rest;
+    } else {
+      throw new Error(`file facts: line ${n + 1}: unexpected ${JSON.stringify(line.slice(0, 80))}`);
+    }
+  });
+  return out;
+}
+
+/** Stat, hash (and optionally read) every path in one exec. Read-only. */
+export async function fileFacts(ctx: HostContext, paths: string[], opts: FileFactsOptions = {}): Promise<Record<string, FileFact>> {
+  if (paths.length === 0) return {};
+  const unique = [...new Set(paths)];
+  const cmd = fileFactsCommand(unique, opts);
+  const r = await ctx.exec(cmd);
+  // The loop itself always ends with status 0 unless the shell broke; stat's own
+  // failures (permission) surface as missing fields.
+  if (r.code !== 0 && !r.stdout.includes('@@rb')) {
+    throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read file facts');
+  }
+  return parseFileFacts(unique, r.stdout);
+}
