@@ -26,6 +26,26 @@ export interface Transport {
   /** Read a file; null when it does not exist. */
   get(path: string): Promise<Buffer | null>;
   close(): Promise<void>;
+  /** Counters since the transport was opened; benchmarks read them. */
+  readonly stats?: TransportStats;
+}
+
+export interface TransportStats {
+  /** Remote command executions (each one is a channel round trip). */
+  execs: number;
+  /** Payload bytes sent: command stdin and file contents written. */
+  bytesOut: number;
+  /** Payload bytes received: stdout, stderr and file contents read. */
+  bytesIn: number;
+}
+
+/** One hop of a ProxyJump chain, in the order they are connected. */
+export interface JumpSpec {
+  address: string;
+  port: number;
+  user: string;
+  /** Keys tried in order (IdentityFile of the hop, then the target's key). */
+  identityFiles: string[];
 }
 
 export interface ConnectionSpec {
@@ -45,4 +65,12 @@ export interface ConnectionSpec {
   becomePassword?: string;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
+  /** More keys tried after `privateKeyFile` (ssh config IdentityFile, default ~/.ssh/id_*). */
+  identityFiles?: string[];
+  /** ssh-agent socket (SSH_AUTH_SOCK); tried before key files, as OpenSSH does. */
+  agentSocket?: string;
+  /** Known-hosts files also read after `knownHostsFile` but never written (global file). */
+  extraKnownHostsFiles?: string[];
+  /** Jump hosts to go through, first hop first. */
+  proxyJump?: JumpSpec[];
 }

@@ -1,0 +1,129 @@
+// Argument parsing for `rb run|check|drift`. Hand-written: the flag set is small
+// and Ansible-shaped (-i, -e, -l, -t, -C, -D, -f, -v...).
+
+import { readFileSync } from 'node:fs';
+import { configError } from '../errors.js';
+import { isPlainObject } from '../schema/validate.js';
+import { parseYaml } from '../yaml.js';
+
+export interface RunArgs {
+  playbooks: string[];
+  inventories: string[];
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  forks: number;
+  startAtTask?: string;
+  rollback: boolean;
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  timeoutMs?: number;
+  reportJson?: string;
+  reportJunit?: string;
+  verbose: number;
+  output: 'auto' | 'plain' | 'tty';
+}
+
+const VALUE_FLAGS: Record<string, string> = {
+  '-i': 'inventory', '--inventory': 'inventory', '-e': 'extra', '--extra-vars': 'extra', '-l': 'limit', '--limit': 'limit',
+  '-t': 'tags', '--tags': 'tags', '--skip-tags': 'skipTags', '-f': 'forks', '--forks': 'forks', '--start-at-task': 'startAtTask',
+  '--host-key-checking': 'hkc', '--timeout': 'timeout', '--report-json': 'reportJson', '--report-junit': 'reportJunit', '--output': 'output',
+};
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const a: RunArgs = { playbooks: [], inventories: [], check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 50, rollback: true, verbose: 0, output: 'auto' };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (/^-v+$/.test(arg)) {
+      a.verbose += arg.length - 1;
+      continue;
+    }
+    switch (arg) {
+      case '-C': case '--check': a.check = true; continue;
+      case '-D': case '--diff': a.diff = true; continue;
+      case '--no-rollback': a.rollback = false; continue;
+      case '--verbose': a.verbose++; continue;
+    }
+    const key = VALUE_FLAGS[arg];
+    if (!key) {
+      if (arg.startsWith('-')) throw configError(`unknown option ${arg} (see rb --help)`);
+      a.playbooks.push(arg);
+      continue;
+    }
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw configError(`${arg} needs a value`);
+      value = argv[++i];
+    }
+    switch (key) {
+      case 'inventory': a.inventories.push(value); break;
+      case 'extra': Object.assign(a.extraVars, parseExtraVars(value)); break;
+      case 'limit': a.limit = a.limit ? `${a.limit}:&${value}` : value; break;
+      case 'tags': a.tags.push(...split(value)); break;
+      case 'skipTags': a.skipTags.push(...split(value)); break;
+      case 'forks': a.forks = positiveInt(arg, value); break;
+      case 'startAtTask': a.startAtTask = value; break;
+      case 'hkc':
+        if (value !== 'strict' && value !== 'accept-new' && value !== 'off') throw configError(`${arg}: expected strict, accept-new or off, got "${value}"`);
+        a.hostKeyChecking = value;
+        break;
+      case 'timeout': a.timeoutMs = positiveInt(arg, value) * 1000; break;
+      case 'reportJson': a.reportJson = value; break;
+      case 'reportJunit': a.reportJunit = value; break;
+      case 'output':
+        if (value !== 'auto' && value !== 'plain' && value !== 'tty') throw configError(`${arg}: expected auto, plain or tty`);
+        a.output = value;
+        break;
+    }
+  }
+  return a;
+}
+
+function split(v: string): string[] {
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw configError(`${flag}: expected a positive integer, got "${v}"`);
+  return n;
+}
+
+/** `-e k=v k2=v2`, `-e @vars.yml`, `-e '{"k": 1}'` (JSON or YAML mapping). */
+export function parseExtraVars(v: string): Record<string, unknown> {
+  if (v.startsWith('@')) {
+    const file = v.slice(1);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw configError(`-e ${v}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+    }
+    const doc = parseYaml(text, file);
+    if (!isPlainObject(doc)) throw configError(`-e ${v}: ${file} must hold a mapping`);
+    return doc;
+  }
+  const t = v.trim();
+  if (t.startsWith('{')) {
+    const doc = parseYaml(t, '-e');
+    if (!isPlainObject(doc)) throw configError(`-e: expected a mapping`);
+    return doc;
+  }
+  const out: Record<string, unknown> = {};
+  const re = /\s*([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/gy;
+  let m: RegExpExecArray | null;
+  let end = 0;
+  while ((m = re.exec(t))) {
+    out[m[1]] = m[3] ?? m[4] ?? m[5];
+    end = re.lastIndex;
+  }
+  if (end !== t.length || !Object.keys(out).length) throw configError(`-e "${v}": expected key=value pairs, @file or a JSON/YAML mapping`);
+  return out;
+}

@@ -1,0 +1,92 @@
+// `rb run`, `rb check` and `rb drift`.
+//   run:   0 success, 1 bad input or internal error, 3 a host failed or was unreachable
+//   drift: 0 no drift, 2 drift, 1 error (bad input, unreachable or failed hosts)
+
+import { existsSync } from 'node:fs';
+import { ConfigError, RbError } from '../errors.js';
+import { runPlaybooks } from '../engine/run.js';
+import type { Reporter, RunSummary } from '../engine/types.js';
+import { writeJsonReport } from '../report/json.js';
+import { writeJunitReport } from '../report/junit.js';
+import { multiReporter } from '../report/multi.js';
+import { PlainReporter } from '../report/plain.js';
+import { parseRunArgs, type RunArgs } from './args.js';
+import { loadRegistry } from './registry.js';
+import { saveRunRecord } from './run-record.js';
+
+/** The lab's inventory is the default when -i is not given and a lab is up. */
+const LAB_INVENTORY = '/var/lib/rblab/inventory.yml';
+
+export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]): Promise<number> {
+  let args: RunArgs;
+  try {
+    args = parseRunArgs(argv);
+    if (mode !== 'run') args.check = true;
+    if (!args.playbooks.length) throw new ConfigError([{ message: `rb ${mode}: give at least one playbook` }]);
+    if (!args.inventories.length) {
+      const dflt = process.env.RB_INVENTORY ?? (existsSync(LAB_INVENTORY) ? LAB_INVENTORY : undefined);
+      if (!dflt) throw new ConfigError([{ message: `no inventory: give -i FILE|DIR (or start the lab: rb lab up)` }]);
+      args.inventories.push(dflt);
+    }
+  } catch (e) {
+    return badInput(e);
+  }
+  const reporter = await makeReporter(args);
+  let summary: RunSummary;
+  try {
+    summary = await runPlaybooks({
+      playbooks: args.playbooks,
+      inventories: args.inventories,
+      registry: await loadRegistry(),
+      reporter,
+      options: {
+        check: args.check,
+        diff: args.diff,
+        limit: args.limit,
+        tags: args.tags,
+        skipTags: args.skipTags,
+        extraVars: args.extraVars,
+        forks: args.forks,
+        startAtTask: args.startAtTask,
+        rollback: args.rollback,
+        hostKeyChecking: args.hostKeyChecking,
+        timeoutMs: args.timeoutMs,
+        verbose: args.verbose,
+      },
+    });
+  } catch (e) {
+    return badInput(e);
+  }
+  if (args.reportJson) await writeJsonReport(args.reportJson, summary);
+  if (args.reportJunit) await writeJunitReport(args.reportJunit, summary);
+  if (!args.check) await saveRunRecord(summary).catch((e) => process.stderr.write(`rb: could not save the run journal: ${e.message}\n`));
+  return exitCode(mode, summary);
+}
+
+function badInput(e: unknown): number {
+  if (e instanceof RbError) {
+    const lines = e.message.split('\n');
+    process.stderr.write(`rb: ${lines.length > 1 ? `${lines.length} problems:\n  ` : ''}${lines.join('\n  ')}\n`);
+    return 1;
+  }
+  throw e;
+}
+
+export function exitCode(mode: 'run' | 'check' | 'drift', s: RunSummary): number {
+  const hosts = Object.values(s.stats);
+  const broken = hosts.some((h) => h.failed > 0 || h.unreachable > 0);
+  if (mode === 'drift') {
+    if (broken) return 1;
+    return hosts.some((h) => h.changed > 0) ? 2 : 0;
+  }
+  return broken ? 3 : 0;
+}
+
+async function makeReporter(args: RunArgs): Promise<Reporter> {
+  const tty = args.output === 'tty' || (args.output === 'auto' && process.stdout.isTTY && !process.env.CI);
+  if (tty) {
+    const { TtyReporter } = await import('../report/tty.js');
+    return multiReporter([new TtyReporter(args)]);
+  }
+  return new PlainReporter(args);
+}

@@ -1,0 +1,55 @@
+// The HostContext modules see: a transport with typed errors, the host's vars,
+// templating and controller-side file lookup. In check mode writes are refused.
+
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { CommandError, ModuleError } from '../errors.js';
+import type { HostContext } from '../module.js';
+import { renderText } from '../template/index.js';
+import type { ExecOptions, Transport } from '../transport/types.js';
+
+export interface ContextOptions {
+  transport: Transport;
+  vars: Record<string, unknown>;
+  check: boolean;
+  become?: boolean;
+  playbookDir: string;
+  /** Directory of the file the task is written in (for includes from other folders). */
+  taskDir: string;
+  log: (message: string) => void;
+}
+
+export function hostContext(o: ContextOptions): HostContext {
+  const t = o.transport;
+  const opts = (x?: ExecOptions): ExecOptions | undefined => (o.become === undefined || x?.become !== undefined ? x : { ...x, become: o.become });
+  const ctx: HostContext = {
+    host: t.host,
+    vars: o.vars,
+    check: o.check,
+    transport: t,
+    exec: (command, x) => t.exec(command, opts(x)),
+    async run(command, x) {
+      const r = await t.exec(command, opts(x));
+      const ok = x?.okCodes ?? [0];
+      if (!ok.includes(r.code)) throw new CommandError({ host: t.host, command, ...r });
+      return r;
+    },
+    get: (path) => t.get(path),
+    async put(path, data, mode) {
+      if (o.check) throw new ModuleError(`${t.host}: refusing to write ${path} in check mode`);
+      return t.put(path, data, mode);
+    },
+    log: o.log,
+    render: (text, extra) => renderText(text, extra ? { ...o.vars, ...extra } : o.vars),
+    localPath(path, kind) {
+      if (isAbsolute(path)) {
+        if (existsSync(path)) return path;
+        throw new ModuleError(`${path}: no such file on the controller`);
+      }
+      const tried = [join(o.taskDir, kind, path), join(o.playbookDir, kind, path), join(o.taskDir, path), join(o.playbookDir, path)];
+      for (const p of tried) if (existsSync(p)) return p;
+      throw new ModuleError(`${path}: not found on the controller (looked in ${[...new Set(tried)].join(', ')})`);
+    },
+  };
+  return ctx;
+}

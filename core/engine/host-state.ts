@@ -1,0 +1,55 @@
+// Per-host state across a run: variables, registered results, failure, the
+// rollback journal and the handlers it notified.
+
+import type { Change, ModuleDef, Plan } from '../module.js';
+import type { Task } from '../playbook/types.js';
+import type { ConnectionSpec } from '../transport/types.js';
+
+export interface JournalEntry {
+  task: Task;
+  def: ModuleDef;
+  params: Record<string, unknown>;
+  snapshot: unknown;
+  plan: Plan;
+  changes: Change[];
+}
+
+export class HostState {
+  /** Inventory vars (all < parent < child < host). */
+  readonly inventoryVars: Record<string, unknown>;
+  /** play vars + vars_files, set per play. */
+  playVars: Record<string, unknown> = {};
+  /** set_fact and register results: they outlive the play, as in Ansible. */
+  readonly facts: Record<string, unknown> = {};
+  failed = false;
+  unreachable = false;
+  /** Applied changes of this run, in order, for rollback. */
+  readonly journal: JournalEntry[] = [];
+  /** Handler names notified on this host and not yet run. */
+  readonly notified = new Set<string>();
+  connection?: ConnectionSpec;
+
+  constructor(readonly name: string, inventoryVars: Record<string, unknown>) {
+    this.inventoryVars = inventoryVars;
+  }
+
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+
+  /** The host's variables as `hostvars[name]` shows them. */
+  merged(extra: Record<string, unknown>): Record<string, unknown> {
+    return { ...this.inventoryVars, ...this.playVars, ...this.facts, ...extra, inventory_hostname: this.name };
+  }
+}
+
+/** `hostvars`: a live view over every host's current variables. */
+export function hostvarsView(states: Map<string, HostState>, extra: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_t, key) => (typeof key === 'string' && states.has(key) ? states.get(key)!.merged(extra) : undefined),
+    has: (_t, key) => typeof key === 'string' && states.has(key),
+    ownKeys: () => [...states.keys()],
+    getOwnPropertyDescriptor: (_t, key) =>
+      typeof key === 'string' && states.has(key) ? { enumerable: true, configurable: true, value: states.get(key)!.merged(extra) } : undefined,
+  });
+}

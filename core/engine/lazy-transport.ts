@@ -1,0 +1,26 @@
+// A transport that connects on first use, so tasks that never touch the host
+// (debug, set_fact) cost no connection, and one connection serves the whole run.
+
+import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
+
+export class LazyTransport implements Transport {
+  private pending?: Promise<Transport>;
+  constructor(readonly host: string, private readonly open: () => Promise<Transport>) {}
+
+  private get t(): Promise<Transport> {
+    this.pending ??= this.open();
+    return this.pending;
+  }
+  async exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
+    return (await this.t).exec(command, opts);
+  }
+  async put(path: string, data: string | Buffer, mode?: number): Promise<void> {
+    return (await this.t).put(path, data, mode);
+  }
+  async get(path: string): Promise<Buffer | null> {
+    return (await this.t).get(path);
+  }
+  async close(): Promise<void> {
+    if (this.pending) await (await this.pending.catch(() => undefined))?.close();
+  }
+}

@@ -1,0 +1,121 @@
+// One play: hosts → batches (serial) → each task on every host of the batch in
+// parallel (bounded by forks) → handlers at the end of the batch. A failed
+// host is rolled back and leaves the play; the others go on.
+
+import type { Play, Task } from '../playbook/types.js';
+import type { HostState } from './host-state.js';
+import { mapLimit } from './limit.js';
+import { rollbackHost } from './rollback.js';
+import { selectedByTags } from './tags.js';
+import { runTask, type TaskEnv } from './task-runner.js';
+import type { Reporter, RunOptions, TaskResult } from './types.js';
+
+export interface PlayRun {
+  env: TaskEnv;
+  options: RunOptions;
+  reporter: Reporter;
+  states: Map<string, HostState>;
+  results: TaskResult[];
+  onRollback(r: import('./types.js').RollbackReport): void;
+  /** Shared across plays for --start-at-task. */
+  startAt: { pending?: string };
+}
+
+export function batches(hosts: string[], serial: Array<number | string>): string[][] {
+  if (!serial.length) return [hosts];
+  const out: string[][] = [];
+  let i = 0;
+  let k = 0;
+  while (i < hosts.length) {
+    const s = serial[Math.min(k++, serial.length - 1)];
+    const n = typeof s === 'string' && s.trim().endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseInt(s, 10)) / 100)) : Math.max(1, Number(s));
+    out.push(hosts.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+export async function runPlay(run: PlayRun, play: Play, hosts: string[]): Promise<void> {
+  run.reporter.playStart(play, hosts);
+  for (const batch of batches(hosts, play.serial)) {
+    const aborted = await runBatch(run, play, batch);
+    if (aborted) break;
+  }
+}
+
+async function runBatch(run: PlayRun, play: Play, batch: string[]): Promise<boolean> {
+  const states = batch.map((h) => run.states.get(h)!);
+  for (const task of play.tasks) {
+    if (run.startAt.pending !== undefined) {
+      if (task.name !== run.startAt.pending) continue;
+      run.startAt.pending = undefined;
+    }
+    if (!selectedByTags([...play.tags, ...task.tags], run.options.tags, run.options.skipTags)) continue;
+    const active = states.filter((s) => s.active);
+    if (!active.length) return true;
+    if (task.meta) {
+      if (task.meta === 'flush_handlers') await runHandlers(run, play, active);
+      if (task.meta === 'end_play') return true;
+      continue;
+    }
+    const results = await runOnHosts(run, task, active, false);
+    const failed = results.filter((r) => r.status === 'failed' && !r.task.ignoreErrors);
+    if (failed.length && play.anyErrorsFatal) {
+      for (const s of states.filter((s) => s.active)) await failHost(run, s, `any_errors_fatal: ${task.name} failed on ${failed.map((r) => r.host).join(', ')}`);
+      return true;
+    }
+    if (play.maxFailPercentage !== undefined) {
+      const pct = (100 * states.filter((s) => !s.active).length) / states.length;
+      if (pct > play.maxFailPercentage) {
+        run.reporter.warn(`max_fail_percentage ${play.maxFailPercentage}% exceeded (${pct.toFixed(0)}% of the batch failed): play aborted`);
+        return true;
+      }
+    }
+  }
+  await runHandlers(run, play, states.filter((s) => s.active));
+  return false;
+}
+
+async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler: boolean): Promise<TaskResult[]> {
+  run.reporter.taskStart(task, states.map((s) => s.name), handler);
+  const results = await mapLimit(states, run.options.forks, async (s) => {
+    const r = await runTask(run.env, task, s, handler);
+    run.results.push(r);
+    run.reporter.hostResult(r);
+    if (r.status === 'unreachable') {
+      s.unreachable = true;
+    } else if (r.status === 'failed' && !task.ignoreErrors) {
+      await failHost(run, s, `${task.name}: ${r.msg ?? 'failed'}`);
+    }
+    return r;
+  });
+  await run.reporter.taskEnd(task);
+  return results;
+}
+
+async function failHost(run: PlayRun, s: HostState, cause: string): Promise<void> {
+  s.failed = true;
+  if (!run.options.rollback || run.options.check || !s.journal.length) return;
+  const { report, notify } = await rollbackHost(run.env, s, cause);
+  run.onRollback(report);
+  run.reporter.rollback(report);
+  // The handlers of what was restored, so the old configuration is live again.
+  s.notified.clear();
+  const handlers = run.env.play.handlers.filter((h) => notify.has(h.name) || h.listen.some((l) => notify.has(l)));
+  for (const h of handlers) {
+    const r = await runTask(run.env, h, s, true);
+    run.results.push(r);
+    run.reporter.hostResult(r);
+  }
+}
+
+export async function runHandlers(run: PlayRun, play: Play, states: HostState[]): Promise<void> {
+  // Every handler named or listening to a notified topic runs, in definition order;
+  // a handler may notify a later one.
+  for (const h of play.handlers) {
+    const names = [h.name, ...h.listen];
+    const targets = states.filter((s) => s.active && names.some((n) => s.notified.has(n)));
+    if (targets.length) await runOnHosts(run, h, targets, true);
+  }
+  for (const s of states) s.notified.clear();
+}

@@ -1,0 +1,37 @@
+// Undo a failed host's changes of this run, newest first, then run the
+// handlers of what was restored so the old configuration is live again.
+
+import { dirname } from 'node:path';
+import { hostContext } from './context.js';
+import type { HostState } from './host-state.js';
+import type { TaskEnv } from './task-runner.js';
+import type { RollbackReport } from './types.js';
+
+export async function rollbackHost(env: TaskEnv, state: HostState, cause: string): Promise<{ report: RollbackReport; notify: Set<string> }> {
+  const report: RollbackReport = { host: state.name, cause, undone: [], notRollbackable: [] };
+  const notify = new Set<string>();
+  const entries = state.journal.splice(0).reverse();
+  for (const e of entries) {
+    if (!e.def.rollback) {
+      report.notRollbackable.push(`${e.task.name} (${e.def.name} cannot roll back)`);
+      continue;
+    }
+    const ctx = hostContext({
+      transport: env.transport(state),
+      vars: env.vars(state, e.task),
+      check: false,
+      become: e.task.become ?? env.play.become,
+      playbookDir: env.play.dir,
+      taskDir: dirname(e.task.file),
+      log: (m) => env.log(state.name, m),
+    });
+    try {
+      await e.def.rollback(ctx, e.params, e.snapshot, e.plan);
+      report.undone.push({ task: e.task.name, module: e.def.name, ok: true, changes: e.changes });
+      for (const n of e.task.notify) notify.add(n);
+    } catch (err) {
+      report.undone.push({ task: e.task.name, module: e.def.name, ok: false, error: err instanceof Error ? err.message : String(err), changes: e.changes });
+    }
+  }
+  return { report, notify };
+}

@@ -1,0 +1,109 @@
+// A whole run: inventory + playbooks loaded and validated before any host is
+// contacted, then play after play over one pooled connection per host.
+
+import { dirname } from 'node:path';
+import { configError } from '../errors.js';
+import { groupsMap, loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
+import type { ModuleRegistry } from '../module.js';
+import { loadPlaybooks } from '../playbook/load.js';
+import type { Play, Task } from '../playbook/types.js';
+import { ConnectionPool, connectionFromVars } from '../transport/connect.js';
+import type { Transport } from '../transport/types.js';
+import { HostState, hostvarsView } from './host-state.js';
+import { LazyTransport } from './lazy-transport.js';
+import { runPlay, type PlayRun } from './play-runner.js';
+import type { TaskEnv } from './task-runner.js';
+import { emptyStats, type HostStats, type Reporter, type RollbackReport, type RunOptions, type RunSummary, type TaskResult } from './types.js';
+
+export interface RunRequest {
+  playbooks: string[];
+  inventories: string[];
+  registry: ModuleRegistry;
+  options: RunOptions;
+  reporter: Reporter;
+}
+
+export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
+  const started = Date.now();
+  const books = await loadPlaybooks(req.playbooks, { registry: req.registry });
+  const inventory = await loadInventory(req.inventories, { playbookDir: books[0] ? dirname(books[0].file) : undefined });
+  const limited = req.options.limit ? new Set(selectHosts(inventory, req.options.limit)) : undefined;
+  // Resolve every play's hosts up front: a bad pattern is bad input, found before any connection.
+  const plays = books.flatMap((b) => b.plays).map((play) => ({ play, hosts: selectHosts(inventory, play.hosts).filter((h) => !limited || limited.has(h)) }));
+  if (req.options.startAtTask && !plays.some(({ play }) => play.tasks.some((t) => t.name === req.options.startAtTask))) {
+    throw configError(`--start-at-task: no task named "${req.options.startAtTask}"`);
+  }
+
+  const states = new Map<string, HostState>();
+  for (const [name, h] of inventory.hosts) states.set(name, new HostState(name, h.vars));
+  const pool = new ConnectionPool();
+  const transports = new Map<string, Transport>();
+  const results: TaskResult[] = [];
+  const rollbacks: RollbackReport[] = [];
+  const magic = commonVars(inventory, req.options, states);
+  const startAt = { pending: req.options.startAtTask };
+  try {
+    for (const { play, hosts } of plays) {
+      const active = hosts.filter((h) => states.get(h)!.active);
+      if (!active.length) {
+        req.reporter.playStart(play, []);
+        continue;
+      }
+      for (const h of active) states.get(h)!.playVars = play.vars;
+      const env = taskEnv(req, play, active, magic, (s) => {
+        let t = transports.get(s.name);
+        if (!t) {
+          const spec = connectionFromVars(s.name, s.merged({}), { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser });
+          t = new LazyTransport(s.name, () => pool.get(spec));
+          transports.set(s.name, t);
+        }
+        return t;
+      });
+      const run: PlayRun = { env, options: req.options, reporter: req.reporter, states, results, onRollback: (r) => rollbacks.push(r), startAt };
+      await runPlay(run, play, active);
+    }
+  } finally {
+    await pool.closeAll();
+  }
+  const summary: RunSummary = { stats: stats(results, states), results, rollbacks, check: req.options.check, durationMs: Date.now() - started };
+  await req.reporter.runEnd(summary);
+  return summary;
+}
+
+function commonVars(inv: Inventory, options: RunOptions, states: Map<string, HostState>): Record<string, unknown> {
+  const base = { groups: groupsMap(inv), ansible_check_mode: options.check, ansible_diff_mode: options.diff };
+  return { ...base, hostvars: hostvarsView(states, { ...base, ...options.extraVars }) };
+}
+
+function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<string, unknown>, transport: (s: HostState) => Transport): TaskEnv {
+  const playMagic = { ansible_play_hosts: hosts, ansible_play_batch: hosts, play_hosts: hosts, playbook_dir: play.dir, ansible_play_name: play.name };
+  return {
+    registry: req.registry,
+    options: req.options,
+    play,
+    transport,
+    vars: (s: HostState, task: Task) => ({
+      ...s.inventoryVars,
+      ...s.playVars,
+      ...s.facts,
+      ...task.vars,
+      ...req.options.extraVars,
+      ...magic,
+      ...playMagic,
+      inventory_hostname: s.name,
+      inventory_hostname_short: s.name.split('.')[0],
+    }),
+    log: (host, message) => req.reporter.warn(`${host}: ${message}`),
+  };
+}
+
+function stats(results: TaskResult[], states: Map<string, HostState>): Record<string, HostStats> {
+  const out: Record<string, HostStats> = {};
+  for (const r of results) {
+    const s = (out[r.host] ??= emptyStats());
+    if (r.status === 'failed' && r.task.ignoreErrors) s.ignored++;
+    else s[r.status]++;
+  }
+  for (const [name, st] of states) if (st.unreachable && out[name]) out[name].unreachable = Math.max(1, out[name].unreachable);
+  return out;
+}

@@ -1,0 +1,184 @@
+// One task on one host: when → loop → render → validate → facts → plan →
+// check or apply → register. Never throws: every outcome is a TaskResult.
+
+import { dirname } from 'node:path';
+import { ConfigError, ConnectError, RbError, formatLocation } from '../errors.js';
+import type { ModuleDef, ModuleRegistry, Plan } from '../module.js';
+import type { Play, Task } from '../playbook/types.js';
+import { validateTaskArgs } from '../playbook/validate.js';
+import { hasTemplate } from '../schema/validate.js';
+import { evalCondition, renderValue } from '../template/index.js';
+import type { Transport } from '../transport/types.js';
+import { hostContext } from './context.js';
+import type { HostState } from './host-state.js';
+import type { RunOptions, Status, TaskResult } from './types.js';
+
+export interface TaskEnv {
+  registry: ModuleRegistry;
+  options: RunOptions;
+  play: Play;
+  transport(state: HostState): Transport;
+  /** Variables every host sees (groups, hostvars, extra vars, ...). */
+  vars(state: HostState, task: Task): Record<string, unknown>;
+  log(host: string, message: string): void;
+}
+
+export async function runTask(env: TaskEnv, task: Task, state: HostState, handler: boolean): Promise<TaskResult> {
+  const started = Date.now();
+  const base: TaskResult = { host: state.name, task, status: 'ok', changes: [], warnings: [], data: {}, checked: isCheck(env, task), handler, durationMs: 0 };
+  let result: TaskResult;
+  try {
+    const vars = env.vars(state, task);
+    if (task.loop === undefined) {
+      result = (await whenHolds(task, vars)) ? await runOnce(env, task, state, vars, base) : skipped(base, task);
+    } else {
+      result = await runLoop(env, task, state, vars, base);
+    }
+  } catch (e) {
+    result = failure(base, e, task);
+  }
+  result.durationMs = Date.now() - started;
+  if (task.register && result.status !== 'unreachable') state.facts[task.register] = registered(result);
+  // In check mode too: handlers then report what they would do.
+  if (result.status === 'changed') for (const n of task.notify) state.notified.add(n);
+  return result;
+}
+
+function isCheck(env: TaskEnv, task: Task): boolean {
+  return task.checkMode ?? env.play.checkMode ?? env.options.check;
+}
+
+async function whenHolds(task: Task, vars: Record<string, unknown>): Promise<boolean> {
+  return task.when === undefined || evalCondition(task.when, vars);
+}
+
+function skipped(base: TaskResult, task: Task): TaskResult {
+  return { ...base, status: 'skipped', msg: `condition is false: ${JSON.stringify(task.when)}` };
+}
+
+async function runLoop(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
+  const items = renderDeep(task.loop, vars);
+  if (!Array.isArray(items)) throw new ConfigError([{ message: `loop must give a list, got ${typeof items}`, loc: task.locate('loop'), path: `${task.path}.loop` }]);
+  const results: TaskResult[] = [];
+  for (const [index, item] of items.entries()) {
+    const itemVars = { ...vars, [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+    const label = task.loopLabel ? String(renderDeep(task.loopLabel, itemVars)) : typeof item === 'object' ? JSON.stringify(item) : String(item);
+    const r = (await whenHolds(task, itemVars)) ? await runOnce(env, task, state, itemVars, { ...base }) : skipped({ ...base }, task);
+    r.label = label;
+    results.push(r);
+    if (r.status === 'failed' || r.status === 'unreachable') break;
+  }
+  const worst = (['unreachable', 'failed', 'changed', 'unknown', 'ok'] as Status[]).find((s) => results.some((r) => r.status === s));
+  const status: Status = worst ?? 'skipped';
+  return {
+    ...base,
+    status: results.length && results.every((r) => r.status === 'skipped') ? 'skipped' : status,
+    changes: results.flatMap((r) => r.changes),
+    warnings: results.flatMap((r) => r.warnings),
+    items: results,
+    msg: results.find((r) => r.status === 'failed' || r.status === 'unreachable')?.msg ?? (results.length ? undefined : 'no items'),
+    data: { results: results.map(registered) },
+    error: results.find((r) => r.error)?.error,
+  };
+}
+
+/** Render until no template is left: vars may themselves hold templates. */
+export function renderDeep<T>(value: T, vars: Record<string, unknown>): T {
+  let v = value;
+  for (let i = 0; i < 8 && hasTemplate(v); i++) {
+    const next = renderValue(v, vars);
+    if (JSON.stringify(next) === JSON.stringify(v)) break;
+    v = next;
+  }
+  return v;
+}
+
+async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
+  const def = env.registry.get(task.module)!;
+  const params = renderParams(task, def, vars);
+  const check = base.checked;
+  const ctx = hostContext({
+    transport: env.transport(state),
+    vars,
+    check,
+    become: task.become ?? env.play.become,
+    playbookDir: env.play.dir,
+    taskDir: dirname(task.file),
+    log: (m) => env.log(state.name, m),
+  });
+  let r: TaskResult;
+  if (def.action) {
+    const a = await def.action(ctx, params);
+    r = { ...base, status: a.failed ? 'failed' : a.changed ? 'changed' : 'ok', msg: a.msg, data: { ...a.data, ...(a.msg !== undefined ? { msg: a.msg } : {}) } };
+    if (a.facts && !a.failed) Object.assign(state.facts, a.facts);
+  } else {
+    const facts = await def.facts!(ctx, params);
+    const plan: Plan = def.plan!(params, facts, { host: state.name, vars, taskName: task.name });
+    r = { ...base, changes: plan.changes, warnings: plan.warnings ?? [], msg: plan.reason };
+    if (check) {
+      r.status = plan.unknown ? 'unknown' : plan.changes.length ? 'changed' : 'ok';
+    } else if (plan.unknown || plan.changes.length) {
+      state.journal.push({ task, def, params, snapshot: facts, plan, changes: plan.changes });
+      try {
+        const data = (await def.apply!(ctx, params, plan, facts)) ?? {};
+        r.data = data;
+        r.status = data.failed === true || (typeof data.rc === 'number' && data.rc !== 0 && data.failed !== false) ? 'failed' : data.changed === false ? 'ok' : 'changed';
+        if (r.status === 'failed') r.msg = String(data.msg ?? data.stderr ?? `exit code ${data.rc}`).trim();
+      } catch (e) {
+        if (e instanceof ConnectError) throw e;
+        r = failure(r, e, task);
+        if (e instanceof RbError && 'code' in e) r.data = { rc: (e as any).code, stdout: (e as any).stdout, stderr: (e as any).stderr };
+      }
+    } else {
+      r.status = 'ok';
+    }
+  }
+  return applyOverrides(task, r, vars);
+}
+
+function renderParams(task: Task, def: ModuleDef, vars: Record<string, unknown>): Record<string, unknown> {
+  const rendered = renderDeep(task.args, vars);
+  const { value, problems } = validateTaskArgs(task, def, rendered, false);
+  if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, message: `${p.message} (after rendering)` })));
+  return value;
+}
+
+/** changed_when / failed_when, evaluated with the result registered under its name. */
+function applyOverrides(task: Task, r: TaskResult, vars: Record<string, unknown>): TaskResult {
+  if (task.changedWhen === undefined && task.failedWhen === undefined) return r;
+  if (r.status === 'unreachable') return r;
+  const scope = { ...vars, ...(task.register ? { [task.register]: registered(r) } : {}), result: registered(r) };
+  if (task.failedWhen !== undefined && !r.checked) {
+    const failed = evalCondition(task.failedWhen, scope);
+    if (failed && r.status !== 'failed') r = { ...r, status: 'failed', msg: `failed_when is true: ${JSON.stringify(task.failedWhen)}` };
+    if (!failed && r.status === 'failed') r = { ...r, status: 'changed', error: undefined };
+  }
+  if (task.changedWhen !== undefined && r.status !== 'failed' && r.status !== 'skipped') {
+    const changed = evalCondition(task.changedWhen, scope);
+    if (!changed) r = { ...r, status: 'ok' };
+    else if (r.status === 'ok' || r.status === 'unknown') r = { ...r, status: 'changed' };
+  }
+  return r;
+}
+
+export function failure(base: TaskResult, e: unknown, task: Task): TaskResult {
+  if (e instanceof ConnectError) return { ...base, status: 'unreachable', msg: e.message, error: e };
+  let msg: string;
+  if (e instanceof ConfigError) msg = e.message;
+  else if (e instanceof RbError) msg = `${e.message} (${formatLocation(task.loc)})`;
+  else msg = `internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+  return { ...base, status: 'failed', msg, error: e instanceof Error ? e : new Error(String(e)) };
+}
+
+/** The value `register:` stores, Ansible's shape. */
+export function registered(r: TaskResult): Record<string, unknown> {
+  return {
+    ...r.data,
+    changed: r.status === 'changed',
+    failed: r.status === 'failed' || r.status === 'unreachable',
+    skipped: r.status === 'skipped',
+    ...(r.status === 'unreachable' ? { unreachable: true } : {}),
+    ...(r.msg !== undefined && r.data.msg === undefined ? { msg: r.msg } : {}),
+    changes: r.changes.map((c) => ({ kind: c.kind, resource: c.resource, field: c.field, before: c.secret ? '********' : c.before, after: c.secret ? '********' : c.after })),
+  };
+}

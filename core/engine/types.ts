@@ -1,0 +1,83 @@
+// What the engine produces: one result per task per host, and the run summary.
+
+import type { Change } from '../module.js';
+import type { Play, Task } from '../playbook/types.js';
+
+export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown' | 'unreachable';
+
+export interface TaskResult {
+  host: string;
+  task: Task;
+  status: Status;
+  changes: Change[];
+  /** No-op reason, skip reason or failure message. */
+  msg?: string;
+  warnings: string[];
+  /** Values for `register` (rc, stdout, ...). */
+  data: Record<string, unknown>;
+  /** Per-item results of a loop. */
+  items?: TaskResult[];
+  /** Loop item label. */
+  label?: string;
+  /** Whether the task ran as a check (run in --check, or check_mode: true). */
+  checked: boolean;
+  handler: boolean;
+  durationMs: number;
+  error?: Error;
+}
+
+export interface HostStats {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+  unknown: number;
+  rescued: number;
+  ignored: number;
+}
+
+export interface RollbackReport {
+  host: string;
+  /** Task whose failure triggered the rollback. */
+  cause: string;
+  undone: Array<{ task: string; module: string; ok: boolean; error?: string; changes: Change[] }>;
+  notRollbackable: string[];
+}
+
+export interface RunSummary {
+  stats: Record<string, HostStats>;
+  results: TaskResult[];
+  rollbacks: RollbackReport[];
+  check: boolean;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  forks: number;
+  startAtTask?: string;
+  rollback: boolean;
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  timeoutMs?: number;
+  verbose: number;
+}
+
+export interface Reporter {
+  playStart(play: Play, hosts: string[]): void;
+  taskStart(task: Task, hosts: string[], handler: boolean): void;
+  hostResult(result: TaskResult): void;
+  taskEnd(task: Task): void | Promise<void>;
+  rollback(report: RollbackReport): void;
+  warn(message: string): void;
+  runEnd(summary: RunSummary): void | Promise<void>;
+}
+
+export function emptyStats(): HostStats {
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, unknown: 0, rescued: 0, ignored: 0 };
+}

@@ -1,0 +1,57 @@
+// Names and addresses of lab hosts: pure functions of the host index, so the
+// same index always gives the same address, MAC and namespace names, in this
+// machine's lab and in the qemu guest's.
+
+export const NAME_PREFIX = 'rblab-';
+export const BRIDGE = 'rblab0';
+export const BRIDGE_ADDRESS = '198.18.0.1';
+/** Fixed so hosts' ARP caches stay valid when ports join the bridge. */
+export const BRIDGE_MAC = '02:72:62:00:00:00';
+export const SUBNET = '198.18.0.0/24';
+export const PREFIX_LEN = 24;
+/** Host I is 198.18.0.(10+I): .254 is the last usable address. */
+export const MAX_HOSTS = 244;
+export const DEFAULT_HOSTS = 4;
+
+export interface LabHost {
+  name: string;
+  index: number;
+  address: string;
+  mac: string;
+  netns: string;
+  /** pid of the host's pid 1 (tini) as seen from the machine; absent for guest hosts. */
+  pid?: number;
+  /** The host lives inside the qemu guest (`rb lab up --ipvs`). */
+  inGuest?: boolean;
+}
+
+export function labHost(index: number): LabHost {
+  if (!Number.isInteger(index) || index < 1 || index > MAX_HOSTS) {
+    throw new RangeError(`lab host index must be 1-${MAX_HOSTS}, got ${index}`);
+  }
+  const name = `rb${index}`;
+  return {
+    name,
+    index,
+    address: `198.18.0.${10 + index}`,
+    mac: `02:72:62:00:00:${index.toString(16).padStart(2, '0')}`,
+    netns: `${NAME_PREFIX}${name}`,
+  };
+}
+
+/** The machine-side end of the host's veth pair (the host side is eth0). */
+export function vethName(host: Pick<LabHost, 'name'>): string {
+  return `${NAME_PREFIX}${host.name}`;
+}
+
+/** "rb7" → 7; anything else → undefined. */
+export function hostIndex(name: string): number | undefined {
+  const m = /^rb([1-9]\d{0,2})$/.exec(name);
+  if (!m) return undefined;
+  const i = Number(m[1]);
+  return i <= MAX_HOSTS ? i : undefined;
+}
+
+export function byIndex(a: { index: number }, b: { index: number }): number {
+  return a.index - b.index;
+}

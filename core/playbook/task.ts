@@ -1,0 +1,133 @@
+// One task mapping → Task. Module arguments are validated later (validate.ts),
+// so every error of a playbook is collected before anything runs.
+
+import type { Location } from '../errors.js';
+import type { ModuleRegistry } from '../module.js';
+import { didYouMean } from '../schema/suggest.js';
+import { isPlainObject } from '../schema/validate.js';
+import { joinPath, type PositionedYaml } from '../yaml.js';
+import { INCLUDE_KEYS, TASK_KEYS, stripPrefix } from './keywords.js';
+import type { Problems } from './problems.js';
+import type { Condition, Task } from './types.js';
+
+export interface TaskSource {
+  doc: PositionedYaml;
+  /** Path of the task node in the document, e.g. `[0].tasks[3]`. */
+  docPath: string;
+  /** Path shown to users, e.g. `tasks[3]`. */
+  displayPath: string;
+}
+
+let nextId = 1;
+
+export type ParsedEntry = { task: Task } | { include: string; kind: string; when?: Condition; tags: string[]; loc: Location };
+
+export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistry, problems: Problems, isHandler: boolean): ParsedEntry | undefined {
+  const loc = src.doc.locate(src.docPath);
+  const at = (sub: string) => src.doc.locate(joinPath(src.docPath, sub));
+  if (!isPlainObject(raw)) {
+    problems.add(`a task must be a mapping, got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, loc, src.displayPath);
+    return;
+  }
+  const moduleKeys: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (TASK_KEYS.has(key) || INCLUDE_KEYS.has(key)) continue;
+    const name = stripPrefix(key);
+    if (registry.has(name) || name === 'meta') moduleKeys.push(key);
+    else {
+      const hint = didYouMean(name, [...registry.keys(), ...TASK_KEYS]);
+      problems.add(`unknown module or task keyword "${key}"${hint.startsWith(' (did') ? hint : ''}`, src.doc.locate(`${joinPath(src.docPath, key)}#key`), joinPath(src.displayPath, key));
+      return;
+    }
+  }
+  for (const key of Object.keys(raw)) {
+    if (INCLUDE_KEYS.has(key)) {
+      const file = raw[key];
+      if (typeof file !== 'string') {
+        problems.add('expected the path of a task file', at(key), joinPath(src.displayPath, key));
+        return;
+      }
+      return { include: file, kind: key, when: raw.when as Condition | undefined, tags: toList(raw.tags), loc };
+    }
+  }
+  if (moduleKeys.length !== 1) {
+    problems.add(moduleKeys.length ? `a task runs one module, found ${moduleKeys.join(', ')}` : `a task needs a module (valid: ${[...registry.keys()].sort().join(', ')})`, loc, src.displayPath);
+    return;
+  }
+  const key = moduleKeys[0];
+  const module = stripPrefix(key);
+  const value = raw[key];
+  let args: Record<string, unknown> = {};
+  let meta: string | undefined;
+  if (module === 'meta') {
+    if (value !== 'flush_handlers' && value !== 'noop' && value !== 'end_play' && value !== 'end_host') {
+      problems.add(`unsupported meta action ${JSON.stringify(value)} (valid: flush_handlers, noop, end_play, end_host)`, at(key), joinPath(src.displayPath, key));
+      return;
+    }
+    meta = value;
+  } else {
+    const def = registry.get(module)!;
+    if (isPlainObject(value)) args = { ...value };
+    else if (value === null || value === undefined) args = {};
+    else if (def.freeForm && (typeof value === 'string' || typeof value === 'number')) args = { [def.freeForm]: String(value) };
+    else if (typeof value === 'string') args = parseKeyValues(value, at(key), joinPath(src.displayPath, key), problems);
+    else {
+      problems.add(`expected the module's parameters as a mapping`, at(key), joinPath(src.displayPath, key));
+      return;
+    }
+    if (isPlainObject(raw.args)) args = { ...raw.args, ...args };
+  }
+  const name = typeof raw.name === 'string' ? raw.name : module === 'meta' ? `meta: ${meta}` : module;
+  const loopControl = isPlainObject(raw.loop_control) ? raw.loop_control : {};
+  const task: Task = {
+    id: nextId++,
+    name,
+    module,
+    moduleKey: key,
+    args,
+    meta,
+    when: raw.when as Condition | undefined,
+    loop: raw.loop ?? raw.with_items ?? raw.with_list,
+    loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
+    loopLabel: typeof loopControl.label === 'string' ? loopControl.label : undefined,
+    register: typeof raw.register === 'string' ? raw.register : undefined,
+    notify: toList(raw.notify),
+    tags: toList(raw.tags),
+    checkMode: raw.check_mode === undefined ? undefined : Boolean(raw.check_mode),
+    ignoreErrors: Boolean(raw.ignore_errors),
+    changedWhen: raw.changed_when as Condition | undefined,
+    failedWhen: raw.failed_when as Condition | undefined,
+    become: raw.become === undefined ? undefined : Boolean(raw.become),
+    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    vars: isPlainObject(raw.vars) ? raw.vars : {},
+    noLog: Boolean(raw.no_log),
+    listen: isHandler ? toList(raw.listen) : [],
+    file: src.doc.file,
+    loc,
+    path: src.displayPath,
+    locate: (sub: string) => src.doc.locate(!sub ? src.docPath : sub.startsWith('[') ? src.docPath + sub : `${src.docPath}.${sub}`),
+  };
+  if (raw.listen !== undefined && !isHandler) problems.add('"listen" is only valid on handlers', at('listen'), joinPath(src.displayPath, 'listen'));
+  if (raw.with_items !== undefined && raw.loop !== undefined) problems.add('give either loop or with_items, not both', at('with_items'), src.displayPath);
+  return { task };
+}
+
+export function toList(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Ansible's `module: key=value key2="quoted value"` short form. */
+function parseKeyValues(text: string, loc: Location, path: string, problems: Problems): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const re = /\s*([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/gy;
+  let m: RegExpExecArray | null;
+  let end = 0;
+  while ((m = re.exec(text))) {
+    out[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[4] !== undefined ? m[4] : m[5];
+    end = re.lastIndex;
+  }
+  if (text.slice(end).trim()) problems.add(`cannot read "${text}" as key=value parameters`, loc, path);
+  return out;
+}

@@ -1,0 +1,33 @@
+// --report-junit: one testsuite per host, one testcase per task; a change in
+// check mode (drift) is a failure, so CI dashboards show drift as red.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunSummary } from '../engine/types.js';
+import { changeLine } from './format.js';
+
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+export function junitXml(summary: RunSummary): string {
+  const byHost = new Map<string, typeof summary.results>();
+  for (const r of summary.results) (byHost.get(r.host) ?? byHost.set(r.host, []).get(r.host)!).push(r);
+  const suites = [...byHost].map(([host, rs]) => {
+    const cases = rs.map((r) => {
+      const name = esc(`${r.handler ? 'handler: ' : ''}${r.task.name}`);
+      const time = (r.durationMs / 1000).toFixed(3);
+      let body = '';
+      if (r.status === 'failed' || r.status === 'unreachable') body = `<failure message="${esc(r.msg ?? r.status)}"/>`;
+      else if (summary.check && r.status === 'changed') body = `<failure message="drift" type="drift">${esc(r.changes.map(changeLine).join('\n'))}</failure>`;
+      else if (r.status === 'skipped') body = '<skipped/>';
+      return `    <testcase classname="${esc(host)}" name="${name}" time="${time}">${body}</testcase>`;
+    });
+    const failures = rs.filter((r) => r.status === 'failed' || r.status === 'unreachable' || (summary.check && r.status === 'changed')).length;
+    return `  <testsuite name="${esc(host)}" tests="${rs.length}" failures="${failures}" skipped="${rs.filter((r) => r.status === 'skipped').length}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rb${summary.check ? ' drift' : ''}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export async function writeJunitReport(file: string, summary: RunSummary): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, junitXml(summary));
+}
