@@ -1,7 +1,6 @@
 // One task mapping → Task. Module arguments are validated later (validate.ts),
 // so every error of a playbook is collected before anything runs.
 
-import type { Location } from '../errors.js';
 import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
@@ -69,8 +68,16 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     const def = registry.get(module)!;
     if (isPlainObject(value)) args = { ...value };
     else if (value === null || value === undefined) args = {};
-    else if (def.freeForm && (typeof value === 'string' || typeof value === 'number')) args = { [def.freeForm]: String(value) };
-    else if (typeof value === 'string') args = parseKeyValues(value, at(key), joinPath(src.displayPath, key), problems);
+    else if (typeof value === 'string' || typeof value === 'number') {
+      // `debug: msg="hi"` is key=value when every key is a parameter; else free form.
+      const kv = typeof value === 'string' ? parseKeyValues(value) : undefined;
+      if (kv && Object.keys(kv).every((k) => k in def.params)) args = kv;
+      else if (def.freeForm) args = { [def.freeForm]: String(value) };
+      else {
+        problems.add(`cannot read ${JSON.stringify(value)} as key=value parameters`, at(key), joinPath(src.displayPath, key));
+        return;
+      }
+    }
     else {
       problems.add(`expected the module's parameters as a mapping`, at(key), joinPath(src.displayPath, key));
       return;
@@ -118,8 +125,8 @@ export function toList(v: unknown): string[] {
   return String(v).split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** Ansible's `module: key=value key2="quoted value"` short form. */
-function parseKeyValues(text: string, loc: Location, path: string, problems: Problems): Record<string, unknown> {
+/** Ansible's `module: key=value key2="quoted value"` short form; undefined if the text is not that. */
+function parseKeyValues(text: string): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   const re = /\s*([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/gy;
   let m: RegExpExecArray | null;
@@ -128,6 +135,5 @@ function parseKeyValues(text: string, loc: Location, path: string, problems: Pro
     out[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[4] !== undefined ? m[4] : m[5];
     end = re.lastIndex;
   }
-  if (text.slice(end).trim()) problems.add(`cannot read "${text}" as key=value parameters`, loc, path);
-  return out;
+  return end > 0 && !text.slice(end).trim() ? out : undefined;
 }

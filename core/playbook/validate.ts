@@ -13,7 +13,7 @@ export function validateTaskArgs(task: Task, def: ModuleDef, args: unknown, allo
   const problems = res.problems.map((p) => ({
     message: p.message,
     path: p.path ? `${task.path}.${task.module}.${p.path}` : `${task.path}.${task.module}`,
-    loc: task.locate(p.path ? `${joinPath('', task.moduleKey)}.${p.path}` : joinPath('', task.moduleKey)),
+    loc: task.locate(p.path ? `${joinPath('', task.moduleKey)}.${p.path}${p.message.startsWith('unknown parameter') ? '#key' : ''}` : joinPath('', task.moduleKey)),
   }));
   return { value: res.value, problems };
 }
