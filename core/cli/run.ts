@@ -11,6 +11,7 @@ import { writeJunitReport } from '../report/junit.js';
 import { multiReporter } from '../report/multi.js';
 import { PlainReporter } from '../report/plain.js';
 import { parseRunArgs, type RunArgs } from './args.js';
+import { exitCode } from './exit-code.js';
 import { loadRegistry } from './registry.js';
 import { saveRunRecord } from './run-record.js';
 
@@ -70,16 +71,6 @@ function badInput(e: unknown): number {
     return 1;
   }
   throw e;
-}
-
-export function exitCode(mode: 'run' | 'check' | 'drift', s: RunSummary): number {
-  const hosts = Object.values(s.stats);
-  const broken = hosts.some((h) => h.failed > 0 || h.unreachable > 0);
-  if (mode === 'drift') {
-    if (broken) return 1;
-    return hosts.some((h) => h.changed > 0) ? 2 : 0;
-  }
-  return broken ? 3 : 0;
 }
 
 async function makeReporter(args: RunArgs): Promise<Reporter> {

@@ -3,6 +3,7 @@
 // host is rolled back and leaves the play; the others go on.
 
 import type { Play, Task } from '../playbook/types.js';
+import { batches } from './batches.js';
 import type { HostState } from './host-state.js';
 import { mapLimit } from './limit.js';
 import { rollbackHost } from './rollback.js';
@@ -19,20 +20,6 @@ export interface PlayRun {
   onRollback(r: import('./types.js').RollbackReport): void;
   /** Shared across plays for --start-at-task. */
   startAt: { pending?: string };
-}
-
-export function batches(hosts: string[], serial: Array<number | string>): string[][] {
-  if (!serial.length) return [hosts];
-  const out: string[][] = [];
-  let i = 0;
-  let k = 0;
-  while (i < hosts.length) {
-    const s = serial[Math.min(k++, serial.length - 1)];
-    const n = typeof s === 'string' && s.trim().endsWith('%') ? Math.max(1, Math.floor((hosts.length * parseInt(s, 10)) / 100)) : Math.max(1, Number(s));
-    out.push(hosts.slice(i, i + n));
-    i += n;
-  }
-  return out;
 }
 
 export async function runPlay(run: PlayRun, play: Play, hosts: string[]): Promise<void> {
