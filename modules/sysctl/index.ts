@@ -1,0 +1,65 @@
+// sysctl: converges kernel parameters, live (`sysctl -w`) and at boot (one
+// managed file under /etc/sysctl.d/, other files untouched). Several keys in one
+// task cost one round trip; a key the host does not have is an error, never a
+// silent change.
+//
+//   - name: ARP settings of a DR real server
+//     sysctl:
+//       settings:
+//         net.ipv4.conf.lo.arp_ignore: 1
+//         net.ipv4.conf.lo.arp_announce: 2
+//         net.ipv4.conf.all.arp_ignore: 1
+//         net.ipv4.conf.all.arp_announce: 2
+
+import { defineModule } from '../../core/module.js';
+import { ModuleError } from '../../core/errors.js';
+import { argv } from '../../core/transport/shell.js';
+import { missingKeysError, parseSysctlFacts, sysctlFactsCommand, type SysctlFacts } from './facts.js';
+import { planSysctl, wantedSettings, type SysctlParams } from './plan.js';
+import { applyScript, restoreFileCommands } from './remote.js';
+import { sysctlParams, sysctlRules } from './params.js';
+
+export default defineModule<SysctlParams, SysctlFacts>({
+  name: 'sysctl',
+  summary: 'Kernel parameters, live (sysctl -w) and persisted in a sysctl.d file',
+  params: sysctlParams,
+  rules: sysctlRules,
+  supports: { check: true, diff: true, rollback: true },
+  example: `- sysctl:
+    settings:
+      net.ipv4.conf.lo.arp_ignore: 1
+      net.ipv4.conf.lo.arp_announce: 2
+- sysctl: { name: net.ipv4.ip_forward, value: 1 }`,
+
+  async facts(ctx, p) {
+    const keys = wantedSettings(p).map(([k]) => k);
+    const cmd = sysctlFactsCommand(keys, p.file);
+    const r = await ctx.exec(cmd);
+    let facts: SysctlFacts;
+    try {
+      facts = parseSysctlFacts(keys, r.stdout);
+    } catch (e) {
+      throw new ModuleError(`${ctx.host}: cannot read sysctl facts: ${(e as Error).message}`);
+    }
+    const missing = keys.filter((k) => facts.values[k] === null);
+    // Only the live side needs the key to exist: persisting a key for an interface
+    // that appears later at boot, or removing it from the file, is legitimate.
+    if (p.live && p.state === 'present' && missing.length > 0) throw missingKeysError(ctx.host, missing);
+    return facts;
+  },
+
+  plan: (p, facts, ctx) => planSysctl(p, facts, ctx),
+
+  async apply(ctx, _p, plan) {
+    await ctx.run(applyScript(plan.changes.flatMap((c) => c.commands ?? [])));
+  },
+
+  async rollback(ctx, p, snapshot, applied) {
+    const commands: string[] = [];
+    for (const c of applied.changes) {
+      if (c.kind === 'set-sysctl' && c.before !== undefined) commands.push(argv(['sysctl', '-w', `${c.resource}=${c.before}`]));
+    }
+    if (applied.changes.some((c) => c.kind !== 'set-sysctl')) commands.push(...restoreFileCommands(p.file, snapshot.file));
+    if (commands.length > 0) await ctx.run(applyScript(commands));
+  },
+});

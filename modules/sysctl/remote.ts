@@ -1,0 +1,83 @@
+// Several read-only commands in ONE exec. Each part is followed by a marker
+// line carrying its own exit code, so a fact gathering stays one round trip
+// and one failing part (a missing file, a missing tool) does not hide the others.
+// Shared by the kernel-side modules (sysctl, ifalias, iptables_mark).
+
+import { heredoc, sh } from '../../core/transport/shell.js';
+
+const MARK = '@@rb-part';
+const MARK_LINE = /\n@@rb-part (\d+)\n/g;
+
+export interface PartOutput {
+  /** Exactly what the part printed on stdout. */
+  out: string;
+  code: number;
+}
+
+/** Join shell fragments (built with `sh`) into one script printing a marker after each. */
+export function partsScript(parts: readonly string[]): string {
+  // The marker starts with a newline so output without a final newline stays exact.
+  return parts.map((p) => `{ ${p}\n}; printf '\\n${MARK} %s\\n' "$?"`).join('\n');
+}
+
+/** Split the stdout of `partsScript` back into its parts. Throws on truncated output. */
+export function splitParts(stdout: string, count: number): PartOutput[] {
+  const parts: PartOutput[] = [];
+  let start = 0;
+  for (const m of stdout.matchAll(MARK_LINE)) {
+    parts.push({ out: stdout.slice(start, m.index), code: Number(m[1]) });
+    start = m.index! + m[0].length;
+  }
+  if (parts.length !== count || start !== stdout.length) {
+    throw new Error(`expected ${count} output parts, got ${parts.length}: ${JSON.stringify(stdout.slice(0, 200))}`);
+  }
+  return parts;
+}
+
+/** A part that prints `present` + the file's content, or `absent`. */
+export function readFilePart(path: string): string {
+  return sh`if [ -f ${path} ]; then echo present; cat ${path}; else echo absent; fi`;
+}
+
+/** The file content printed by `readFilePart`, or null when it does not exist. */
+export function parseFilePart(part: PartOutput): string | null {
+  if (part.out === 'absent\n') return null;
+  if (part.out.startsWith('present\n')) return part.out.slice('present\n'.length);
+  throw new Error(`unexpected file read output: ${JSON.stringify(part.out.slice(0, 80))}`);
+}
+
+export type OsFamily = 'debian' | 'redhat' | 'unknown';
+
+/** Which boot-persistence conventions the host follows. */
+export const OS_FAMILY_PART =
+  'if [ -f /etc/debian_version ]; then echo debian; elif [ -f /etc/redhat-release ]; then echo redhat; else echo unknown; fi';
+
+export function parseOsFamily(part: PartOutput): OsFamily {
+  const v = part.out.trim();
+  if (v === 'debian' || v === 'redhat' || v === 'unknown') return v;
+  throw new Error(`unexpected OS family output: ${JSON.stringify(v.slice(0, 80))}`);
+}
+
+/**
+ * Commands apply runs as one script: `set -e` so the first failure stops the rest
+ * (a heredoc can't be chained with `&&`, newlines can).
+ */
+export function applyScript(commands: readonly string[]): string {
+  return ['set -e', ...commands].join('\n');
+}
+
+/**
+ * Replace a file on the host atomically (temp file + rename) through a here-document,
+ * so the write is part of the apply script and its command lines are exact in tests.
+ * Only for content without secrets: the script appears in error messages.
+ */
+export function writeFileCommands(path: string, content: string, mode = '0644'): string[] {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  const tmp = `${path}.rb-new`;
+  return [sh`mkdir -p ${dir}`, heredoc(content, tmp), sh`chmod ${mode} ${tmp}`, sh`mv -f ${tmp} ${path}`];
+}
+
+/** Put back what `readFilePart` saw: the old content, or no file at all. */
+export function restoreFileCommands(path: string, content: string | null): string[] {
+  return content === null ? [sh`rm -f ${path}`] : writeFileCommands(path, content);
+}
