@@ -8,7 +8,7 @@ import { ConfigError } from '../../core/errors.js';
 
 describe('run arguments', () => {
   it('reads Ansible-shaped flags', () => {
-    const a = parseRunArgs(['pb.yml', '-i', 'inv', '-i=x', '--check', '-D', '-l', 'directors', '-t', 'a,b', '--skip-tags', 'c', '-e', 'x=1 y="two words"', '-e', '{"z": [1]}', '-f', '7', '-vv', '--no-rollback']);
+    const a = parseRunArgs(['pb.yml', '-i', 'inv', '--inventory=x', '--check', '-D', '-l', 'directors', '-t', 'a,b', '--skip-tags', 'c', '-e', 'x=1 y="two words"', '-e', '{"z": [1]}', '-f', '7', '-vv', '--no-rollback']);
     expect(a.playbooks).to.deep.equal(['pb.yml']);
     expect(a.inventories).to.deep.equal(['inv', 'x']);
     expect(a).to.include({ check: true, diff: true, limit: 'directors', forks: 7, verbose: 2, rollback: false });
