@@ -1,0 +1,101 @@
+// What `command` and `shell` share: params, the creates/removes facts, the
+// plan (unknown unless creates/removes decide) and running the line with the
+// result `register` stores (Ansible's rc/stdout/stderr/..._lines/delta).
+
+import { posix } from 'node:path';
+import type { HostContext, Plan } from '../../core/module.js';
+import { noop } from '../../core/module.js';
+import type { Fields } from '../../core/schema/types.js';
+import { sh } from '../../core/transport/shell.js';
+
+export interface RunParams {
+  cmd: string;
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+}
+
+/** Whether the creates/removes paths exist; empty when neither is given. */
+export interface RunFacts {
+  creates?: boolean;
+  removes?: boolean;
+}
+
+export const runFields: Fields = {
+  cmd: { type: 'string', required: true, description: 'the command line (also given as the module value: `command: ls -l`)' },
+  creates: { type: 'string', description: 'path: when it exists the command is not run' },
+  removes: { type: 'string', description: 'path: when it does not exist the command is not run' },
+  chdir: { type: 'string', description: 'directory to run the command in' },
+  stdin: { type: 'string', description: 'text written to the command standard input (a newline is added)' },
+};
+
+function onHost(p: RunParams, path: string): string {
+  return p.chdir && !posix.isAbsolute(path) ? posix.join(p.chdir, path) : path;
+}
+
+export function runFactsCommand(p: RunParams): string | undefined {
+  const parts: string[] = [];
+  if (p.creates) parts.push(sh`if [ -e ${onHost(p, p.creates)} ]; then echo creates; fi`);
+  if (p.removes) parts.push(sh`if [ -e ${onHost(p, p.removes)} ]; then echo removes; fi`);
+  return parts.length ? parts.join('; ') : undefined;
+}
+
+export async function runFacts(ctx: HostContext, p: RunParams): Promise<RunFacts> {
+  const cmd = runFactsCommand(p);
+  if (!cmd) return {};
+  const r = await ctx.run(cmd);
+  const seen = new Set(r.stdout.split('\n'));
+  return {
+    ...(p.creates ? { creates: seen.has('creates') } : {}),
+    ...(p.removes ? { removes: seen.has('removes') } : {}),
+  };
+}
+
+/** `line` is the exact command apply runs (already quoted). */
+export function planRun(p: RunParams, facts: RunFacts, line: string): Plan {
+  if (p.creates && facts.creates) return noop(`${p.creates} exists`);
+  if (p.removes && facts.removes === false) return noop(`${p.removes} does not exist`);
+  const full = p.chdir ? sh`cd ${p.chdir} && ` + line : line;
+  return {
+    changes: [{ kind: 'run-command', resource: p.cmd, commands: [full] }],
+    // creates/removes decided that it runs; without them nobody can tell.
+    unknown: !p.creates && !p.removes,
+  };
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function delta(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const frac = String((ms % 1000) * 1000).padStart(6, '0');
+  return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${frac}`;
+}
+
+const lines = (s: string) => (s === '' ? [] : s.split('\n'));
+
+/** Run the planned line; a non-zero rc is returned as data (the engine fails the task on it). */
+export async function applyRun(ctx: HostContext, p: RunParams, plan: Plan, shownCmd: unknown): Promise<Record<string, unknown>> {
+  const line = plan.changes[0].commands![0];
+  const stdin = p.stdin === undefined ? undefined : p.stdin.endsWith('\n') ? p.stdin : `${p.stdin}\n`;
+  const start = new Date();
+  const r = await ctx.exec(line, stdin === undefined ? undefined : { stdin });
+  const end = new Date();
+  const stdout = r.stdout.replace(/\n$/, '');
+  const stderr = r.stderr.replace(/\n$/, '');
+  return {
+    cmd: shownCmd,
+    rc: r.code,
+    stdout,
+    stderr,
+    stdout_lines: lines(stdout),
+    stderr_lines: lines(stderr),
+    start: stamp(start),
+    end: stamp(end),
+    delta: delta(end.getTime() - start.getTime()),
+    changed: true,
+    ...(r.code !== 0 ? { msg: `non-zero return code ${r.code}${stderr ? `: ${stderr.split('\n').slice(-1)[0]}` : ''}` } : {}),
+  };
+}

@@ -1,0 +1,36 @@
+// The module registry: every module rb knows, imported explicitly and listed in
+// alphabetical order (test/unit/registry.test.ts checks the order, that it
+// matches the files in this folder, and that each module has its fixtures).
+
+import type { ModuleDef, ModuleRegistry } from '../core/module.js';
+import assert from './assert.js';
+import command from './command/index.js';
+import copy from './copy/index.js';
+import debug from './debug.js';
+import file from './file.js';
+import lineinfile from './lineinfile/index.js';
+import packageModule from './package/index.js';
+import service from './service.js';
+import set_fact from './set_fact.js';
+import shell from './shell.js';
+import sysctl from './sysctl/index.js';
+import template from './template.js';
+import wait_for from './wait_for.js';
+
+export const moduleList: readonly ModuleDef[] = [
+  assert,
+  command,
+  copy,
+  debug,
+  file,
+  lineinfile,
+  packageModule,
+  service,
+  set_fact,
+  shell,
+  sysctl,
+  template,
+  wait_for,
+];
+
+export const modules: ModuleRegistry = new Map(moduleList.map((m) => [m.name, m]));

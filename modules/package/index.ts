@@ -1,0 +1,108 @@
+// package: converges system packages to installed (present), newest (latest)
+// or removed (absent), with apt on Debian/Ubuntu and dnf/yum on RHEL-likes,
+// detected on the host. One query for all names; one install/remove command.
+//
+//   - name: load-balancer packages
+//     package:
+//       name: [keepalived, ipvsadm]
+//       state: present
+
+import { defineModule, noop, type Change, type Plan } from '../../core/module.js';
+import { ModuleError } from '../../core/errors.js';
+import { and, raw, sh } from '../../core/transport/shell.js';
+import { packageFactsCommand, parsePackageFacts, type Manager, type PackageFacts } from './facts.js';
+
+export interface PackageParams {
+  name: string[];
+  state: 'present' | 'absent' | 'latest';
+  update_cache: boolean;
+}
+
+const APT = 'DEBIAN_FRONTEND=noninteractive apt-get';
+
+function commands(m: Manager, verb: 'install' | 'upgrade' | 'remove', names: string[], updateCache: boolean): string[] {
+  const out: string[] = [];
+  if (m === 'apt') {
+    if (updateCache && verb !== 'remove') out.push('apt-get update -q');
+    if (verb === 'remove') out.push(sh`${raw(APT)} remove -y ${names}`);
+    else out.push(sh`${raw(APT)} install -y --no-install-recommends ${names}`);
+  } else {
+    if (updateCache && verb !== 'remove') out.push(`${m} makecache -q`);
+    out.push(sh`${m} ${verb} -y ${names}`);
+  }
+  return out;
+}
+
+export function planPackage(p: PackageParams, f: PackageFacts): Plan {
+  if (!f.manager) throw new ModuleError('no apt-get, dnf or yum on the host');
+  const m = f.manager;
+  const warnings: string[] = [];
+  const changes: Change[] = [];
+  const group = (kind: string, verb: 'install' | 'upgrade' | 'remove', names: string[], after: (n: string) => string | undefined) => {
+    names.forEach((n, i) => {
+      changes.push({
+        kind,
+        resource: n,
+        field: 'version',
+        before: f.installed[n] ?? undefined,
+        after: after(n),
+        ...(i === 0 ? { commands: commands(m, verb, names, p.update_cache) } : {}),
+      });
+    });
+  };
+  if (p.state === 'absent') {
+    const present = p.name.filter((n) => f.installed[n] !== null);
+    group('remove-package', 'remove', present, () => undefined);
+    return changes.length ? { changes } : noop(`not installed: ${p.name.join(', ')}`);
+  }
+  const missing = p.name.filter((n) => f.installed[n] === null);
+  for (const n of missing) if (f.candidate && f.candidate[n] === null) warnings.push(`no installation candidate for ${n} in the repositories (update_cache?)`);
+  group('install-package', 'install', missing, (n) => f.candidate?.[n] ?? 'latest');
+  let unknown = false;
+  if (p.state === 'latest') {
+    const installed = p.name.filter((n) => f.installed[n] !== null);
+    // yum offers no cheap candidate query: then nobody can tell whether an upgrade exists.
+    if (!f.candidate) unknown = installed.length > 0;
+    const outdated = f.candidate ? installed.filter((n) => f.candidate![n] !== null && f.candidate![n] !== f.installed[n]) : installed;
+    group('upgrade-package', m === 'apt' ? 'install' : 'upgrade', outdated, (n) => f.candidate?.[n] ?? 'latest');
+  }
+  if (!changes.length) {
+    const versions = p.name.map((n) => `${n} ${f.installed[n]}`).join(', ');
+    return { ...noop(p.state === 'latest' ? `newest versions installed: ${versions}` : `installed: ${versions}`), ...(warnings.length ? { warnings } : {}) };
+  }
+  return { changes, ...(warnings.length ? { warnings } : {}), ...(unknown ? { unknown } : {}) };
+}
+
+export default defineModule<PackageParams, PackageFacts>({
+  name: 'package',
+  summary: 'System packages installed, newest or removed (apt, dnf or yum)',
+  params: {
+    name: {
+      type: 'list',
+      single: true,
+      required: true,
+      aliases: ['pkg'],
+      items: { type: 'string', pattern: /^[A-Za-z0-9][A-Za-z0-9+._:-]*$/, patternName: 'a package name' },
+    },
+    state: { type: 'string', enum: ['present', 'absent', 'latest'], default: 'present' },
+    update_cache: { type: 'bool', default: false, description: 'refresh the package index before installing (only when something gets installed)' },
+  },
+  rules: (p) => (Array.isArray(p.name) && p.name.length === 0 ? [['name', 'give at least one package']] : []),
+  supports: { check: true, diff: true, rollback: false },
+  example: `- package: { name: [keepalived, ipvsadm], state: present }`,
+
+  async facts(ctx, p) {
+    const cmd = packageFactsCommand(p.name, p.state !== 'absent');
+    const r = await ctx.run(cmd);
+    try {
+      return parsePackageFacts(p.name, r.stdout);
+    } catch (e) {
+      throw new ModuleError(`${ctx.host}: ${(e as Error).message}`);
+    }
+  },
+  plan: planPackage,
+  async apply(ctx, _p, plan) {
+    const r = await ctx.run(and(...plan.changes.flatMap((c) => c.commands ?? [])), { timeoutMs: 30 * 60_000 });
+    return { changed: true, stdout: r.stdout.slice(-4000) };
+  },
+});
