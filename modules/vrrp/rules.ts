@@ -1,0 +1,169 @@
+// Rules across fields, checked before any host is touched. Each one stands for
+// a mistake keepalived would only report on the host (`keepalived -t` fails,
+// or worse, silently does something else). Problems are reported on the
+// top-level param they concern, naming the instance or server in the message.
+// `warnings` are the sanity checks that are legal but probably unintended.
+
+import { ConfSyntaxError, splitWords } from './lexer.js';
+import { fromParams, type KeepalivedConfig, type VrrpInstance, type VirtualServer } from './model.js';
+import { parseConf } from './parser.js';
+import { isIp, isIPv4, vipFromParam } from './values.js';
+
+type Problem = [string, string];
+type Obj = Record<string, unknown>;
+
+export function checkParams(p: Obj): Problem[] {
+  const problems: Problem[] = [];
+  problems.push(...checkExtras(p));
+  if (problems.length) return problems;
+  const c = fromParams(p);
+  problems.push(...checkScripts(c), ...checkInstances(p, c), ...checkSyncGroups(c), ...checkVirtualServers(c));
+  return problems;
+}
+
+function duplicates(names: string[]): string[] {
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
+/** Every `extra` entry must be keepalived syntax; walked through the raw params. */
+function checkExtras(p: Obj, top = ''): Problem[] {
+  const out: Problem[] = [];
+  for (const [k, v] of Object.entries(p)) {
+    const field = top || k;
+    if (k === 'extra' && Array.isArray(v)) {
+      for (const text of v) {
+        try {
+          parseConf(String(text), 'extra');
+        } catch (e) {
+          if (!(e instanceof ConfSyntaxError)) throw e;
+          out.push([field, `extra ${JSON.stringify(text)}: ${e.reason}`]);
+        }
+      }
+    } else if (Array.isArray(v)) {
+      for (const item of v) if (item && typeof item === 'object') out.push(...checkExtras(item as Obj, field));
+    } else if (v && typeof v === 'object') {
+      out.push(...checkExtras(v as Obj, field));
+    }
+  }
+  return out;
+}
+
+function checkScripts(c: KeepalivedConfig): Problem[] {
+  const names = (c.vrrp_scripts ?? []).map((s) => s.name);
+  return duplicates(names).map((n) => ['vrrp_scripts', `vrrp_script ${n} is defined more than once`]);
+}
+
+function trackedScripts(owner: string, entries: string[] | undefined, c: KeepalivedConfig, field: string): Problem[] {
+  const defined = (c.vrrp_scripts ?? []).map((s) => s.name);
+  return (entries ?? [])
+    .map((e) => splitWords(e)[0])
+    .filter((name) => !defined.includes(name))
+    .map((name) => [field, `${owner}: track_script ${name} is not defined in vrrp_scripts${defined.length ? ` (defined: ${defined.join(', ')})` : ''}`]);
+}
+
+function checkInstances(p: Obj, c: KeepalivedConfig): Problem[] {
+  const out: Problem[] = [];
+  const list = c.instances ?? [];
+  const raw = (p.instances as Obj[] | undefined) ?? [];
+  for (const n of duplicates(list.map((i) => i.name))) out.push(['instances', `vrrp_instance ${n} is defined more than once`]);
+  const vrids = new Map<string, string>();
+  list.forEach((inst, idx) => {
+    const at = (msg: string): Problem => ['instances', `vrrp_instance ${inst.name}: ${msg}`];
+    if (inst.virtual_router_id === undefined) out.push(at('virtual_router_id is required'));
+    if (!inst.interface && !inst.unicast_peer) out.push(at('interface is required (or unicast_peer)'));
+    if (inst.virtual_router_id !== undefined && inst.interface) {
+      const k = `${inst.interface}/${inst.virtual_router_id}`;
+      const other = vrids.get(k);
+      if (other) out.push(at(`virtual_router_id ${inst.virtual_router_id} is already used on ${inst.interface} by ${other}`));
+      else vrids.set(k, inst.name);
+    }
+    if (inst.state === 'MASTER' && inst.nopreempt) out.push(at('nopreempt needs state BACKUP (keepalived ignores it on a MASTER and its config test fails)'));
+    if (inst.state === 'MASTER' && inst.preempt_delay !== undefined) out.push(at('preempt_delay needs state BACKUP'));
+    const auth = inst.authentication;
+    if (auth && auth.auth_type === 'PASS' && !auth.auth_pass) out.push(at('authentication: auth_type PASS needs auth_pass'));
+    out.push(...checkVips(inst, (raw[idx]?.virtual_ipaddress as unknown[]) ?? [], at));
+    for (const f of ['unicast_src_ip', 'mcast_src_ip'] as const) {
+      if (inst[f] !== undefined && !isIp(inst[f]!)) out.push(at(`${f} ${inst[f]} is not an IP address`));
+    }
+    for (const peer of inst.unicast_peer ?? []) {
+      if (!isIp(splitWords(peer)[0] ?? '')) out.push(at(`unicast_peer ${peer} is not an IP address`));
+    }
+    out.push(...trackedScripts(`vrrp_instance ${inst.name}`, inst.track_script, c, 'instances'));
+  });
+  return out;
+}
+
+function checkVips(inst: VrrpInstance, raw: unknown[], at: (m: string) => Problem): Problem[] {
+  const out: Problem[] = [];
+  raw.forEach((r) => {
+    if (!vipFromParam(r)) out.push(at(`virtual_ipaddress ${JSON.stringify(r)} is not ADDR[/LEN] with a valid address and length`));
+  });
+  const vips = inst.virtual_ipaddress ?? [];
+  if (vips.length === 0 || out.length) return out;
+  const families = new Set(vips.map((v) => isIPv4(v.address.split('/')[0])));
+  if (families.size > 1) out.push(at('virtual_ipaddress mixes IPv4 and IPv6 (put the other family in virtual_ipaddress_excluded)'));
+  for (const v of vips) {
+    const dev = v.dev ?? inst.interface;
+    if (v.label && dev && !v.label.startsWith(`${dev}:`)) out.push(at(`virtual_ipaddress ${v.address}: label ${v.label} must start with "${dev}:"`));
+  }
+  return out;
+}
+
+function checkSyncGroups(c: KeepalivedConfig): Problem[] {
+  const out: Problem[] = [];
+  const names = (c.instances ?? []).map((i) => i.name);
+  for (const n of duplicates((c.vrrp_sync_groups ?? []).map((g) => g.name))) out.push(['vrrp_sync_groups', `vrrp_sync_group ${n} is defined more than once`]);
+  for (const g of c.vrrp_sync_groups ?? []) {
+    for (const m of g.group ?? []) {
+      if (!names.includes(m)) out.push(['vrrp_sync_groups', `vrrp_sync_group ${g.name}: ${m} is not a vrrp_instance of this config`]);
+    }
+    out.push(...trackedScripts(`vrrp_sync_group ${g.name}`, g.track_script, c, 'vrrp_sync_groups'));
+  }
+  return out;
+}
+
+function vsLabel(vs: VirtualServer): string {
+  return vs.fwmark !== undefined ? `fwmark ${vs.fwmark}` : `${vs.ip}${vs.port === undefined ? '' : `:${vs.port}`}`;
+}
+
+function checkVirtualServers(c: KeepalivedConfig): Problem[] {
+  const out: Problem[] = [];
+  const list = c.virtual_servers ?? [];
+  for (const n of duplicates(list.map(vsLabel))) out.push(['virtual_servers', `virtual_server ${n} is defined more than once`]);
+  for (const vs of list) {
+    const at = (msg: string): Problem => ['virtual_servers', `virtual_server ${vsLabel(vs)}: ${msg}`];
+    if ((vs.fwmark === undefined) === (vs.ip === undefined)) {
+      out.push(at('give either ip (with port) or fwmark'));
+      continue;
+    }
+    if (vs.fwmark !== undefined && vs.port !== undefined) out.push(at('a fwmark service has no port'));
+    if (vs.ip !== undefined && !isIp(vs.ip)) out.push(at(`${vs.ip} is not an IP address`));
+    if (vs.fwmark !== undefined && vs.protocol) out.push(at('protocol does not apply to a fwmark service (keepalived -t fails on it); remove it'));
+    const rsLabels = (vs.real_servers ?? []).map((rs) => `${rs.ip}${rs.port === undefined ? '' : `:${rs.port}`}`);
+    for (const n of duplicates(rsLabels)) out.push(at(`real_server ${n} is defined more than once`));
+    for (const rs of vs.real_servers ?? []) {
+      if (!isIp(rs.ip)) out.push(at(`real_server ${rs.ip} is not an IP address`));
+      if (vs.fwmark !== undefined && rs.port !== undefined) {
+        out.push(at(`real_server ${rs.ip}: a fwmark service's real servers have no port (keepalived -t fails on ${rs.ip} ${rs.port}); remove port`));
+      }
+    }
+  }
+  return out;
+}
+
+/** Legal but probably unintended settings, shown as plan warnings. */
+export function configWarnings(c: KeepalivedConfig): string[] {
+  const out: string[] = [];
+  for (const i of c.instances ?? []) {
+    const prio = i.priority ?? 100;
+    if (i.state === 'BACKUP' && prio === 255) out.push(`vrrp_instance ${i.name}: BACKUP with priority 255 (address owner) always takes the VIP`);
+    if (i.state === 'MASTER' && prio < 100) {
+      out.push(`vrrp_instance ${i.name}: MASTER with priority ${prio}, below keepalived's default 100: a peer without a priority would win`);
+    }
+  }
+  for (const g of c.vrrp_sync_groups ?? []) {
+    const states = new Set((c.instances ?? []).filter((i) => g.group?.includes(i.name)).map((i) => i.state ?? 'BACKUP'));
+    if (states.size > 1) out.push(`vrrp_sync_group ${g.name}: members start in different states (MASTER and BACKUP); the group keeps re-electing`);
+  }
+  return out;
+}
