@@ -1,0 +1,228 @@
+// rb's parser and compiler, subclassing nunjucks' own. What changes:
+// - Python slices `x[1:]`, `x[::-1]` (nunjucks has none without jinja-compat);
+// - conditions, `not`, `and`, `or` use Python truthiness ([] and {} are false)
+//   and fail on an undefined operand;
+// - ==, <, +, *, ~, `in` follow Python (runtime.ts) instead of JS coercions;
+// - member lookups carry the expression text (`hostvars.rb3`) for error messages;
+// - every expression records its line/col so runtime errors can point at it;
+// - unknown filters and tests are compile-time errors;
+// - "native" mode returns the value of a single `{{ expr }}` instead of text.
+
+import { nj, type AstNode } from './nunjucks.js';
+
+const { nodes, lexer } = nj;
+
+/** `runtime.<fn>(expr)`: how rb hooks truthiness and iteration into the compiled code. */
+const RbCall = nodes.Node.extend('RbCall', { fields: ['fn', 'expr'] });
+const Slice = nodes.Node.extend('Slice', { fields: ['start', 'stop', 'step'] });
+
+export class RbParser extends nj.Parser {
+  // Same as nunjucks' parsePostfix, plus slices inside `[...]`.
+  parsePostfix(node: AstNode): AstNode {
+    let tok = this.peekToken();
+    while (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, this.parseSubscript());
+      } else if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+        node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+      } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+        this.nextToken();
+        const val = this.nextToken();
+        if (!val || val.type !== lexer.TOKEN_SYMBOL) this.fail(`expected name after ".", got ${val ? val.value : 'end of template'}`, val?.lineno, val?.colno);
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
+      } else {
+        break;
+      }
+      tok = this.peekToken();
+    }
+    return node;
+  }
+
+  parseSubscript(): AstNode {
+    const open = this.nextToken();
+    const at = (t: string) => this.peekToken()?.type === t;
+    const part = () => (at(lexer.TOKEN_COLON) || at(lexer.TOKEN_RIGHT_BRACKET) ? null : this.parseExpression());
+    const first = part();
+    if (!at(lexer.TOKEN_COLON)) {
+      if (!first) this.fail('empty subscript', open.lineno, open.colno);
+      this.expect(lexer.TOKEN_RIGHT_BRACKET);
+      return first;
+    }
+    this.nextToken();
+    const stop = part();
+    let step = null;
+    if (at(lexer.TOKEN_COLON)) {
+      this.nextToken();
+      step = part();
+    }
+    this.expect(lexer.TOKEN_RIGHT_BRACKET);
+    return new Slice(open.lineno, open.colno, first, stop, step);
+  }
+}
+
+export function parse(src: string, opts: object): AstNode {
+  const p = new RbParser(nj.lexer.lex(src, opts));
+  p.extensions = [];
+  const ast = p.parseAsRoot();
+  // Hook Python truthiness / iteration into every place nunjucks tests or loops.
+  const wrap = (fn: string, e: AstNode) => new RbCall(e.lineno, e.colno, fn, e);
+  for (const n of ast.findAll(nodes.If)) n.cond = wrap('rbTruthy', n.cond);
+  for (const n of ast.findAll(nodes.InlineIf)) n.cond = wrap('rbTruthy', n.cond);
+  for (const n of ast.findAll(nodes.For)) n.arr = wrap(n.name instanceof nodes.Array ? 'rbIterPairs' : 'rbIter', n.arr);
+  return nj.transform(ast, [], undefined);
+}
+
+/** Is the template exactly one `{{ expr }}` (Ansible returns its native value)? */
+export function isSingleExpression(ast: AstNode): boolean {
+  const [only] = ast.children;
+  return ast.children.length === 1 && only instanceof nodes.Output && only.children.length === 1 && !(only.children[0] instanceof nodes.TemplateData);
+}
+
+/** The expression as written, for messages: `hostvars[inventory_hostname].mac`. */
+export function pathOf(node: AstNode): string {
+  if (node instanceof nodes.Symbol) return node.value;
+  if (node instanceof nodes.LookupVal) {
+    const base = pathOf(node.target);
+    const v = node.val;
+    if (v instanceof nodes.Literal) return typeof v.value === 'string' && /^[A-Za-z_]\w*$/.test(v.value) ? `${base}.${v.value}` : `${base}[${JSON.stringify(v.value)}]`;
+    return `${base}[${v instanceof nodes.Symbol || v instanceof nodes.LookupVal ? pathOf(v) : '…'}]`;
+  }
+  if (node instanceof nodes.FunCall) return `${pathOf(node.name)}(…)`;
+  if (node instanceof nodes.Filter) return `(… | ${node.name.value})`;
+  return '(…)';
+}
+
+export interface KnownNames {
+  filters: Set<string>;
+  tests: Set<string>;
+}
+
+export class RbCompiler extends nj.Compiler {
+  constructor(
+    name: string,
+    private readonly known: KnownNames,
+    private readonly native: boolean,
+  ) {
+    super(name, false);
+  }
+
+  assertType(node: AstNode, ...types: unknown[]): void {
+    if (node instanceof RbCall || node instanceof Slice) return;
+    super.assertType(node, ...types);
+  }
+
+  _compileExpression(node: AstNode, frame: unknown): void {
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+    super._compileExpression(node, frame);
+    this._emit(')');
+  }
+
+  compileRbCall(node: AstNode, frame: unknown): void {
+    this._emit(`runtime.${node.fn}(`);
+    this.compile(node.expr, frame);
+    this._emit(')');
+  }
+
+  compileSlice(node: AstNode): void {
+    this.fail('a slice [a:b] is only valid after a value', node.lineno, node.colno);
+  }
+
+  private call(fn: string, args: AstNode[], frame: unknown, lazyFrom = args.length): void {
+    this._emit(`runtime.${fn}(`);
+    args.forEach((a, i) => {
+      if (i) this._emit(', ');
+      if (i >= lazyFrom) this._emit('function() { return ');
+      if (a === null) this._emit('null');
+      else if (typeof a === 'string') this._emit(a);
+      else this._compileExpression(a, frame);
+      if (i >= lazyFrom) this._emit('; }');
+    });
+    this._emit(')');
+  }
+
+  compileLookupVal(node: AstNode, frame: unknown): void {
+    const v = node.val;
+    if (v instanceof Slice) return this.call('rbSlice', [node.target, v.start, v.stop, v.step], frame);
+    this.call('memberLookup', [node.target, v, JSON.stringify(pathOf(node)), String(!(v instanceof nodes.Literal))], frame);
+  }
+
+  compileNot(node: AstNode, frame: unknown): void {
+    this._emit('!');
+    this.call('rbTruthy', [node.target], frame);
+  }
+
+  compileOr(node: AstNode, frame: unknown): void {
+    this.call('rbOr', [node.left, node.right], frame, 1);
+  }
+
+  compileAnd(node: AstNode, frame: unknown): void {
+    this.call('rbAnd', [node.left, node.right], frame, 1);
+  }
+
+  compileAdd(node: AstNode, frame: unknown): void {
+    this.call('rbAdd', [node.left, node.right], frame);
+  }
+
+  compileMul(node: AstNode, frame: unknown): void {
+    this.call('rbMul', [node.left, node.right], frame);
+  }
+
+  compileConcat(node: AstNode, frame: unknown): void {
+    this.call('rbConcat', [node.left, node.right], frame);
+  }
+
+  compileCompare(node: AstNode, frame: unknown): void {
+    // Python chains: a < b < c means a < b and b < c.
+    let left = node.expr;
+    node.ops.forEach((op: AstNode, i: number) => {
+      if (i) this._emit(' && ');
+      this.call('rbCompare', [left, JSON.stringify(op.type), op.expr], frame);
+      left = op.expr;
+    });
+  }
+
+  compileIs(node: AstNode, frame: unknown): void {
+    const r = node.right;
+    const name: string = r instanceof nodes.FunCall ? r.name.value : r instanceof nodes.Literal ? (r.value === null ? 'none' : String(r.value)) : r.value;
+    if (!this.known.tests.has(name)) this.fail(`unknown test "${name}"`, r.lineno, r.colno);
+    this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `);
+    this._compileExpression(node.left, frame);
+    if (r instanceof nodes.FunCall && r.args.children.length) {
+      this._emit(', ');
+      this._compileAggregate(r.args, frame);
+    }
+    this._emit(') === true)');
+  }
+
+  compileFilter(node: AstNode, frame: unknown): void {
+    const name = node.name.value;
+    if (!this.known.filters.has(name)) this.fail(`unknown filter "${name}"`, node.name.lineno, node.name.colno);
+    super.compileFilter(node, frame);
+  }
+
+  compileOutput(node: AstNode, frame: unknown): void {
+    for (const child of node.children) {
+      if (child instanceof nodes.TemplateData) {
+        if (!child.value) continue;
+        this._emit(`${this.buffer} += `);
+        this.compileLiteral(child, frame);
+        this._emitLine(';');
+      } else if (this.native) {
+        this._emit(`${this.buffer} = `);
+        this._compileExpression(child, frame);
+        this._emitLine(';');
+      } else {
+        this._emit(`${this.buffer} += runtime.suppressValue(`);
+        this._compileExpression(child, frame);
+        this._emitLine(', false);');
+      }
+    }
+  }
+}
+
+/** Compile an AST to the object nunjucks' Template accepts as precompiled code. */
+export function compileAst(ast: AstNode, name: string, known: KnownNames, native: boolean): Record<string, unknown> {
+  const c = new RbCompiler(name, known, native);
+  c.compile(ast);
+  return new Function(c.getCode())() as Record<string, unknown>;
+}

@@ -1,0 +1,116 @@
+// The one nunjucks Environment: autoescape off, trim_blocks on (as Ansible),
+// no loaders (a template cannot include files), rb's filters, tests and
+// globals, compiled templates cached by source text.
+
+import { TemplateError } from '../errors.js';
+import { LruCache } from './cache.js';
+import { compileAst, isSingleExpression, parse, type KnownNames } from './compiler.js';
+import { coreFilters } from './filters/core.js';
+import { collectionFilters } from './filters/collections.js';
+import { encodeFilters } from './filters/encode.js';
+import { higherFilters } from './filters/higher.js';
+import { ipFilters } from './filters/ipaddr.js';
+import { regexFilters } from './filters/regex.js';
+import { registry, type Filter, type Test } from './filters/registry.js';
+import { GLOBALS } from './globals.js';
+import { nj } from './nunjucks.js';
+import { unbox } from './python.js';
+import { makeRuntime } from './runtime.js';
+import { TESTS } from './tests.js';
+import { Undefined } from './undefined.js';
+
+const env = new nj.Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false, dev: true });
+const runtime = makeRuntime(nj.runtime);
+
+/** These may receive an undefined value; every other filter or test fails on one. */
+const ACCEPTS_UNDEFINED = new Set(['default', 'd', 'mandatory', 'defined', 'undefined']);
+
+function guard<F extends Filter | Test>(name: string, f: F): F {
+  if (ACCEPTS_UNDEFINED.has(name)) return f;
+  return function (this: unknown, value: unknown, ...args: unknown[]) {
+    if (value instanceof Undefined) value.fail();
+    for (const a of args) if (a instanceof Undefined) a.fail();
+    return f.call(this, unbox(value), ...args.map(unbox));
+  } as F;
+}
+
+Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters });
+delete env.filters.safe; // autoescape is off: `safe` would only wrap strings in objects
+for (const [name, f] of Object.entries(env.filters as Record<string, Filter>)) env.filters[name] = registry.filters[name] = guard(name, f);
+env.tests = {};
+for (const [name, t] of Object.entries(TESTS)) env.tests[name] = registry.tests[name] = guard(name, t);
+Object.assign(env.globals, GLOBALS);
+
+const known: KnownNames = { filters: new Set(Object.keys(env.filters)), tests: new Set(Object.keys(env.tests)) };
+
+export type Mode = 'text' | 'value' | 'expr';
+
+export interface Compiled {
+  /** True when render returns the expression's own value rather than text. */
+  native: boolean;
+  tpl: { render(ctx: object): unknown };
+}
+
+const cache = new LruCache<Compiled>(2000);
+
+/** Where an error happened, for the message. `offset` undoes the `{{ ` an expression was wrapped in. */
+export interface Where {
+  name?: string;
+  offset?: number;
+  /** Add the position to runtime errors too (template files), not only to syntax errors. */
+  always?: boolean;
+}
+
+function position(line: number | undefined, col: number | undefined, w: Where): string {
+  if (line === undefined) return w.name ? `${w.name}: ` : '';
+  const c = col === undefined ? undefined : col - (line === 1 ? w.offset ?? 0 : 0);
+  return w.name ? `${w.name}:${line}${c !== undefined ? `:${c}` : ''}: ` : `line ${line}${c !== undefined ? `, col ${c}` : ''}: `;
+}
+
+function syntaxError(e: unknown, w: Where): TemplateError {
+  if (e instanceof TemplateError) return e;
+  const err = e as { message?: string; lineno?: number; colno?: number };
+  const msg = String(err.message ?? e)
+    .replace(/^parseAggregate: /, '')
+    .replace(/^compile[A-Za-z]*: /, '');
+  return new TemplateError(`${position(err.lineno, err.colno, w)}template syntax error: ${msg}`);
+}
+
+/** Compile (or fetch from the cache) `src`. 'value' mode is native when src is one expression. */
+export function compile(src: string, mode: Mode, w: Where): Compiled {
+  const key = `${mode}\0${src}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let compiled: Compiled;
+  try {
+    const ast = parse(src, env.opts);
+    const native = mode === 'expr' || (mode === 'value' && isSingleExpression(ast));
+    const obj = compileAst(ast, w.name ?? 'template', known, native);
+    // nunjucks' Template passes its own runtime to the root function; swap in rb's.
+    const root = obj.root as (env: unknown, ctx: unknown, frame: unknown, rt: unknown, cb: unknown) => void;
+    obj.root = (e: unknown, ctx: unknown, frame: unknown, _rt: unknown, cb: unknown) => root(e, ctx, frame, runtime, cb);
+    compiled = { native, tpl: new nj.Template({ type: 'code', obj }, env, w.name) };
+  } catch (e) {
+    throw syntaxError(e, w);
+  }
+  cache.set(key, compiled);
+  return compiled;
+}
+
+export function run(c: Compiled, vars: Record<string, unknown>, w: Where): unknown {
+  try {
+    return c.tpl.render(vars);
+  } catch (e) {
+    const err = e as { cause?: unknown; lineno?: number; colno?: number; message?: string };
+    const cause = err.cause ?? e;
+    // nunjucks' runtime line numbers are 0-based.
+    const where = w.always ? position(err.lineno === undefined ? undefined : err.lineno + 1, err.colno === undefined ? undefined : err.colno + 1, w) : '';
+    if (cause instanceof TemplateError) return rethrow(where ? new TemplateError(where + cause.message) : cause);
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    throw new TemplateError(`${where}${msg.replace(/^\(.*?\)( \[Line \d+, Column \d+\])?\n\s*/, '')}`);
+  }
+}
+
+function rethrow(e: TemplateError): never {
+  throw e;
+}
