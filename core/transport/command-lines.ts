@@ -1,6 +1,7 @@
-// Command lines for become (sudo) and for file transfer through sudo. Pure:
-// tests assert the exact strings. The become password never appears in a
-// command line; it is written to sudo's standard input (`-S -p ''`).
+// Command lines the transport itself runs on hosts: sudo for become, file
+// transfer through sudo, timeouts. Pure: tests assert the exact strings. The
+// become password never appears in a command line; it is written to sudo's
+// standard input (`-S -p ''`).
 
 import { quote, raw, sh } from './shell.js';
 
@@ -54,4 +55,15 @@ export const MISSING_FILE_MARKER = 'rb: no such file';
 
 export function readFileCommand(path: string): string {
   return sh`if [ -e ${path} ]; then exec cat -- ${path}; else echo ${MISSING_FILE_MARKER} >&2; exit 1; fi`;
+}
+
+/**
+ * Enforce a timeout on the host with coreutils `timeout` (exit 124): sshd
+ * refuses signal requests on root sessions (no privilege separation after a
+ * root login), so the controller alone cannot kill a command there. `timeout`
+ * runs the command in its own process group and kills all of it.
+ */
+export function timeoutCommand(command: string, timeoutMs: number): string {
+  const secs = Math.max(0.001, timeoutMs / 1000);
+  return `timeout -k 1 ${Number(secs.toFixed(3))} sh -c ${quote(command)}`;
 }

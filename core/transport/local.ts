@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { constants, userInfo } from 'node:os';
 import { ModuleError } from '../errors.js';
-import { MISSING_FILE_MARKER, readFileCommand, tempBeside, writeFileCommand } from './become.js';
+import { MISSING_FILE_MARKER, readFileCommand, tempBeside, writeFileCommand } from './command-lines.js';
 import { SudoWrapper } from './sudo-wrapper.js';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.js';
 

@@ -6,7 +6,7 @@ export class SessionSlots {
   private used = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly max: number) {
+  constructor(private max: number) {
     if (!(max >= 1)) throw new Error(`session slots must be >= 1, got ${max}`);
   }
 
@@ -20,9 +20,21 @@ export class SessionSlots {
 
   /** Hand the slot to the next waiter, or free it. */
   release(): void {
+    if (this.used > this.max) {
+      this.used--;
+      return;
+    }
     const next = this.waiting.shift();
     if (next) next();
     else this.used--;
+  }
+
+  /**
+   * The server refused a session while this one was held: its MaxSessions is
+   * lower than ours. Lower the limit to the sessions that are open besides it.
+   */
+  shrink(): void {
+    this.max = Math.max(1, this.used - 1);
   }
 
   /** Wake every waiter: the connection is gone and each of them will see that. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConnectError, ModuleError } from '../errors.js';
-import { MISSING_FILE_MARKER, readFileCommand, tempBeside, writeFileCommand } from './become.js';
+import { MISSING_FILE_MARKER, readFileCommand, tempBeside, timeoutCommand, writeFileCommand } from './command-lines.js';
 import { hostKeyVerifier } from './host-key-check.js';
 import { openLink, privateKeyProblem, type Link, type LinkKey } from './ssh2-link.js';
 import { SudoWrapper } from './sudo-wrapper.js';
@@ -18,6 +18,9 @@ export interface SshConnectOptions {
   /** Nagle off (default true). Only the latency benchmark turns it on. */
   noDelay?: boolean;
 }
+
+/** How long after a timeout the controller gives up on the host's `timeout -k 1`. */
+const TIMEOUT_BACKSTOP_MS = 3000;
 
 interface Hop {
   address: string;
@@ -144,10 +147,13 @@ export class SshTransport implements Transport {
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     let stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
     this.stats.bytesOut += stdin?.length ?? 0;
-    let line = command;
-    if (this.sudo.active(opts.become)) ({ command: line, stdin } = await this.sudo.wrap(command, stdin));
-    const r = await this.runRaw(line, stdin, opts.timeoutMs);
-    return { code: r.code, stdout: r.stdout.toString(), stderr: r.stderr.toString(), durationMs: r.durationMs };
+    const limit = opts.timeoutMs;
+    let line = limit === undefined ? command : timeoutCommand(command, limit);
+    if (this.sudo.active(opts.become)) ({ command: line, stdin } = await this.sudo.wrap(line, stdin));
+    // The controller's own timer only backs up `timeout` on the host.
+    const r = await this.runRaw(line, stdin, limit === undefined ? undefined : limit + TIMEOUT_BACKSTOP_MS);
+    const timedOut = limit !== undefined && (r.timedOut || ((r.code === 124 || r.code === 137) && r.durationMs >= limit));
+    return { code: timedOut ? 124 : r.code, stdout: r.stdout.toString(), stderr: r.stderr.toString(), durationMs: r.durationMs };
   }
 
   async put(path: string, data: string | Buffer, mode?: number): Promise<void> {

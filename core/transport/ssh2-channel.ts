@@ -21,9 +21,24 @@ interface ExecChannel {
   on(event: 'exit', fn: (code: number | null, signal?: string) => void): unknown;
   on(event: 'close', fn: () => void): unknown;
   stderr: Readable;
-  signal(name: string): unknown;
-  close(): unknown;
   end(data?: Buffer): unknown;
+  outgoing: { id: number; state: string };
+  _client?: { _protocol?: { signal(id: number, name: string): void } };
+}
+
+/**
+ * Send a signal request. ssh2's own Channel.signal() silently does nothing once
+ * stdin is closed, and rb always closes stdin right away; so the request goes
+ * through the protocol object, as Channel.signal itself does.
+ */
+function sendSignal(ch: ExecChannel, name: string): void {
+  // 'eof' = our stdin is closed, the channel still open.
+  if (ch.outgoing.state !== 'open' && ch.outgoing.state !== 'eof') return;
+  try {
+    ch._client?._protocol?.signal(ch.outgoing.id, name);
+  } catch {
+    // connection already gone: nothing left to kill
+  }
 }
 
 /** How long a timed-out command gets between TERM and KILL. */
@@ -76,11 +91,10 @@ export function channelResult(
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => {
         // sshd signals the session's process group: TERM lets sudo pass it on.
-        ch.signal('TERM');
-        setTimeout(() => {
-          ch.signal('KILL');
-          ch.close();
-        }, KILL_GRACE_MS).unref();
+        // The channel is not closed here: sshd counts the session against
+        // MaxSessions until its process is gone, and so does the slot.
+        sendSignal(ch, 'TERM');
+        setTimeout(() => sendSignal(ch, 'KILL'), KILL_GRACE_MS).unref();
         finish(true);
       }, timeoutMs);
     }

@@ -5,13 +5,16 @@
 
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AnyAuthMethod, type ClientChannel } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type Client, type ClientChannel } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import type { HostKeyVerifier } from './host-key-check.js';
 import { channelResult, sftpOps, type LinkExecResult, type LinkSftp } from './ssh2-channel.js';
 import { SessionSlots } from './session-slots.js';
 
 export type { LinkExecResult, LinkSftp } from './ssh2-channel.js';
+
+// ssh2 is CommonJS: its named exports are not visible to ESM, only the default.
+const { Client: SshClient, utils } = ssh2;
 
 export interface LinkKey {
   file: string;
@@ -84,7 +87,7 @@ function authPlan(o: LinkOptions): Array<{ label: string; method: AnyAuthMethod 
 export async function openLink(o: LinkOptions): Promise<Link> {
   const started = Date.now();
   const sock = o.sock ?? (await tcpConnect(o));
-  const client = new Client();
+  const client = new SshClient();
   const where = `${o.user}@${o.address}:${o.port}`;
   const plan = authPlan(o);
   const tried: string[] = [];
@@ -196,24 +199,35 @@ export class Link {
 
   /** Run one command on its own session channel; waits for a free slot first. */
   async exec(command: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<LinkExecResult> {
-    await this.slots.acquire();
-    if (this.closed) throw this.closedError();
-    return new Promise<LinkExecResult>((resolve, reject) => {
-      const fail = (err: Error) => reject(err);
-      this.pending.add(fail);
-      this.client.exec(command, (err: Error | undefined, ch: ClientChannel) => {
-        if (err) {
-          this.pending.delete(fail);
-          this.slots.release();
-          return reject(this.closed ? this.closedError() : new ConnectError(this.o.host, `cannot open a session: ${err.message}`));
-        }
-        channelResult(ch, stdin, timeoutMs, () => this.slots.release()).then((r) => {
-          this.pending.delete(fail);
-          if (r.incomplete && this.closed) reject(this.closedError());
-          else resolve(r);
-        });
-      });
-    });
+    for (let attempt = 1; ; attempt++) {
+      await this.slots.acquire();
+      if (this.closed) throw this.closedError();
+      const ch = await this.openSession(command);
+      if (ch instanceof Error) {
+        // "open failed" below our limit: the server allows fewer sessions (or
+        // still counts one whose process lingers). Wait for one of ours to end.
+        const retry = !this.closed && /open failed/i.test(ch.message) && attempt < 20;
+        if (retry) this.slots.shrink();
+        this.slots.release();
+        if (!retry) throw this.closed ? this.closedError() : new ConnectError(this.o.host, `cannot open a session: ${ch.message}`);
+        await new Promise((r) => setTimeout(r, 25 * attempt));
+        continue;
+      }
+      let lost!: (err: Error) => void;
+      const fail = new Promise<never>((_resolve, reject) => (lost = reject));
+      this.pending.add(lost);
+      try {
+        const r = await Promise.race([channelResult(ch, stdin, timeoutMs, () => this.slots.release()), fail]);
+        if (r.incomplete && this.closed) throw this.closedError();
+        return r;
+      } finally {
+        this.pending.delete(lost);
+      }
+    }
+  }
+
+  private openSession(command: string): Promise<ClientChannel | Error> {
+    return new Promise((resolve) => this.client.exec(command, (err, ch) => resolve(err ?? ch)));
   }
 
   /** The sftp session, opened once; it holds one session slot for the life of the link. */

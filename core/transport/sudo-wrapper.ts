@@ -1,7 +1,7 @@
 // Decides when a command goes through sudo and how its stdin is prefixed with
 // the become password. Shared by the ssh and local transports.
 
-import { SUDO_NEEDS_PASSWORD, sudoCommand, sudoProbeCommand } from './become.js';
+import { SUDO_NEEDS_PASSWORD, sudoCommand, sudoProbeCommand } from './command-lines.js';
 
 export interface BecomeSettings {
   /** The user the transport runs commands as. */
