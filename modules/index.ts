@@ -8,6 +8,7 @@ import command from './command/index.js';
 import copy from './copy/index.js';
 import debug from './debug.js';
 import file from './file.js';
+import ifalias from './ifalias/index.js';
 import lineinfile from './lineinfile/index.js';
 import packageModule from './package/index.js';
 import service from './service.js';
@@ -15,6 +16,7 @@ import set_fact from './set_fact.js';
 import shell from './shell.js';
 import sysctl from './sysctl/index.js';
 import template from './template.js';
+import vrrp from './vrrp/index.js';
 import wait_for from './wait_for.js';
 
 export const moduleList: readonly ModuleDef[] = [
@@ -23,6 +25,7 @@ export const moduleList: readonly ModuleDef[] = [
   copy,
   debug,
   file,
+  ifalias,
   lineinfile,
   packageModule,
   service,
@@ -30,6 +33,7 @@ export const moduleList: readonly ModuleDef[] = [
   shell,
   sysctl,
   template,
+  vrrp,
   wait_for,
 ];
 

@@ -11,7 +11,7 @@
 import { defineModule, noop, type Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { CONTENT_LIMIT, type FileFact } from '../../core/files/facts.js';
-import { groupParam, modeParam, modeProblem, ownerParam } from '../../core/files/attrs.js';
+import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam } from '../../core/files/attrs.js';
 import { applyContent, destFacts, planContent, rollbackContent, type ContentParams } from '../copy/content.js';
 import { editLines, type LineEdit } from './edit.js';
 
@@ -48,8 +48,8 @@ export function planLineinfile(p: LineinfileParams, f: FileFact): Plan {
   }
   const r = editLines(f.content ?? '', p);
   if (r.action === 'none' && f.exists) {
-    const plan = planContent(contentParams(p), f, Buffer.from(f.content!, 'utf8'));
-    if (plan.changes.length) return plan;
+    const changes = attrChanges(f, { mode: normalizeMode(p.mode), owner: p.owner, group: p.group });
+    if (changes.length) return { changes };
     return noop(p.state === 'absent' ? `no line to remove in ${p.path}` : `${p.path} already has the line${r.at ? ` (line ${r.at})` : ''}`);
   }
   const plan = planContent(contentParams(p), f, Buffer.from(r.content, 'utf8'));
