@@ -1,0 +1,67 @@
+// Variable precedence, exactly as Ansible's VariableManager layers inventory
+// variables for one host (lowest first):
+//
+//   1. `all` vars set in the inventory source
+//   2. every other group's vars set in the inventory source
+//   3. group_vars/all next to each inventory source, in source order
+//   4. group_vars/all next to the playbook
+//   5. group_vars/<group> next to each inventory source (source by source)
+//   6. group_vars/<group> next to the playbook
+//   7. the host's vars set in the inventory source
+//   8. host_vars/<host> next to each inventory source
+//   9. host_vars/<host> next to the playbook
+//
+// Within 2, 5 and 6 groups are applied in (depth, ansible_group_priority, name)
+// order, so a child group beats its parent, and of two groups at the same
+// depth the higher priority, then the alphabetically later name, wins. Note
+// that 3 beats 2: group_vars/all.yml overrides vars a child group sets inline.
+// Merging is per top-level key (Ansible's default hash_behaviour=replace).
+
+import type { InventoryModel } from './model.js';
+import type { VarsFiles } from './vars-files.js';
+
+export interface VarsContext {
+  model: InventoryModel;
+  files: VarsFiles;
+  depths: Map<string, number>;
+  /** Directories whose group_vars/ and host_vars/ count, one per inventory source. */
+  inventoryDirs: string[];
+  playbookDir?: string;
+}
+
+/** Groups in the order their variables are applied (Ansible's sort_groups). */
+export function sortGroups(ctx: VarsContext, names: Iterable<string>): string[] {
+  const key = (n: string) => [ctx.depths.get(n) ?? 0, ctx.model.groups.get(n)?.priority ?? 1] as const;
+  return [...names].sort((a, b) => {
+    const [da, pa] = key(a);
+    const [db, pb] = key(b);
+    return da - db || pa - pb || (a < b ? -1 : a > b ? 1 : 0);
+  });
+}
+
+export function hostVars(ctx: VarsContext, host: string): Record<string, unknown> {
+  const { model, files, inventoryDirs, playbookDir } = ctx;
+  const groups = sortGroups(ctx, model.hostGroups(host)).filter((g) => g !== 'all');
+  let v: Record<string, unknown> = { ...model.groups.get('all')!.vars };
+  for (const g of groups) v = { ...v, ...model.groups.get(g)!.vars };
+  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'group_vars', 'all') };
+  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'group_vars', 'all') };
+  for (const dir of inventoryDirs) {
+    for (const g of groups) v = { ...v, ...files.vars(dir, 'group_vars', g) };
+  }
+  if (playbookDir !== undefined) {
+    for (const g of groups) v = { ...v, ...files.vars(playbookDir, 'group_vars', g) };
+  }
+  v = { ...v, ...model.hosts.get(host)!.vars };
+  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'host_vars', host) };
+  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'host_vars', host) };
+  return v;
+}
+
+/** A group's own variables (not inherited): inline < inventory group_vars < playbook group_vars. */
+export function ownGroupVars(ctx: VarsContext, group: string): Record<string, unknown> {
+  let v: Record<string, unknown> = { ...ctx.model.groups.get(group)!.vars };
+  for (const dir of ctx.inventoryDirs) v = { ...v, ...ctx.files.vars(dir, 'group_vars', group) };
+  if (ctx.playbookDir !== undefined) v = { ...v, ...ctx.files.vars(ctx.playbookDir, 'group_vars', group) };
+  return v;
+}
