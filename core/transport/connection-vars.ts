@@ -65,7 +65,7 @@ function sshArgs(name: string, vars: Record<string, unknown>): SshArgs {
 
 function configLines(home: string, configFile: string | undefined) {
   if (configFile) return loadSshConfig(expandPath(configFile, { home } as ExpandContext), home);
-  return [...loadSshConfig(join(home, '.ssh', 'config'), home), ...loadSshConfig('/etc/ssh/ssh_config', home)];
+  return [...loadSshConfig(join(home, '.ssh', 'config'), home), ...loadSshConfig('/etc/ssh/ssh_config', home, '/etc/ssh')];
 }
 
 export function resolveConnection(name: string, vars: Record<string, unknown>, opts: ConnectionDefaults): ConnectionSpec {

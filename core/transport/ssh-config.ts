@@ -42,9 +42,10 @@ export function parseSshConfigText(text: string, file: string): ConfigLine[] {
   return out;
 }
 
-function includeTargets(pattern: string, home: string): string[] {
+/** Relative Include paths are taken from ~/.ssh in a user's file, /etc/ssh in the system one. */
+function includeTargets(pattern: string, home: string, relDir: string): string[] {
   const p = pattern.startsWith('~/') ? join(home, pattern.slice(2)) : pattern;
-  const abs = isAbsolute(p) ? p : join(home, '.ssh', p);
+  const abs = isAbsolute(p) ? p : join(relDir, p);
   if (!/[*?]/.test(basename(abs))) return [abs];
   let names: string[];
   try {
@@ -55,30 +56,38 @@ function includeTargets(pattern: string, home: string): string[] {
   return names.filter((n) => globMatch(n, basename(abs))).sort().map((n) => join(dirname(abs), n));
 }
 
-const cache = new Map<string, { stamp: string; lines: ConfigLine[] }>();
+// Parsed files by path, re-read when their mtime or size changes.
+const parsed = new Map<string, { stamp: string; lines: ConfigLine[] }>();
 
-/** Read a config file with its Includes inlined in place; a missing file is empty. */
-export function loadSshConfig(file: string, home: string, depth = 0): ConfigLine[] {
+function parseFile(file: string): ConfigLine[] | null {
   let stamp: string;
   try {
     const st = statSync(file);
     stamp = `${st.mtimeMs}:${st.size}`;
   } catch {
-    return [];
+    return null;
   }
-  const hit = cache.get(file);
+  const hit = parsed.get(file);
   if (hit && hit.stamp === stamp) return hit.lines;
-  const lines: ConfigLine[] = [];
-  for (const l of parseSshConfigText(readFileSync(file, 'utf8'), file)) {
+  const lines = parseSshConfigText(readFileSync(file, 'utf8'), file);
+  parsed.set(file, { stamp, lines });
+  return lines;
+}
+
+/** Read a config file with its Includes inlined in place; a missing file is empty. */
+export function loadSshConfig(file: string, home: string, relDir = join(home, '.ssh'), depth = 0): ConfigLine[] {
+  const out: ConfigLine[] = [];
+  for (const l of parseFile(file) ?? []) {
     if (l.keyword.toLowerCase() !== 'include') {
-      lines.push(l);
+      out.push(l);
       continue;
     }
     if (depth >= 16) throw configError('Include nested too deeply', l.loc);
-    for (const pat of l.args) for (const t of includeTargets(pat, home)) lines.push(...loadSshConfig(t, home, depth + 1));
+    for (const pat of l.args) {
+      for (const t of includeTargets(pat, home, relDir)) out.push(...loadSshConfig(t, home, relDir, depth + 1));
+    }
   }
-  cache.set(file, { stamp, lines });
-  return lines;
+  return out;
 }
 
 /** The options that apply to `host` (the name given on the command line, before HostName). */
