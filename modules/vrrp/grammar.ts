@@ -115,7 +115,7 @@ const connection: FieldSpec[] = [
   f('bindto', word, 'source address of the check'),
   f('bind_port', int(1, 65535), 'source port of the check'),
   f('connect_timeout', num(0), 'seconds before a connection attempt fails'),
-  f('retry', int(0), 'retries before the server is marked down', { aliases: ['nb_get_retry'] }),
+  f('retry', int(0), 'retries before the server is marked down'),
   f('delay_before_retry', num(0), 'seconds between retries'),
   f('warmup', num(0), 'random delay (seconds) before the first check'),
   f('delay_loop', num(0), 'seconds between checks'),

@@ -79,6 +79,14 @@ function checkInstances(p: Obj, c: KeepalivedConfig): Problem[] {
     }
     if (inst.state === 'MASTER' && inst.nopreempt) out.push(at('nopreempt needs state BACKUP (keepalived ignores it on a MASTER and its config test fails)'));
     if (inst.state === 'MASTER' && inst.preempt_delay !== undefined) out.push(at('preempt_delay needs state BACKUP'));
+    if (inst.nopreempt && inst.preempt_delay !== undefined) out.push(at('preempt_delay and nopreempt exclude each other'));
+    if (!inst.virtual_ipaddress) out.push(at('needs at least one virtual_ipaddress (keepalived -t fails without)'));
+    if (inst.advert_int !== undefined && !Number.isInteger(inst.advert_int) && vrrpVersion(inst, c) === 2) {
+      out.push(at(`advert_int ${inst.advert_int}: VRRPv2 adverts are whole seconds (set version 3 for fractions)`));
+    }
+    for (const t of inst.track_interface ?? []) {
+      if (splitWords(t)[0] === inst.interface) out.push(at(`track_interface ${inst.interface} is the instance's own interface (keepalived ignores it and -t fails)`));
+    }
     const auth = inst.authentication;
     if (auth && auth.auth_type === 'PASS' && !auth.auth_pass) out.push(at('authentication: auth_type PASS needs auth_pass'));
     out.push(...checkVips(inst, (raw[idx]?.virtual_ipaddress as unknown[]) ?? [], at));
@@ -91,6 +99,11 @@ function checkInstances(p: Obj, c: KeepalivedConfig): Problem[] {
     out.push(...trackedScripts(`vrrp_instance ${inst.name}`, inst.track_script, c, 'instances'));
   });
   return out;
+}
+
+function vrrpVersion(inst: VrrpInstance, c: KeepalivedConfig): number {
+  if ((inst.virtual_ipaddress ?? []).some((v) => !isIPv4(v.address.split('/')[0]))) return 3;
+  return inst.version ?? c.global_defs?.vrrp_version ?? 2;
 }
 
 function checkVips(inst: VrrpInstance, raw: unknown[], at: (m: string) => Problem): Problem[] {
@@ -118,6 +131,12 @@ function checkSyncGroups(c: KeepalivedConfig): Problem[] {
       if (!names.includes(m)) out.push(['vrrp_sync_groups', `vrrp_sync_group ${g.name}: ${m} is not a vrrp_instance of this config`]);
     }
     out.push(...trackedScripts(`vrrp_sync_group ${g.name}`, g.track_script, c, 'vrrp_sync_groups'));
+    for (const inst of (c.instances ?? []).filter((i) => g.group?.includes(i.name))) {
+      const weighted = [...(inst.track_script ?? []), ...(inst.track_interface ?? [])].filter((t) => /\sweight\s/.test(` ${t} `));
+      for (const t of weighted) {
+        out.push(['instances', `vrrp_instance ${inst.name}: "${t}" has a weight, which keepalived ignores in sync group ${g.name} (-t fails); track it on the group instead`]);
+      }
+    }
   }
   return out;
 }
@@ -141,8 +160,12 @@ function checkVirtualServers(c: KeepalivedConfig): Problem[] {
     if (vs.fwmark !== undefined && vs.protocol) out.push(at('protocol does not apply to a fwmark service (keepalived -t fails on it); remove it'));
     const rsLabels = (vs.real_servers ?? []).map((rs) => `${rs.ip}${rs.port === undefined ? '' : `:${rs.port}`}`);
     for (const n of duplicates(rsLabels)) out.push(at(`real_server ${n} is defined more than once`));
+    const samePort = vs.ip !== undefined && vs.port !== undefined && (vs.lb_kind === 'DR' || vs.lb_kind === 'TUN');
+    const sorryPort = vs.sorry_server?.split(' ')[1];
+    if (samePort && sorryPort !== undefined && Number(sorryPort) !== vs.port) out.push(at(`sorry_server port ${sorryPort} differs from ${vs.port}; ${vs.lb_kind} cannot change ports`));
     for (const rs of vs.real_servers ?? []) {
       if (!isIp(rs.ip)) out.push(at(`real_server ${rs.ip} is not an IP address`));
+      if (samePort && rs.port !== undefined && rs.port !== vs.port) out.push(at(`real_server ${rs.ip}:${rs.port}: ${vs.lb_kind} cannot change the port (${vs.port}); keepalived resets it and -t fails`));
       if (vs.fwmark !== undefined && rs.port !== undefined) {
         out.push(at(`real_server ${rs.ip}: a fwmark service's real servers have no port (keepalived -t fails on ${rs.ip} ${rs.port}); remove port`));
       }
