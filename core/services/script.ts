@@ -90,9 +90,12 @@ export function serviceActionCommand(t: ServiceTarget, action: ServiceActionName
     'rb_log=$(mktemp); trap \'rm -f "$rb_log"\' EXIT',
     'rb_do() { rb_ctl "$1" >"$rb_log" 2>&1 </dev/null; rc=$?; rb_out=$(cat "$rb_log"); return $rc; }',
     'rb_fail() { { [ -n "$rb_out" ] && printf "%s\\n" "$rb_out"; [ -r /var/log/syslog ] && { echo "--- last lines of /var/log/syslog:"; tail -n 8 /var/log/syslog; }; echo "rb-fail: $1"; } >&2; exit 1; }',
-    `rb_wait_gone() { n=0; while [ -n "$(rb_pid)" ] && [ $n -lt ${steps} ]; do sleep 0.1; n=$((n+1)); done; [ -z "$(rb_pid)" ]; }`,
+    // Gone = the pid seen before the stop is dead AND no pid is found: a daemon
+    // may remove its pid file before it has finished exiting.
+    'rb_gone() { { [ -z "$1" ] || ! rb_alive "$1"; } && [ -z "$(rb_pid)" ]; }',
+    `rb_wait_gone() { n=0; while ! rb_gone "$1" && [ $n -lt ${steps} ]; do sleep 0.1; n=$((n+1)); done; rb_gone "$1"; }`,
     `rb_wait_up() { n=0; while [ -z "$(rb_pid)" ] && [ $n -lt ${steps} ]; do sleep 0.1; n=$((n+1)); done; [ -n "$(rb_pid)" ]; }`,
-    'rb_stop() { rb_do stop; rb_wait_gone || rb_fail "$rb_name still running (pid $(rb_pid)) after stop"; }',
+    'rb_stop() { p0=$(rb_pid); rb_do stop; rb_wait_gone "$p0" || rb_fail "$rb_name still running (pid ${p0:-$(rb_pid)}) after stop"; }',
     'rb_start() { rb_do start; [ $rc -eq 0 ] || rb_fail "start of $rb_name exited $rc"; ' +
       `rb_wait_up || rb_fail "$rb_name is not running after start"; sleep ${settle}; ` +
       '[ -n "$(rb_pid)" ] || rb_fail "$rb_name started but died at once"; }',
