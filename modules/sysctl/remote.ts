@@ -78,6 +78,6 @@ export function writeFileCommands(path: string, content: string, mode = '0644'):
 }
 
 /** Put back what `readFilePart` saw: the old content, or no file at all. */
-export function restoreFileCommands(path: string, content: string | null): string[] {
-  return content === null ? [sh`rm -f ${path}`] : writeFileCommands(path, content);
+export function restoreFileCommands(path: string, content: string | null, mode = '0644'): string[] {
+  return content === null ? [sh`rm -f ${path}`] : writeFileCommands(path, content, mode);
 }

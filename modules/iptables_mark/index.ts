@@ -1,0 +1,102 @@
+// iptables_mark: converges one iptables rule that rb owns (found by its
+// comment, default `rb:<task name>`), live and in the saved rules file. Built
+// for the two-box LVS seed's fwmark rules (MARK everything for the VIP except
+// what comes from the peer director's MAC); the same rule model takes
+// `jump: ACCEPT`, which covers the seed's VRRP accept rule, so no sibling
+// module is needed. IPv4 (iptables) only.
+//
+//   - name: fwmark 3 for the VIP, except traffic from the peer director
+//     iptables_mark:
+//       destination: 172.16.0.30
+//       protocol: tcp
+//       dport: 80
+//       mac_source: "! 08:00:27:E1:3C:C5"
+//       set_mark: 0x3
+
+import { defineModule, type HostContext } from '../../core/module.js';
+import { ModuleError } from '../../core/errors.js';
+import { argv } from '../../core/transport/shell.js';
+import { applyScript, restoreFileCommands } from '../sysctl/remote.js';
+import { iptablesFactsCommand, parseIptablesFacts, SAVED_PATHS, type IptablesFacts } from './facts.js';
+import { iptablesMarkParams, iptablesMarkRules, type IptablesMarkParams } from './params.js';
+import { deleteCommand, planIptables } from './plan.js';
+import { parseRuleLine } from './rule.js';
+
+function candidateFiles(p: IptablesMarkParams): string[] {
+  if (p.persist === 'none') return [];
+  if (p.persist === 'auto') return [SAVED_PATHS.debian, SAVED_PATHS.redhat];
+  return [SAVED_PATHS[p.persist]];
+}
+
+async function gather(ctx: HostContext, p: IptablesMarkParams): Promise<IptablesFacts> {
+  const files = candidateFiles(p);
+  const r = await ctx.exec(iptablesFactsCommand(p.table, files));
+  let parsed;
+  try {
+    parsed = parseIptablesFacts(r.stdout, p.table, files);
+  } catch (e) {
+    throw new ModuleError(`${ctx.host}: cannot read iptables facts: ${(e as Error).message}`);
+  }
+  if (parsed.failed) {
+    const why = parsed.failed.code === 127 ? 'iptables is not installed' : r.stderr.trim() || `exit ${parsed.failed.code}`;
+    throw new ModuleError(`${ctx.host}: iptables-save -t ${p.table} failed: ${why}`);
+  }
+  const facts = parsed.facts!;
+  if (p.state === 'present' && !facts.chains.includes(p.chain)) {
+    throw new ModuleError(`${ctx.host}: chain ${p.chain} does not exist in table ${p.table} (chains: ${facts.chains.join(', ')})`);
+  }
+  return facts;
+}
+
+/** 1-based position of each rule within its chain. */
+function positions(lines: string[]): Array<{ rule: ReturnType<typeof parseRuleLine>; pos: number }> {
+  const seen = new Map<string, number>();
+  return lines.map(parseRuleLine).map((rule) => {
+    const pos = (seen.get(rule.chain) ?? 0) + 1;
+    seen.set(rule.chain, pos);
+    return { rule, pos };
+  });
+}
+
+export default defineModule<IptablesMarkParams, IptablesFacts>({
+  name: 'iptables_mark',
+  summary: 'One rb-owned iptables rule (fwmark MARK, or ACCEPT), live and in the saved rules file',
+  params: iptablesMarkParams,
+  rules: iptablesMarkRules,
+  supports: { check: true, diff: true, rollback: true },
+  example: `- name: fwmark 3 for the VIP, except from the peer director
+  iptables_mark:
+    destination: 172.16.0.30
+    protocol: tcp
+    dport: 80
+    mac_source: "! 08:00:27:E1:3C:C5"
+    set_mark: 0x3
+- name: accept VRRP
+  iptables_mark: { table: filter, chain: INPUT, in_interface: eth0, destination: 224.0.0.18, protocol: vrrp, jump: ACCEPT }`,
+
+  facts: gather,
+
+  plan: (p, facts, ctx) => planIptables(p, facts, ctx),
+
+  async apply(ctx, _p, plan) {
+    await ctx.run(applyScript(plan.changes.flatMap((c) => c.commands ?? [])));
+  },
+
+  // Put back the rules carrying rb's comment as the snapshot had them (same
+  // positions), whatever part of the plan ran; then the saved file.
+  async rollback(ctx, p, snapshot, applied) {
+    const data = applied.changes[0]?.data as { comment: string; path?: string } | undefined;
+    if (!data) return;
+    const now = await gather(ctx, { ...p, state: 'absent' });
+    const commands = [
+      ...now.rules.map(parseRuleLine).filter((r) => r.comment === data.comment).map((r) => deleteCommand(p.table, r)),
+      ...positions(snapshot.rules)
+        .filter(({ rule }) => rule.comment === data.comment)
+        .map(({ rule, pos }) => argv(['iptables', '-w', '-t', p.table, '-I', rule.chain, String(pos), ...rule.spec])),
+    ];
+    for (const path of new Set(applied.changes.map((c) => (c.data as { path?: string }).path).filter((x): x is string => !!x))) {
+      commands.push(...restoreFileCommands(path, snapshot.files[path] ?? null, '0640'));
+    }
+    if (commands.length > 0) await ctx.run(applyScript(commands));
+  },
+});
