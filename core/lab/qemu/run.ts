@@ -9,6 +9,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** stdout as bytes, for binary output (a tar stream). */
+  stdoutBytes: Buffer;
 }
 
 export interface RunOptions {
@@ -38,13 +40,15 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     child.stdin.on('error', () => undefined);
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
-      resolve({ code: 127, stdout: '', stderr: `${cmd}: ${e.message}`, durationMs: Date.now() - started });
+      resolve({ code: 127, stdout: '', stderr: `${cmd}: ${e.message}`, durationMs: Date.now() - started, stdoutBytes: Buffer.alloc(0) });
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      const stdoutBytes = Buffer.concat(out);
       resolve({
         code: timedOut ? 124 : code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(out).toString('utf8'),
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
         stderr: Buffer.concat(err).toString('utf8'),
         durationMs: Date.now() - started,
       });

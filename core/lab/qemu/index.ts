@@ -1,0 +1,150 @@
+// `rb lab up --ipvs N`: the lab hosts live inside a qemu guest whose Debian
+// kernel has IPVS (this machine's kernel may not). The guest's NIC is a tap on
+// the lab bridge, and the guest runs rb's own `lab up N --uplink eth0
+// --no-bridge-address`, so its hosts sit on the same L2 segment at the same
+// addresses as a plain lab's: one inventory, reachable directly over ssh.
+
+import { existsSync, promises as fs } from 'node:fs';
+import { RbError } from '../../errors.js';
+import { ensureBridge, ensureClientKeys, writeInventory, type LabHost } from '../index.js';
+import { ensureStateDir } from '../state.js';
+import { labHost } from '../topology.js';
+import { mergeHosts } from './hosts.js';
+import { ensureKernel } from './kernel.js';
+import { ensureGuestKeys } from './guest-keys.js';
+import { closeMaster, guestRun, type GuestSshConfig } from './guest-ssh.js';
+import { qemuInstalled, recordedGuest, startGuest, stopGuest, waitForGuest } from './guest.js';
+import { waitReachable } from './reach.js';
+import { rbCliArgv } from './rb-cli.js';
+import { run } from './run.js';
+import { ensureTap, removeTap } from './tap.js';
+import * as P from './paths.js';
+
+/** Boot under TCG takes seconds; the margin is for a machine whose cores are busy with other work. */
+const BOOT_TIMEOUT_MS = 120_000;
+const GUEST_LAB_UP_TIMEOUT_MS = 300_000;
+
+const SSH: GuestSshConfig = {
+  address: P.GUEST_ADDRESS,
+  key: P.LAB_KEY,
+  knownHosts: P.GUEST_KNOWN_HOSTS,
+  controlSocket: P.SSH_CONTROL_SOCKET,
+};
+
+export interface IpvsStatus {
+  running: boolean;
+  pid?: number;
+  hosts: string[];
+}
+
+export interface ExecOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Boot the guest unless it already runs, then bring up rb1..rbN inside it. Idempotent. */
+export async function ipvsUp(n: number): Promise<LabHost[]> {
+  if (!Number.isInteger(n) || n < 1) throw new RbError(`rb lab up --ipvs: the host count must be a positive integer, got ${n}`);
+  if (process.getuid?.() !== 0) throw new RbError('rb lab up --ipvs must run as root');
+  if (!qemuInstalled()) throw new RbError('qemu-system-x86_64 is missing: install it with rb lab deps');
+  refuseLocalHosts(n);
+  await ensureStateDir();
+  await ensureBridge();
+  await ensureClientKeys(n);
+  const { authorizedKey } = await ensureGuestKeys({
+    hostKey: P.GUEST_HOST_KEY,
+    knownHosts: P.GUEST_KNOWN_HOSTS,
+    labKey: P.LAB_KEY,
+    address: P.GUEST_ADDRESS,
+  });
+  if (!(await guestAnswers())) await bootGuest(authorizedKey);
+  await pushLabFiles();
+  const cli = rbCliArgv();
+  const up = await guestRun(SSH, [...cli, 'lab', 'up', String(n), '--uplink', 'eth0', '--no-bridge-address'], {
+    timeoutMs: GUEST_LAB_UP_TIMEOUT_MS,
+  });
+  if (up.code !== 0) throw new RbError(`rb lab up ${n} inside the guest failed (exit ${up.code}): ${tail(up.stderr || up.stdout)}`);
+  const hosts = mergeHosts(await recordedHosts(), n);
+  await waitReachable(hosts.map((h) => h.address), 22, 30_000);
+  await fs.writeFile(P.GUEST_HOSTS_FILE, `${JSON.stringify(hosts, null, 2)}\n`);
+  await writeInventory(hosts, { guest: true });
+  return hosts;
+}
+
+/** Stop the guest (only the qemu process recorded by us) and remove its tap. */
+export async function ipvsDown(): Promise<void> {
+  await closeMaster(SSH);
+  await stopGuest();
+  await removeTap(P.TAP_DEVICE);
+  for (const f of [P.GUEST_HOSTS_FILE, P.QEMU_INITRD]) await fs.rm(f, { force: true });
+}
+
+export async function ipvsStatus(): Promise<IpvsStatus> {
+  const g = await recordedGuest();
+  if (!g) return { running: false, hosts: [] };
+  return { running: true, pid: g.pid, hosts: (await recordedHosts()).map((h) => h.name) };
+}
+
+/** Run a command in a lab host inside the guest, without ssh to the host (rb lab exec runs there). */
+export async function ipvsExec(host: string, argv: string[], opts: { input?: string } = {}): Promise<ExecOutput> {
+  if (!(await recordedGuest())) throw new RbError('no lab guest is running: start it with rb lab up --ipvs N');
+  const r = await guestRun(SSH, [...rbCliArgv(), 'lab', 'exec', host, '--', ...argv], { input: opts.input });
+  if (r.code === 255 && !(await guestAnswers())) throw new RbError(`the lab guest at ${P.GUEST_ADDRESS} does not answer over ssh`);
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function bootGuest(authorizedKey: string): Promise<void> {
+  // A recorded guest that does not answer is hung or half-booted: start over.
+  await ipvsDown();
+  const kernel = await ensureKernel();
+  await ensureTap(P.TAP_DEVICE, P.LAB_BRIDGE);
+  try {
+    const g = await startGuest({ kernel, authorizedKey });
+    await waitForGuest(g, SSH, BOOT_TIMEOUT_MS);
+  } catch (e) {
+    await stopGuest().catch(() => undefined);
+    await removeTap(P.TAP_DEVICE).catch(() => undefined);
+    throw e;
+  }
+}
+
+async function guestAnswers(): Promise<boolean> {
+  if (!(await recordedGuest())) return false;
+  return (await guestRun(SSH, ['true'], { timeoutMs: 10_000 })).code === 0;
+}
+
+/**
+ * The guest saw /var/lib/rblab as it was at boot (9p with cache=loose); host
+ * keys made since (a bigger N) must be copied in, or the guest would make its
+ * own and known_hosts would no longer match.
+ */
+async function pushLabFiles(): Promise<void> {
+  const files = ['id_ed25519', 'id_ed25519.pub', 'known_hosts', 'hostkeys'].filter((f) => existsSync(`${P.LAB_DIR}/${f}`));
+  const tar = await run('tar', ['-C', P.LAB_DIR, '-cf', '-', ...files]);
+  if (tar.code !== 0) throw new RbError(`cannot pack ${P.LAB_DIR}: ${tar.stderr.trim()}`);
+  const r = await guestRun(SSH, ['tar', '-C', P.LAB_DIR, '-xf', '-'], { input: tar.stdoutBytes });
+  if (r.code !== 0) throw new RbError(`cannot copy the lab keys into the guest: ${tail(r.stderr)}`);
+}
+
+/** A plain lab's hosts hold the same addresses; both at once would fight over them. */
+function refuseLocalHosts(n: number): void {
+  for (let i = 1; i <= n; i++) {
+    const h = labHost(i);
+    if (existsSync(`/run/netns/${h.netns}`)) {
+      throw new RbError(`a plain lab host ${h.name} is running on this machine: rb lab down first, then rb lab up --ipvs`);
+    }
+  }
+}
+
+async function recordedHosts(): Promise<LabHost[]> {
+  try {
+    return JSON.parse(await fs.readFile(P.GUEST_HOSTS_FILE, 'utf8')) as LabHost[];
+  } catch {
+    return [];
+  }
+}
+
+function tail(s: string): string {
+  return s.trim().split('\n').slice(-5).join(' | ') || '(no output)';
+}
