@@ -9,6 +9,7 @@ import copy from './copy/index.js';
 import debug from './debug.js';
 import file from './file.js';
 import ifalias from './ifalias/index.js';
+import iptables_mark from './iptables_mark/index.js';
 import lineinfile from './lineinfile/index.js';
 import packageModule from './package/index.js';
 import service from './service.js';
@@ -26,6 +27,7 @@ export const moduleList: readonly ModuleDef[] = [
   debug,
   file,
   ifalias,
+  iptables_mark,
   lineinfile,
   packageModule,
   service,
