@@ -221,15 +221,15 @@ class Parser {
       if (!this.eat(',')) fail();
       return [firstKey, ...this.sequence('}')];
     }
-    const out: Record<string, unknown> = {};
-    out[keyText(firstKey)] = this.expr();
+    const entries = new DictEntries();
+    entries.set(firstKey, this.expr());
     for (;;) {
-      if (this.eat('}')) return out;
+      if (this.eat('}')) return entries.toObject();
       if (!this.eat(',')) fail();
-      if (this.eat('}')) return out;
+      if (this.eat('}')) return entries.toObject();
       const k = this.expr();
       if (!this.eat(':')) fail();
-      out[keyText(k)] = this.expr();
+      entries.set(k, this.expr());
     }
   }
 
@@ -262,11 +262,28 @@ class Parser {
   }
 }
 
-/** Dict keys as Python's json.dumps writes them. */
-function keyText(k: unknown): string {
-  if (k === null) return 'null';
-  if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean') return String(k);
-  return fail();
+/**
+ * A Python dict: keys equal in Python (1 and True) are one key, which keeps
+ * the first spelling and the last value; keys are written as json.dumps does.
+ */
+class DictEntries {
+  private readonly entries = new Map<string, [string, unknown]>();
+
+  set(key: unknown, value: unknown): void {
+    let id: string;
+    let text: string;
+    if (key === null) id = text = 'null';
+    else if (typeof key === 'boolean') [id, text] = [String(Number(key)), String(key)];
+    else if (typeof key === 'number') id = text = String(key);
+    else if (typeof key === 'string') [id, text] = [`s:${key}`, key];
+    else return fail();
+    const known = this.entries.get(id);
+    this.entries.set(id, [known ? known[0] : text, value]);
+  }
+
+  toObject(): Record<string, unknown> {
+    return Object.fromEntries(this.entries.values());
+  }
 }
 
 /** Bytes literals come out of to_text() decoded as UTF-8. */
