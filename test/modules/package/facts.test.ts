@@ -1,0 +1,39 @@
+// Package facts parser on dpkg-query + apt-cache policy output captured on
+// this machine (rsync installed, nginx not), plus the malformed cases.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { packageFactsCommand, parsePackageFacts } from '../../../modules/package/facts.js';
+
+const CAPTURED = readFileSync(join(import.meta.dirname, 'captured/apt-rsync-nginx.txt'), 'utf8');
+
+describe('package facts', () => {
+  it('reads installed versions and candidates from captured apt output', () => {
+    expect(parsePackageFacts(['rsync', 'nginx'], CAPTURED)).to.deep.equal({
+      manager: 'apt',
+      installed: { rsync: '3.5.0+ds1-0+deb12u1', nginx: null },
+      candidate: { rsync: '3.5.0+ds1-0+deb12u1', nginx: '1.22.1-9+deb12u11' },
+    });
+  });
+
+  it('treats removed-but-configured packages as not installed and "(none)" as no candidate', () => {
+    const out = 'manager apt\nnginx\tdeinstall ok config-files\t1.22\n@@candidates\nnginx:\n  Installed: (none)\n  Candidate: (none)\n';
+    expect(parsePackageFacts(['nginx'], out)).to.deep.equal({ manager: 'apt', installed: { nginx: null }, candidate: { nginx: null } });
+  });
+
+  it('reads rpm lines and skips "is not installed"', () => {
+    const out = 'manager dnf\nkeepalived\t2.2.8-3.el9\npackage ipvsadm is not installed\n';
+    expect(parsePackageFacts(['keepalived', 'ipvsadm'], out)).to.deep.equal({ manager: 'dnf', installed: { keepalived: '2.2.8-3.el9', ipvsadm: null } });
+  });
+
+  it('refuses malformed output', () => {
+    expect(() => parsePackageFacts(['rsync'], 'rsync\tinstall ok installed\t3\n')).to.throw(/expected "manager \.\.\." first/);
+    expect(() => parsePackageFacts(['rsync'], 'manager apt\nrsync 3.5\n')).to.throw(/line 2: expected "name<TAB>status<TAB>version"/);
+  });
+
+  it('asks apt-cache policy only when candidates are needed, in the C locale', () => {
+    expect(packageFactsCommand(['rsync'], false)).to.not.include('apt-cache');
+    expect(packageFactsCommand(['rsync', 'nginx'], true)).to.include('LC_ALL=C apt-cache policy rsync nginx');
+  });
+});

@@ -1,0 +1,121 @@
+// Pure parts of core/files: the fact parser on output captured from the real
+// tools (stat, sha256sum, base64, readlink on Debian 12), the install script,
+// the backup naming, the unified diff and the attribute planning.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
+import { backupPath, backupStamp, installScript, restoreCommand, sha256 } from '../../core/files/write.js';
+import { diffLines, unifiedDiff } from '../../core/files/diff.js';
+import { attrChanges, modeProblem, normalizeMode } from '../../core/files/attrs.js';
+
+const CAPTURED = readFileSync(join(import.meta.dirname, '../modules/file/captured/file-facts.txt'), 'utf8');
+const D = '/tmp/rb-capture';
+const PATHS = [`${D}/it's a file`, `${D}/empty`, `${D}/sub`, `${D}/link`, `${D}/fifo`, `${D}/bin`, `${D}/missing`];
+
+describe('file facts', () => {
+  it('parses captured output of every kind of path', () => {
+    const f = parseFileFacts(PATHS, CAPTURED);
+    expect(f[PATHS[0]]).to.deep.equal({ path: PATHS[0], exists: true, type: 'file', mode: '0640', owner: 'root', group: 'root', size: 6, sha256: sha256('hello\n'), content: 'hello\n' });
+    expect(f[PATHS[1]]).to.include({ type: 'file', size: 0, content: '', sha256: sha256('') });
+    expect(f[PATHS[2]]).to.include({ type: 'directory', mode: '0755' }).and.not.have.property('sha256');
+    expect(f[PATHS[3]]).to.include({ type: 'link', target: 'sub', mode: '0777' });
+    expect(f[PATHS[4]]).to.include({ type: 'other', exists: true });
+    expect(f[PATHS[5]]).to.include({ mode: '4755', size: 3, sha256: sha256(Buffer.from([0, 1, 255])) });
+    expect(f[PATHS[6]]).to.deep.equal({ path: PATHS[6], exists: false });
+  });
+
+  it('refuses malformed output with the line number', () => {
+    expect(() => parseFileFacts(PATHS, '@@rb 1\nS 64x root root 6 regular file\n')).to.throw(/line 2: cannot read stat output/);
+    expect(() => parseFileFacts(PATHS, 'S 644 root root 6 regular file\n')).to.throw(/line 1: data before any record/);
+    expect(() => parseFileFacts(PATHS.slice(0, 1), '@@rb 2\n')).to.throw(/record 2 for 1 paths/);
+  });
+
+  it('builds one command for all paths, every path quoted', () => {
+    const cmd = fileFactsCommand(['/etc/a b', "/x'y"]);
+    expect(cmd.startsWith(`set -- '/etc/a b' '/x'\\''y'; i=0; for p in "$@"; do`)).to.equal(true);
+    expect(cmd).to.not.include('base64');
+    expect(fileFactsCommand(['/a'], { withContent: true })).to.include('base64 -w0');
+  });
+});
+
+describe('installFile script', () => {
+  it('writes the temp file, sets attributes, validates, backs up and renames, in that order', () => {
+    const s = installScript({ path: '/etc/keepalived/keepalived.conf', tmp: '/etc/keepalived/.rb-tmp-0a', mode: '0640', owner: 'root', group: 'adm', backup: '/etc/keepalived/keepalived.conf.20250101T101010123.rb-bak', validateCommand: 'keepalived -t -f /etc/keepalived/.rb-tmp-0a' });
+    const order = ['cat > "$tmp"', 'chmod 0640 "$tmp"', 'chown root:adm "$tmp"', 'keepalived -t -f', 'cp -p "$dest" /etc/keepalived/keepalived.conf.20250101T101010123.rb-bak', 'mv -f "$tmp" "$dest"'];
+    const at = order.map((o) => s.indexOf(o));
+    expect(at.every((i) => i >= 0), JSON.stringify(at)).to.equal(true);
+    expect([...at].sort((a, b) => a - b)).to.deep.equal(at);
+    // Only this file's backups are rotated: the stamp is matched digit by digit.
+    expect(s).to.include(`set -- /etc/keepalived/keepalived.conf.${'[0-9]'.repeat(8)}T${'[0-9]'.repeat(9)}.rb-bak;`);
+  });
+
+  it('does not read stdin for empty content, and skips what is not asked', () => {
+    const s = installScript({ path: '/a', tmp: '/.rb-tmp-1', empty: true });
+    expect(s).to.include(': > "$tmp"').and.not.include('cat >').and.not.include('rb-bak').and.not.include('validator');
+  });
+
+  it('names backups with a fixed-width stamp and refuses others', () => {
+    expect(backupStamp(new Date('2025-03-04T05:06:07.089Z'))).to.equal('20250304T050607089');
+    expect(backupPath('/etc/x', '20250304T050607089')).to.equal('/etc/x.20250304T050607089.rb-bak');
+    expect(() => backupPath('/etc/x', '2025')).to.throw(/bad backup stamp/);
+  });
+
+  it('restores a backup through a temp file, or removes a file that was new', () => {
+    expect(restoreCommand('/etc/x y', null)).to.equal("rm -f -- '/etc/x y'");
+    expect(restoreCommand('/etc/x', '/etc/x.1.rb-bak')).to.match(/^cp -p \/etc\/x\.1\.rb-bak \/etc\/\.rb-tmp-[0-9a-f]{12} && mv -f \/etc\/\.rb-tmp-[0-9a-f]{12} \/etc\/x$/);
+  });
+});
+
+describe('unified diff', () => {
+  it('shows a changed line with context and hunk numbers', () => {
+    const before = 'a\nb\nc\nd\ne\nf\ng\nh\n';
+    const after = 'a\nb\nc\nD\ne\nf\ng\nh\n';
+    expect(unifiedDiff(before, after)).to.equal(['--- before', '+++ after', '@@ -1,7 +1,7 @@', ' a', ' b', ' c', '-d', '+D', ' e', ' f', ' g', ''].join('\n'));
+  });
+
+  it('splits distant changes into hunks and handles files created from nothing', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `l${i}`).join('\n') + '\n';
+    const after = before.replace('l1\n', 'L1\n').replace('l18\n', 'L18\n');
+    const d = unifiedDiff(before, after);
+    expect(d.match(/^@@/gm)).to.have.length(2);
+    expect(d).to.include('@@ -1,5 +1,5 @@').and.include('@@ -16,5 +16,5 @@');
+    expect(unifiedDiff('', 'x\n')).to.equal('--- before\n+++ after\n@@ -0,0 +1,1 @@\n+x\n');
+    expect(unifiedDiff('same\n', 'same\n')).to.equal('');
+    expect(unifiedDiff('a', 'a\n')).to.include('\\ no newline at end of before');
+  });
+
+  it('finds a shortest edit script', () => {
+    const ops = diffLines(['a', 'b', 'c', 'a', 'b', 'b', 'a'], ['c', 'b', 'a', 'b', 'a', 'c']);
+    expect(ops.filter((o) => o.kind !== ' ')).to.have.length(5); // Myers' example: D = 5
+    expect(ops.filter((o) => o.kind !== '+').map((o) => o.line)).to.deep.equal(['a', 'b', 'c', 'a', 'b', 'b', 'a']);
+    expect(ops.filter((o) => o.kind !== '-').map((o) => o.line)).to.deep.equal(['c', 'b', 'a', 'b', 'a', 'c']);
+  });
+
+  it('stays cheap on a complete rewrite of a large file', () => {
+    const a = Array.from({ length: 20000 }, (_, i) => `old ${i}`);
+    const b = Array.from({ length: 20000 }, (_, i) => `new ${i}`);
+    const t0 = performance.now();
+    const ops = diffLines(a, b);
+    expect(performance.now() - t0).to.be.below(2000);
+    expect(ops).to.have.length(40000);
+  });
+});
+
+describe('file attributes', () => {
+  it('reads modes the way Ansible does: integers are values, strings are octal digits', () => {
+    expect(normalizeMode(0o644)).to.equal('0644');
+    expect(normalizeMode('644')).to.equal('0644');
+    expect(normalizeMode('04755')).to.equal('4755');
+    expect(modeProblem('u+x')).to.match(/expected an octal mode/);
+    expect(modeProblem('0999')).to.match(/expected an octal mode/);
+    expect(modeProblem(0o10000)).to.match(/out of range/);
+    expect(modeProblem(undefined)).to.equal(undefined);
+  });
+
+  it('plans chmod/chown/chgrp, and -h without chmod for links', () => {
+    const link = { path: '/l', exists: true, type: 'link' as const, mode: '0777', owner: 'root', group: 'root' };
+    expect(attrChanges(link, { mode: '0644', owner: 'www-data' }).flatMap((c) => c.commands)).to.deep.equal(['chown -h www-data -- /l']);
+  });
+});
