@@ -9,12 +9,16 @@
 // - "native" mode returns the value of a single `{{ expr }}` instead of text.
 
 import { nj, type AstNode } from './nunjucks.js';
+import { stringParser, type StringMode } from './strings.js';
 
 const { nodes, lexer } = nj;
 
 /** `runtime.<fn>(expr)`: how rb hooks truthiness and iteration into the compiled code. */
 const RbCall = nodes.Node.extend('RbCall', { fields: ['fn', 'expr'] });
 const Slice = nodes.Node.extend('Slice', { fields: ['start', 'stop', 'step'] });
+
+const ARG_START = new Set(['symbol', 'string', 'int', 'float', 'none', 'boolean', 'left-bracket', 'left-curly']);
+const ARG_STOP = new Set(['and', 'or', 'else', 'if', 'in', 'not', 'is']);
 
 export class RbParser extends nj.Parser {
   // Same as nunjucks' parsePostfix, plus slices inside `[...]`.
@@ -35,6 +39,30 @@ export class RbParser extends nj.Parser {
       }
       tok = this.peekToken();
     }
+    return node;
+  }
+
+  // Same as nunjucks' parseIs, plus Jinja's one-argument form without parentheses:
+  // `x is divisibleby 3`, `x is sameas none`.
+  parseIs(): AstNode {
+    let node = this.parseCompare();
+    if (!this.skipSymbol('is')) return node;
+    const not = this.skipSymbol('not');
+    let test = this.parseCompare();
+    const next = this.peekToken();
+    if (!(test instanceof nodes.FunCall) && next && ARG_START.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && ARG_STOP.has(next.value))) {
+      const arg = this.parsePostfix(this.parsePrimary(true));
+      const name = test instanceof nodes.Literal ? new nodes.Symbol(test.lineno, test.colno, test.value === null ? 'none' : String(test.value)) : test;
+      test = new nodes.FunCall(test.lineno, test.colno, name, new nodes.NodeList(arg.lineno, arg.colno, [arg]));
+    }
+    node = new nodes.Is(node.lineno, node.colno, node, test);
+    return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+  }
+
+  // nunjucks consumes `{% endraw %}` with a regex, so trim_blocks never sees its newline.
+  parseRaw(tagName?: string): AstNode {
+    const node = super.parseRaw(tagName);
+    if (this.tokens.trimBlocks) skipNewline(this.tokens);
     return node;
   }
 
@@ -60,8 +88,31 @@ export class RbParser extends nj.Parser {
   }
 }
 
-export function parse(src: string, opts: object): AstNode {
-  const p = new RbParser(nj.lexer.lex(src, opts));
+interface Tokens {
+  current(): string;
+  forward(): void;
+  nextToken(): { type: string } | null;
+  trimBlocks: boolean;
+  _parseString: unknown;
+}
+
+/** trim_blocks: drop the one newline (\n or \r\n) right after a tag. */
+function skipNewline(t: Tokens): void {
+  if (t.current() === '\r') t.forward();
+  if (t.current() === '\n') t.forward();
+}
+
+export function parse(src: string, opts: object, strings: StringMode): AstNode {
+  const tokens = nj.lexer.lex(src, opts) as Tokens;
+  tokens._parseString = stringParser(strings);
+  // Jinja's trim_blocks applies to comments too; nunjucks' only to block tags.
+  const next = tokens.nextToken;
+  tokens.nextToken = function () {
+    const tok = next.call(this);
+    if (tok && tok.type === 'comment' && this.trimBlocks) skipNewline(this);
+    return tok;
+  };
+  const p = new RbParser(tokens);
   p.extensions = [];
   const ast = p.parseAsRoot();
   // Hook Python truthiness / iteration into every place nunjucks tests or loops.
@@ -121,6 +172,26 @@ export class RbCompiler extends nj.Compiler {
     this._emit(`runtime.${node.fn}(`);
     this.compile(node.expr, frame);
     this._emit(')');
+  }
+
+  private noFiles(node: AstNode, tag: string): void {
+    this.fail(`{% ${tag} %} is not available: a template cannot load other files`, node.lineno, node.colno);
+  }
+
+  compileInclude(node: AstNode): void {
+    this.noFiles(node, 'include');
+  }
+
+  compileExtends(node: AstNode): void {
+    this.noFiles(node, 'extends');
+  }
+
+  compileImport(node: AstNode): void {
+    this.noFiles(node, 'import');
+  }
+
+  compileFromImport(node: AstNode): void {
+    this.noFiles(node, 'from ... import');
   }
 
   compileSlice(node: AstNode): void {

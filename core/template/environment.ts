@@ -35,11 +35,19 @@ function guard<F extends Filter | Test>(name: string, f: F): F {
 }
 
 Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters });
-delete env.filters.safe; // autoescape is off: `safe` would only wrap strings in objects
+// Autoescape is off, so `safe` has nothing to do (nunjucks' would box the string).
+env.filters.safe = (v: unknown) => v;
+env.filters.tojson = encodeFilters.to_json;
 for (const [name, f] of Object.entries(env.filters as Record<string, Filter>)) env.filters[name] = registry.filters[name] = guard(name, f);
 env.tests = {};
 for (const [name, t] of Object.entries(TESTS)) env.tests[name] = registry.tests[name] = guard(name, t);
 Object.assign(env.globals, GLOBALS);
+
+// Fully-qualified names as Ansible playbooks write them.
+for (const name of Object.keys(env.filters)) env.filters[`ansible.builtin.${name}`] = env.filters[name];
+for (const name of Object.keys(ipFilters)) env.filters[`ansible.utils.${name}`] = env.filters[`ansible.netcommon.${name}`] = env.filters[name];
+env.filters['community.general.dict'] = env.filters.dict;
+for (const name of Object.keys(env.tests)) env.tests[`ansible.builtin.${name}`] = env.tests[name];
 
 const known: KnownNames = { filters: new Set(Object.keys(env.filters)), tests: new Set(Object.keys(env.tests)) };
 
@@ -83,7 +91,7 @@ export function compile(src: string, mode: Mode, w: Where): Compiled {
   if (hit) return hit;
   let compiled: Compiled;
   try {
-    const ast = parse(src, env.opts);
+    const ast = parse(src, env.opts, mode === 'value' ? 'verbatim' : 'jinja');
     const native = mode === 'expr' || (mode === 'value' && isSingleExpression(ast));
     const obj = compileAst(ast, w.name ?? 'template', known, native);
     // nunjucks' Template passes its own runtime to the root function; swap in rb's.

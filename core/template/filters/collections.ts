@@ -87,7 +87,8 @@ export const collectionFilters: Record<string, Filter> = {
     return list.length ? list[list.length - 1] : new Undefined('last of an empty list');
   },
   unique(value: unknown, ...args: unknown[]) {
-    const a = bindArgs('unique', args, [['case_sensitive', true], ['attribute', null]]);
+    // Jinja's unique (which Ansible uses): case-insensitive unless told otherwise.
+    const a = bindArgs('unique', args, [['case_sensitive', false], ['attribute', null]]);
     const key = keyFn(a.attribute, a.case_sensitive);
     const seen: unknown[] = [];
     return items(value, 'unique').filter((x) => {

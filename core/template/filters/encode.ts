@@ -9,24 +9,31 @@ import { isDict, pyStr, unbox } from '../python.js';
 import { Undefined } from '../undefined.js';
 import type { Filter } from './registry.js';
 
+/** JSON string as Python's json.dumps writes it with ensure_ascii: non-ASCII as \uXXXX. */
+function jsonString(s: string, ascii: boolean): string {
+  const j = JSON.stringify(s);
+  return ascii ? j.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : j;
+}
+
 /** Python's json.dumps layout: ", " and ": " separators, or `indent` with "," and ": ". */
-export function pyJson(v: unknown, indent?: number, sortKeys = false, depth = 0): string {
+export function pyJson(v: unknown, indent?: number, sortKeys = false, ascii = true, depth = 0): string {
   v = unbox(v);
   if (v instanceof Undefined) v.fail();
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
-  if (typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'boolean') return JSON.stringify(v);
+  if (typeof v === 'string') return jsonString(v, ascii);
   const pad = (d: number) => (indent === undefined ? '' : `\n${' '.repeat(indent * d)}`);
   const sep = indent === undefined ? ', ' : ',';
   if (Array.isArray(v)) {
     if (!v.length) return '[]';
-    return `[${pad(depth + 1)}${v.map((x) => pyJson(x, indent, sortKeys, depth + 1)).join(sep + pad(depth + 1))}${pad(depth)}]`;
+    return `[${pad(depth + 1)}${v.map((x) => pyJson(x, indent, sortKeys, ascii, depth + 1)).join(sep + pad(depth + 1))}${pad(depth)}]`;
   }
   if (isDict(v)) {
     const keys = Object.keys(v);
     if (!keys.length) return '{}';
     if (sortKeys) keys.sort();
-    const body = keys.map((k) => `${JSON.stringify(k)}: ${pyJson(v[k], indent, sortKeys, depth + 1)}`);
+    const body = keys.map((k) => `${jsonString(k, ascii)}: ${pyJson(v[k], indent, sortKeys, ascii, depth + 1)}`);
     return `{${pad(depth + 1)}${body.join(sep + pad(depth + 1))}${pad(depth)}}`;
   }
   throw new TemplateError(`to_json: cannot serialise a ${typeof v}`);
@@ -36,7 +43,8 @@ function fromYaml(v: unknown): unknown {
   try {
     return parseYaml(pyStr(v), 'from_yaml');
   } catch (e) {
-    throw new TemplateError(`from_yaml: ${(e as Error).message.replace(/^from_yaml:\d+:\d+: /, '')}`);
+    const first = (e as Error).message.split('\n')[0];
+    throw new TemplateError(`from_yaml: ${first.replace(/^from_yaml:\d+:\d+: /, '')}`);
   }
 }
 
@@ -60,12 +68,12 @@ function dirname(v: unknown): string {
 
 export const encodeFilters: Record<string, Filter> = {
   to_json(v: unknown, ...args: unknown[]) {
-    const a = bindArgs('to_json', args, [['indent', null], ['sort_keys', false]]);
-    return pyJson(v, a.indent === null ? undefined : Number(a.indent), Boolean(a.sort_keys));
+    const a = bindArgs('to_json', args, [['indent', null], ['sort_keys', false], ['ensure_ascii', true]]);
+    return pyJson(v, a.indent === null ? undefined : Number(a.indent), Boolean(a.sort_keys), Boolean(a.ensure_ascii));
   },
   to_nice_json(v: unknown, ...args: unknown[]) {
-    const a = bindArgs('to_nice_json', args, [['indent', 4], ['sort_keys', true]]);
-    return pyJson(v, Number(a.indent), Boolean(a.sort_keys));
+    const a = bindArgs('to_nice_json', args, [['indent', 4], ['sort_keys', true], ['ensure_ascii', true]]);
+    return pyJson(v, Number(a.indent), Boolean(a.sort_keys), Boolean(a.ensure_ascii));
   },
   from_json(v: unknown) {
     try {

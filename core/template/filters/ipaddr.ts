@@ -1,8 +1,9 @@
 // `ipaddr`-style filters for IPv4 (ansible.utils semantics, hand-written):
 // '198.18.0.11/24' | ipaddr('address') → '198.18.0.11', ipaddr('prefix') → 24,
 // ipaddr('network') → '198.18.0.0', ipaddr('netmask') → '255.255.255.0',
-// '198.18.0.0/24' | ipaddr(100) → '198.18.0.100/24'. Invalid input gives false;
-// a list gives the results that are not false. IPv6 is recognised, not computed.
+// '198.18.0.0/24' | ipaddr(100) → '198.18.0.100/24'. Invalid input gives false,
+// a query that does not apply to a valid address gives none (as ansible.utils);
+// a list gives the results that are neither. IPv6 is recognised, barely computed.
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { TemplateError } from '../../errors.js';
@@ -48,7 +49,7 @@ function isV6(value: unknown): boolean {
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '198.18.0.0/15', '169.254.0.0/16', '127.0.0.0/8'].map((c) => parseV4(c)!);
 const within = (ip: number, net: V4) => (ip & maskOf(net.prefix)) >>> 0 === net.ip;
 
-/** One query on one parsed address; false when the query does not apply. */
+/** One query on one parsed address; null when the query does not apply. */
 function query(a: V4, q: unknown, original: string): unknown {
   const mask = maskOf(a.prefix);
   const network = (a.ip & mask) >>> 0;
@@ -65,9 +66,9 @@ function query(a: V4, q: unknown, original: string): unknown {
     case undefined:
       return original;
     case 'address':
-      return isHost ? toDotted(a.ip) : false;
+      return isHost ? toDotted(a.ip) : null;
     case 'host':
-      return size === 1 ? `${toDotted(a.ip)}/32` : isHost ? `${toDotted(a.ip)}/${a.prefix}` : false;
+      return size === 1 ? `${toDotted(a.ip)}/32` : isHost ? `${toDotted(a.ip)}/${a.prefix}` : null;
     case 'address/prefix':
     case 'host/prefix':
       return size > 1 && isHost ? `${toDotted(a.ip)}/${a.prefix}` : false;
@@ -80,22 +81,23 @@ function query(a: V4, q: unknown, original: string): unknown {
     case 'prefix':
       return a.prefix;
     case 'broadcast':
-      return size > 2 ? toDotted(broadcast) : false;
+      return size > 2 ? toDotted(broadcast) : null;
     case 'size':
       return size;
     case 'subnet':
-    case 'cidr':
       return `${toDotted(network)}/${a.prefix}`;
+    case 'cidr':
+      return `${toDotted(a.ip)}/${a.prefix}`;
     case 'net':
-      return size > 1 && a.ip === network ? `${toDotted(network)}/${a.prefix}` : false;
+      return size > 1 && a.ip === network ? `${toDotted(network)}/${a.prefix}` : null;
     case 'version':
       return 4;
     case 'bool':
       return true;
     case 'private':
-      return PRIVATE.some((n) => within(a.ip, n)) ? original : false;
+      return PRIVATE.some((n) => within(a.ip, n)) ? original : null;
     case 'public':
-      return PRIVATE.some((n) => within(a.ip, n)) ? false : original;
+      return PRIVATE.some((n) => within(a.ip, n)) ? null : original;
     default:
       throw new TemplateError(`ipaddr: unknown query "${pyStr(q)}"`);
   }
@@ -106,8 +108,10 @@ function ipFilter(name: string, allowV4: boolean, allowV6: boolean): Filter {
     const a = allowV4 ? parseV4(value) : undefined;
     if (a) return query(a, q, pyStr(value).trim());
     if (allowV6 && isV6(value)) {
-      if (q === undefined || q === '' || q === null || q === 'bool') return q === 'bool' ? true : pyStr(value);
+      if (q === undefined || q === '' || q === null) return pyStr(value);
+      if (q === 'bool') return true;
       if (q === 'version') return 6;
+      if (q === 'address') return pyStr(value).split('/')[0];
       throw new TemplateError(`${name}('${pyStr(q)}'): only IPv4 is supported for this query`);
     }
     return false;
