@@ -105,9 +105,10 @@ function announce(p: IfaliasParams, w: Wanted, facts: IfaliasFacts, changes: Cha
     return;
   }
   // Without a reply arping exits 1; for an unsolicited announcement that is the normal case.
+  // Habets' arping waits a second for replies unless given a deadline.
   const cmd =
     facts.arping === 'habets'
-      ? sh`arping -q -U -c 1 -i ${p.interface} -S ${w.addr.address} ${w.addr.address}`
+      ? sh`arping -q -U -c 1 -w 0.2 -i ${p.interface} -S ${w.addr.address} ${w.addr.address}`
       : sh`arping -q -U -c 1 -I ${p.interface} ${w.addr.address}`;
   changes.push({ kind: 'announce-address', resource: `${w.addr.address} on ${p.interface}`, field: 'gratuitous ARP', before: undefined, after: 'sent', commands: [`${cmd} || [ $? -eq 1 ]`] });
 }

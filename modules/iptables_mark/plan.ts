@@ -8,7 +8,7 @@ import { argv } from '../../core/transport/shell.js';
 import { writeFileCommands } from '../sysctl/remote.js';
 import { SAVED_PATHS, type IptablesFacts } from './facts.js';
 import { splitNot, type IptablesMarkParams } from './params.js';
-import { fieldValue, normaliseAddress, normaliseMark, normaliseProtocol, parseRuleLine, RULE_FIELDS, ruleWords, sameRule, saveLine, type Neg, type Rule, type SavedRule } from './rule.js';
+import { fieldValue, formatLine, normaliseAddress, normaliseMark, normaliseProtocol, parseRuleLine, RULE_FIELDS, ruleWords, sameRule, saveLine, type Neg, type Rule, type SavedRule } from './rule.js';
 import { savedRules, updateSaved } from './saved.js';
 
 function neg(v: string | undefined, norm: (s: string) => string = (s) => s): Neg | undefined {
@@ -49,7 +49,7 @@ const insertCommand = (p: IptablesMarkParams, r: Rule) =>
 
 export const deleteCommand = (table: string, r: SavedRule) => argv(['iptables', '-w', '-t', table, '-D', r.chain, ...r.spec]);
 
-const lineOf = (r: SavedRule) => ['-A', r.chain, ...r.spec].join(' ');
+const lineOf = (r: SavedRule) => formatLine(r.chain, r.spec);
 
 export function savedPath(p: IptablesMarkParams, os: IptablesFacts['os']): string | null {
   const style = p.persist === 'auto' ? (os === 'unknown' ? null : os) : p.persist === 'none' ? null : p.persist;

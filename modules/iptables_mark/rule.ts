@@ -162,10 +162,14 @@ function saveString(s: string): string {
   return /^[A-Za-z0-9_-]+$/.test(s) ? s : `"${s.replace(/(["\\'])/g, '\\$1')}"`;
 }
 
+/** `-A CHAIN words...` with the comment quoted as iptables-save quotes it. */
+export function formatLine(chain: string, words: readonly string[]): string {
+  return ['-A', chain, ...words.map((w, i) => (words[i - 1] === '--comment' ? saveString(w) : w))].join(' ');
+}
+
 /** The line iptables-save prints for this rule. */
 export function saveLine(r: Rule): string {
-  const words = ruleWords(r, 'save').map((w, i, all) => (all[i - 1] === '--comment' ? saveString(w) : w));
-  return ['-A', r.chain, ...words].join(' ');
+  return formatLine(r.chain, ruleWords(r, 'save'));
 }
 
 const show = (n: Neg | undefined) => (n ? `${n.not ? '! ' : ''}${n.value}` : undefined);
