@@ -158,6 +158,7 @@ function checkVirtualServers(c: KeepalivedConfig): Problem[] {
     if (vs.fwmark !== undefined && vs.port !== undefined) out.push(at('a fwmark service has no port'));
     if (vs.ip !== undefined && !isIp(vs.ip)) out.push(at(`${vs.ip} is not an IP address`));
     if (vs.fwmark !== undefined && vs.protocol) out.push(at('protocol does not apply to a fwmark service (keepalived -t fails on it); remove it'));
+    if (vs.ip !== undefined && !vs.protocol) out.push(at('protocol is required (keepalived would default to UDP and -t fails)'));
     const rsLabels = (vs.real_servers ?? []).map((rs) => `${rs.ip}${rs.port === undefined ? '' : `:${rs.port}`}`);
     for (const n of duplicates(rsLabels)) out.push(at(`real_server ${n} is defined more than once`));
     const samePort = vs.ip !== undefined && vs.port !== undefined && (vs.lb_kind === 'DR' || vs.lb_kind === 'TUN');
