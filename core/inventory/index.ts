@@ -25,7 +25,7 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   if (!sources.length) throw new ConfigError([{ message: 'no inventory given (-i FILE|DIR)' }]);
   const model = new InventoryModel();
   for (const source of sources) readSource(source, model, problems);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new ConfigError(byPosition(problems));
   model.reconcile();
 
   const files = new VarsFiles(problems);
@@ -44,6 +44,17 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   for (const g of model.groups.values()) {
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars: ownGroupVars(ctx, g.name) });
   }
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new ConfigError(byPosition(problems));
   return { hosts, groups, sources: [...sources] };
+}
+
+/** Files in the order they were read, each file's problems by line; unlocated problems stay in place. */
+function byPosition(problems: ConfigProblem[]): ConfigProblem[] {
+  const order = new Map<string, number>();
+  const groupOf = (p: ConfigProblem, i: number) => (p.loc ? `file:${p.loc.file}` : `at:${i}`);
+  problems.forEach((p, i) => order.has(groupOf(p, i)) || order.set(groupOf(p, i), order.size));
+  return problems
+    .map((p, i) => ({ p, g: order.get(groupOf(p, i))! }))
+    .sort((a, b) => a.g - b.g || (a.p.loc?.line ?? 0) - (b.p.loc?.line ?? 0) || (a.p.loc?.col ?? 0) - (b.p.loc?.col ?? 0))
+    .map((x) => x.p);
 }

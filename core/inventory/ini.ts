@@ -69,6 +69,7 @@ export function parseIni(text: string, file: string, model: InventoryModel, prob
       }
       if (line.startsWith('[') && line.endsWith(']')) {
         problem(lineno, `invalid section header "${line}": no spaces or other characters are allowed in [group] or [group:type]`);
+        group = '';
         return;
       }
       if (!group) return;
