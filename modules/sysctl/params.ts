@@ -1,6 +1,7 @@
 // Params of the sysctl module: one key (`name` + `value`) or many (`settings`).
 
 import type { Fields, ObjectSpec } from '../../core/schema/types.js';
+import { isTemplate } from '../../core/schema/validate.js';
 import { canonicalKey, KEY_PATTERN } from './keys.js';
 
 const ONE_LINE = /^[^\n\r]*$/;
@@ -29,6 +30,7 @@ export const sysctlRules: ObjectSpec['check'] = (v) => {
     if (Object.keys(settings).length === 0) problems.push(['settings', 'is empty']);
     const seen = new Map<string, string>();
     for (const key of Object.keys(settings)) {
+      if (isTemplate(key)) continue; // checked again once rendered for the host
       if (!KEY_PATTERN.test(key)) problems.push([`settings`, `${JSON.stringify(key)} is not ${keySpec.patternName}`]);
       const other = seen.get(canonicalKey(key));
       if (other !== undefined) problems.push(['settings', `${JSON.stringify(key)} and ${JSON.stringify(other)} are the same key`]);
