@@ -37,6 +37,19 @@ export interface IpvsStatus {
   hosts: string[];
 }
 
+/** How the running guest was booted, kept for `status` and for measuring. */
+export interface BootRecord {
+  kver: string;
+  accel: 'kvm' | 'tcg';
+  kernelCacheMs: number;
+  bootToSshMs: number;
+}
+
+export async function bootRecord(): Promise<BootRecord | undefined> {
+  if (!(await recordedGuest())) return undefined;
+  return JSON.parse(await fs.readFile(P.BOOT_RECORD_FILE, 'utf8').catch(() => 'null')) ?? undefined;
+}
+
 export interface ExecOutput {
   code: number;
   stdout: string;
@@ -77,7 +90,7 @@ export async function ipvsDown(): Promise<void> {
   await closeMaster(SSH);
   await stopGuest();
   await removeTap(P.TAP_DEVICE);
-  for (const f of [P.GUEST_HOSTS_FILE, P.QEMU_INITRD]) await fs.rm(f, { force: true });
+  for (const f of [P.GUEST_HOSTS_FILE, P.QEMU_INITRD, P.BOOT_RECORD_FILE]) await fs.rm(f, { force: true });
 }
 
 export async function ipvsStatus(): Promise<IpvsStatus> {
@@ -97,11 +110,15 @@ export async function ipvsExec(host: string, argv: string[], opts: { input?: str
 async function bootGuest(authorizedKey: string): Promise<void> {
   // A recorded guest that does not answer is hung or half-booted: start over.
   await ipvsDown();
+  const t0 = Date.now();
   const kernel = await ensureKernel();
+  const t1 = Date.now();
   await ensureTap(P.TAP_DEVICE, P.LAB_BRIDGE);
   try {
     const g = await startGuest({ kernel, authorizedKey });
     await waitForGuest(g, SSH, BOOT_TIMEOUT_MS);
+    const boot: BootRecord = { kver: kernel.kver, accel: g.accel, kernelCacheMs: t1 - t0, bootToSshMs: Date.now() - t1 };
+    await fs.writeFile(P.BOOT_RECORD_FILE, `${JSON.stringify(boot, null, 2)}\n`);
   } catch (e) {
     await stopGuest().catch(() => undefined);
     await removeTap(P.TAP_DEVICE).catch(() => undefined);
