@@ -5,7 +5,7 @@
 //   - debug: { var: ipvs.stdout_lines }
 
 import { defineModule } from '../core/module.js';
-import { ModuleError, TemplateError } from '../core/errors.js';
+import { TemplateError } from '../core/errors.js';
 
 export interface DebugParams {
   msg?: unknown;
@@ -53,7 +53,8 @@ export default defineModule<DebugParams>({
       try {
         value = ctx.render(`{{ ${p.var} }}`);
       } catch (e) {
-        if (e instanceof TemplateError) throw new ModuleError(`variable ${p.var} is not defined`);
+        // As Ansible: not a failure (a registered result in check mode has no stdout).
+        if (e instanceof TemplateError) return { changed: false, msg: `${p.var}: VARIABLE IS NOT DEFINED!`, data: { [p.var]: 'VARIABLE IS NOT DEFINED!' } };
         throw e;
       }
     }
