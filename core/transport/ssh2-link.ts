@@ -202,7 +202,7 @@ export class Link {
     for (let attempt = 1; ; attempt++) {
       await this.slots.acquire();
       if (this.closed) throw this.closedError();
-      const ch = await this.openSession(command);
+      const ch = await this.openSession(command, stdin, timeoutMs);
       if (ch instanceof Error) {
         // "open failed" below our limit: the server allows fewer sessions (or
         // still counts one whose process lingers). Wait for one of ours to end.
@@ -217,7 +217,7 @@ export class Link {
       const fail = new Promise<never>((_resolve, reject) => (lost = reject));
       this.pending.add(lost);
       try {
-        const r = await Promise.race([channelResult(ch, stdin, timeoutMs, () => this.slots.release()), fail]);
+        const r = await Promise.race([ch.result, fail]);
         if (r.incomplete && this.closed) throw this.closedError();
         return r;
       } finally {
@@ -226,8 +226,17 @@ export class Link {
     }
   }
 
-  private openSession(command: string): Promise<ClientChannel | Error> {
-    return new Promise((resolve) => this.client.exec(command, (err, ch) => resolve(err ?? ch)));
+  /**
+   * Open a session and start collecting its result at once, inside ssh2's
+   * callback: a fast command's exit status can arrive in the same packet
+   * batch as the channel confirmation, before any later tick.
+   */
+  private openSession(command: string, stdin: Buffer | undefined, timeoutMs: number | undefined): Promise<{ result: Promise<LinkExecResult> } | Error> {
+    return new Promise((resolve) =>
+      this.client.exec(command, (err, ch) =>
+        resolve(err ?? { result: channelResult(ch, stdin, timeoutMs, () => this.slots.release()) }),
+      ),
+    );
   }
 
   /** The sftp session, opened once; it holds one session slot for the life of the link. */
