@@ -10,7 +10,7 @@ import { renderStage1, renderStage2, type GuestInitConfig } from './guest-init.j
 import { bootArchive } from './initramfs.js';
 import { GUEST_MODULES } from './modules.js';
 import type { KernelCache } from './kernel.js';
-import { parsePidRecord, parseStartTime } from './procstat.js';
+import { procStartTime } from '../pids.js';
 import { qemuArgs } from './qemu-args.js';
 import { waitFor } from './wait.js';
 import * as P from './paths.js';
@@ -23,12 +23,15 @@ export interface GuestProcess {
   startTime: string;
 }
 
+/** The process's start time, undefined once it is gone (or a zombie). */
 export async function startTimeOf(pid: number): Promise<string | undefined> {
-  try {
-    return parseStartTime(await fs.readFile(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return undefined;
-  }
+  return (await procStartTime(pid)) ?? undefined;
+}
+
+/** A pid file written as "<pid> <starttime>". */
+export function parsePidRecord(text: string): GuestProcess | undefined {
+  const m = /^(\d+) (\d+)\s*$/.exec(text);
+  return m ? { pid: Number(m[1]), startTime: m[2] } : undefined;
 }
 
 /** The recorded qemu, only if that pid is still the process we started. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseKernelPackage } from '../../../core/lab/qemu/kernel-package.js';
 import { mergeLoadOrder, parseShowDepends } from '../../../core/lab/qemu/modules.js';
 import { bzImagePayload } from '../../../core/lab/qemu/bzimage.js';
-import { parsePidRecord, parseStartTime } from '../../../core/lab/qemu/procstat.js';
+import { parsePidRecord } from '../../../core/lab/qemu/guest.js';
 import { compareKver } from '../../../core/lab/qemu/kernel.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../../fixtures/qemu', name));
@@ -67,17 +67,9 @@ describe('lab qemu: parsers of real tool output', () => {
     });
   });
 
-  describe('parseStartTime (/proc/PID/stat)', () => {
-    it('reads field 22 even when the command name holds ") ("', () => {
-      expect(parseStartTime(text('proc-stat-paren-comm.txt'))).to.equal('77516');
-    });
-    it('returns undefined for a truncated line', () => {
-      expect(parseStartTime('123 (sleep) S 1 2')).to.equal(undefined);
-    });
-    it('parses and rejects pid records', () => {
-      expect(parsePidRecord('4330 67365\n')).to.deep.equal({ pid: 4330, startTime: '67365' });
-      expect(parsePidRecord('4330')).to.equal(undefined);
-    });
+  it('parses and rejects pid records', () => {
+    expect(parsePidRecord('4330 67365\n')).to.deep.equal({ pid: 4330, startTime: '67365' });
+    expect(parsePidRecord('4330')).to.equal(undefined);
   });
 
   it('orders kernel releases numerically', () => {
