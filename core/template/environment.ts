@@ -78,9 +78,11 @@ function position(line: number | undefined, col: number | undefined, w: Where): 
 function syntaxError(e: unknown, w: Where): TemplateError {
   if (e instanceof TemplateError) return e;
   const err = e as { message?: string; lineno?: number; colno?: number };
-  const msg = String(err.message ?? e)
-    .replace(/^parseAggregate: /, '')
-    .replace(/^compile[A-Za-z]*: /, '');
+  let msg = String(err.message ?? e).replace(/^(parse|compile)[A-Za-z]*: /, '');
+  if (w.offset) {
+    // An expression compiled as `{{ expr }}`: speak of the expression, not of the braces.
+    msg = msg.replace(/^unexpected token: }}$/, 'unexpected end of expression').replace(/^expected variable end$/, 'expected the end of the expression');
+  }
   return new TemplateError(`${position(err.lineno, err.colno, w)}template syntax error: ${msg}`);
 }
 

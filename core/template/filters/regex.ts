@@ -33,7 +33,7 @@ export function pyRegex(pattern: string, flags = ''): RegExp {
   try {
     re = new RegExp(src, f);
   } catch (e) {
-    throw new TemplateError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    throw new TemplateError(`invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`);
   }
   if (cache.size > 500) cache.clear();
   cache.set(key, re);
