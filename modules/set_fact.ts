@@ -27,7 +27,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export default defineModule<SetFactParams>({
   name: 'set_fact',
-  summary: 'Set host variables for the rest of the run',
+  summary: 'Set host variables (any keys: name → value) for the rest of the run',
   params,
   rules: (p) => {
     const out: Array<[string, string]> = [];
