@@ -99,7 +99,8 @@ ${networkBatch(cfg)}RB_NET
 for dev in eth0 ${bridge}; do echo 1 > /proc/sys/net/ipv6/conf/$dev/disable_ipv6; done
 busybox syslogd -O /var/log/syslog
 /usr/sbin/sshd -E /var/log/sshd.log ${sshdOptions.map(quote).join(' ')} || fail "sshd"
-echo ${quote(cfg.readyMarker)}
+read -r uptime _ < /proc/uptime
+echo ${quote(cfg.readyMarker)} "$uptime"
 exec /usr/bin/tini -s -- /bin/sleep infinity
 `;
 }

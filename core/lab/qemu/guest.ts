@@ -98,8 +98,12 @@ export async function startGuest(o: BootOptions): Promise<GuestProcess & { accel
   return { pid, startTime, accel: accel.kind };
 }
 
-/** Wait for the ready marker on the console, then for the guest's sshd to answer (this opens the ssh master). */
-export async function waitForGuest(g: GuestProcess, ssh: GuestSshConfig, timeoutMs: number): Promise<void> {
+/**
+ * Wait for the ready marker on the console, then for the guest's sshd to
+ * answer (this opens the ssh master). Returns the guest's uptime (s) when its
+ * init finished, which tells kernel boot from ssh handshake in the figures.
+ */
+export async function waitForGuest(g: GuestProcess, ssh: GuestSshConfig, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   const alive = async (): Promise<void> => {
     if ((await startTimeOf(g.pid)) !== g.startTime) {
@@ -109,7 +113,8 @@ export async function waitForGuest(g: GuestProcess, ssh: GuestSshConfig, timeout
   const ready = await waitFor(async () => {
     await alive();
     const log = await fs.readFile(P.QEMU_CONSOLE_LOG, 'utf8').catch(() => '');
-    return log.includes(READY_MARKER) ? true : undefined;
+    const m = new RegExp(`${READY_MARKER} ([\\d.]+)`).exec(log);
+    return m ? Number(m[1]) : undefined;
   }, { timeoutMs, intervalMs: 100 });
   if (!ready) throw new RbError(`the lab guest did not boot within ${timeoutMs / 1000} s\n${await consoleTail()}`);
   const answered = await waitFor(async () => {
@@ -118,6 +123,7 @@ export async function waitForGuest(g: GuestProcess, ssh: GuestSshConfig, timeout
     return r.code === 0 ? true : undefined;
   }, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 200 });
   if (!answered) throw new RbError(`the lab guest's sshd at ${ssh.address} did not answer within ${timeoutMs / 1000} s\n${await consoleTail()}`);
+  return ready;
 }
 
 /** Stop the recorded qemu (TERM, then KILL after 5 s); a pid that is no longer ours is left alone. */

@@ -43,6 +43,8 @@ export interface BootRecord {
   accel: 'kvm' | 'tcg';
   kernelCacheMs: number;
   bootToSshMs: number;
+  /** Guest uptime when its init had sshd running. */
+  guestInitDoneS: number;
 }
 
 export async function bootRecord(): Promise<BootRecord | undefined> {
@@ -116,8 +118,8 @@ async function bootGuest(authorizedKey: string): Promise<void> {
   await ensureTap(P.TAP_DEVICE, P.LAB_BRIDGE);
   try {
     const g = await startGuest({ kernel, authorizedKey });
-    await waitForGuest(g, SSH, BOOT_TIMEOUT_MS);
-    const boot: BootRecord = { kver: kernel.kver, accel: g.accel, kernelCacheMs: t1 - t0, bootToSshMs: Date.now() - t1 };
+    const guestInitDoneS = await waitForGuest(g, SSH, BOOT_TIMEOUT_MS);
+    const boot: BootRecord = { kver: kernel.kver, accel: g.accel, kernelCacheMs: t1 - t0, bootToSshMs: Date.now() - t1, guestInitDoneS };
     await fs.writeFile(P.BOOT_RECORD_FILE, `${JSON.stringify(boot, null, 2)}\n`);
   } catch (e) {
     await stopGuest().catch(() => undefined);

@@ -46,7 +46,7 @@ describe('lab qemu: guest init scripts', () => {
         ' -o PermitRootLogin=prohibit-password -o PasswordAuthentication=no -o UsePAM=no -o UseDNS=no',
     );
     const lines = s.trimEnd().split('\n');
-    expect(lines.slice(-2)).to.deep.equal(['echo rblab-guest-ready', 'exec /usr/bin/tini -s -- /bin/sleep infinity']);
+    expect(lines.slice(-2)).to.deep.equal(['echo rblab-guest-ready "$uptime"', 'exec /usr/bin/tini -s -- /bin/sleep infinity']);
   });
 
   it('puts eth0 on the guest bridge and the management address on the bridge, in one ip batch', () => {
