@@ -9,13 +9,16 @@
 
 import { defineModule } from '../core/module.js';
 import { argv } from '../core/transport/shell.js';
-import { applyRun, planRun, runFacts, runFields, type RunFacts, type RunParams } from './command/run.js';
+import { applyRun, planRun, runFacts, runFields, takeInlineTail, type RunFacts, type RunParams } from './command/run.js';
 
 export interface ShellParams extends RunParams {
   executable: string;
 }
 
-const line = (p: ShellParams) => argv([p.executable, '-c', p.cmd]);
+const resolve = (p: ShellParams) => {
+  const r = takeInlineTail(p);
+  return { params: r.params as ShellParams, line: argv([p.executable, '-c', r.line]) };
+};
 
 export default defineModule<ShellParams, RunFacts>({
   name: 'shell',
@@ -31,7 +34,10 @@ export default defineModule<ShellParams, RunFacts>({
   register: routes
   changed_when: false`,
 
-  facts: runFacts,
-  plan: (p, facts) => planRun(p, facts, line(p)),
-  apply: (ctx, p, plan) => applyRun(ctx, p, plan, p.cmd),
+  facts: (ctx, p) => runFacts(ctx, resolve(p).params),
+  plan(p, facts) {
+    const r = resolve(p);
+    return planRun(r.params, facts, r.line);
+  },
+  apply: (ctx, p, plan) => applyRun(ctx, resolve(p).params, plan, takeInlineTail(p).line),
 });

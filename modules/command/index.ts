@@ -10,8 +10,10 @@
 
 import { defineModule } from '../../core/module.js';
 import { argv } from '../../core/transport/shell.js';
-import { applyRun, planRun, runFacts, runFields, type RunFacts, type RunParams } from './run.js';
+import { applyRun, planRun, runFacts, runFields, takeInline, type RunFacts, type RunParams } from './run.js';
 import { splitWords, SplitError } from './split.js';
+
+const resolve = (p: RunParams) => takeInline(p, splitWords(p.cmd));
 
 export default defineModule<RunParams, RunFacts>({
   name: 'command',
@@ -21,7 +23,7 @@ export default defineModule<RunParams, RunFacts>({
   rules: (p) => {
     if (typeof p.cmd !== 'string') return [];
     try {
-      if (splitWords(p.cmd).length === 0) return [['cmd', 'the command is empty']];
+      if (takeInline(p as unknown as RunParams, splitWords(p.cmd)).rest.length === 0) return [['cmd', 'the command is empty']];
     } catch (e) {
       if (e instanceof SplitError) return [['cmd', e.message]];
       throw e;
@@ -32,9 +34,16 @@ export default defineModule<RunParams, RunFacts>({
   example: `- command: ipvsadm -Sn
   register: ipvs
 - command: tar xf /tmp/site.tar -C /srv
-  args: { creates: /srv/site }`,
+  args: { creates: /srv/site }
+- command: tar xf /tmp/site.tar -C /srv creates=/srv/site`,
 
-  facts: runFacts,
-  plan: (p, facts) => planRun(p, facts, argv(splitWords(p.cmd))),
-  apply: (ctx, p, plan) => applyRun(ctx, p, plan, splitWords(p.cmd)),
+  facts: (ctx, p) => runFacts(ctx, resolve(p).params),
+  plan(p, facts) {
+    const r = resolve(p);
+    return planRun(r.params, facts, argv(r.rest));
+  },
+  apply(ctx, p, plan) {
+    const r = resolve(p);
+    return applyRun(ctx, r.params, plan, r.rest);
+  },
 });

@@ -30,6 +30,40 @@ export const runFields: Fields = {
   stdin: { type: 'string', description: 'text written to the command standard input (a newline is added)' },
 };
 
+const INLINE = /^(creates|removes|chdir)=(.+)$/;
+
+/**
+ * Ansible's free form also takes creates=/removes=/chdir= inside the line
+ * (`command: tar xf site.tar creates=/srv/site`). Explicit params win.
+ */
+export function takeInline(p: RunParams, words: string[]): { params: RunParams; rest: string[] } {
+  const params = { ...p };
+  const rest: string[] = [];
+  for (const w of words) {
+    const m = INLINE.exec(w);
+    if (!m) rest.push(w);
+    else {
+      const key = m[1] as 'creates' | 'removes' | 'chdir';
+      params[key] ??= m[2];
+    }
+  }
+  return { params, rest };
+}
+
+/** The same for a shell line, where only trailing key=value words are taken (the rest is shell syntax). */
+export function takeInlineTail(p: RunParams): { params: RunParams; line: string } {
+  const params = { ...p };
+  let line = p.cmd;
+  for (;;) {
+    const m = /\s+(creates|removes|chdir)=(\S+)\s*$/.exec(line);
+    if (!m) break;
+    const key = m[1] as 'creates' | 'removes' | 'chdir';
+    params[key] ??= m[2];
+    line = line.slice(0, m.index);
+  }
+  return { params, line };
+}
+
 function onHost(p: RunParams, path: string): string {
   return p.chdir && !posix.isAbsolute(path) ? posix.join(p.chdir, path) : path;
 }
