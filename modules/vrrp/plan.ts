@@ -50,7 +50,8 @@ export function planVrrp(p: ServiceParams & Record<string, unknown>, f: VrrpFact
   if (changes.length === 0) {
     const n = (fromParams(p).instances ?? []).length;
     const v = (fromParams(p).virtual_servers ?? []).length;
-    const run = p.state === 'started' ? `keepalived runs (pid ${f.pid})` : 'keepalived is stopped';
+    const held = f.masterOf.length ? `, MASTER of ${f.masterOf.join(', ')}` : '';
+    const run = p.state === 'started' ? `keepalived runs (pid ${f.pid}${held})` : 'keepalived is stopped';
     return { changes, reason: `${p.path} already matches (${n} vrrp_instance, ${v} virtual_server) and ${run}`, warnings };
   }
   return { changes, warnings };
