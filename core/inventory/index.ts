@@ -27,6 +27,7 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   for (const source of sources) readSource(source, model, problems);
   if (problems.length) throw new ConfigError(byPosition(problems));
   model.reconcile();
+  model.freeze();
 
   const files = new VarsFiles(problems);
   const ctx: VarsContext = {

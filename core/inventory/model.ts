@@ -116,6 +116,8 @@ export class InventoryModel {
 
   /** Every group a host is in, directly or through a parent group. */
   hostGroups(host: string): Set<string> {
+    const known = this.frozenHostGroups?.get(host);
+    if (known) return known;
     const out = new Set<string>();
     for (const g of this.hosts.get(host)?.groups ?? []) {
       out.add(g);
@@ -142,6 +144,15 @@ export class InventoryModel {
         this.addHost(h.name, 'ungrouped');
       }
     }
+  }
+
+  private frozenHostGroups?: Map<string, Set<string>>;
+
+  /** Once every source is read the graph no longer changes: remember each host's groups. */
+  freeze(): void {
+    const all = new Map<string, Set<string>>();
+    for (const name of this.hosts.keys()) all.set(name, this.hostGroups(name));
+    this.frozenHostGroups = all;
   }
 
   /** Longest path from `all`: Ansible's group depth, the first key when group vars merge. */

@@ -18,13 +18,21 @@ const EXTENSIONS = ['.yml', '.yaml', '.json'];
 export class VarsFiles {
   private readonly found = new Map<string, string[]>();
   private readonly loaded = new Map<string, Record<string, unknown>>();
+  private readonly merged = new Map<string, Record<string, unknown>>();
+  /** Entries of each group_vars/host_vars directory: one readdir instead of a stat per name and extension. */
+  private readonly listings = new Map<string, Set<string> | null>();
 
   constructor(private readonly problems: ConfigProblem[]) {}
 
   /** The variables of one group or host from `basedir/kind/`, files merged in order (later wins). */
   vars(basedir: string, kind: VarsKind, name: string): Record<string, unknown> {
-    let out: Record<string, unknown> = {};
-    for (const file of this.files(basedir, kind, name)) out = { ...out, ...this.load(file) };
+    const key = `${basedir}\0${kind}\0${name}`;
+    let out = this.merged.get(key);
+    if (!out) {
+      out = {};
+      for (const file of this.files(basedir, kind, name)) out = { ...out, ...this.load(file) };
+      this.merged.set(key, out);
+    }
     return out;
   }
 
@@ -36,19 +44,28 @@ export class VarsFiles {
     if (!files) {
       files = [];
       const dir = join(basedir, kind);
-      if (isDir(dir)) {
-        const base = join(dir, name);
-        for (const ext of ['', ...EXTENSIONS]) {
-          const candidate = base + ext;
-          const st = statSync(candidate, { throwIfNoEntry: false });
-          if (!st) continue;
-          files = st.isDirectory() ? dirVarsFiles(candidate) : [candidate];
-          break;
-        }
+      const entries = this.listing(dir);
+      // `name` may hold a slash (`web/east`): then only a stat can tell.
+      for (const ext of ['', ...EXTENSIONS]) {
+        if (!entries || (!name.includes('/') && !entries.has(name + ext))) continue;
+        const candidate = join(dir, name + ext);
+        const st = statSync(candidate, { throwIfNoEntry: false });
+        if (!st) continue;
+        files = st.isDirectory() ? dirVarsFiles(candidate) : [candidate];
+        break;
       }
       this.found.set(key, files);
     }
     return files;
+  }
+
+  private listing(dir: string): Set<string> | null {
+    let entries = this.listings.get(dir);
+    if (entries === undefined) {
+      entries = isDir(dir) ? new Set(readdirSync(dir)) : null;
+      this.listings.set(dir, entries);
+    }
+    return entries;
   }
 
   private load(file: string): Record<string, unknown> {

@@ -21,6 +21,7 @@ const CASES: Array<{ name: string; sources: string[]; playbookDir?: string }> = 
   { name: 'dir-lb-playbook', sources: ['dir-lb'], playbookDir: 'playbook-lb' },
   { name: 'multi', sources: ['dir-lb', 'multi-extra/hosts.yml'] },
   { name: 'ranges', sources: ['ranges/hosts.ini', 'ranges/hosts.yml'] },
+  { name: 'quirks', sources: ['quirks/hosts.yml', 'quirks/extra', 'quirks/more.ini'] },
 ];
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
