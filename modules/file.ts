@@ -17,7 +17,7 @@ import { and, argv } from '../core/transport/shell.js';
 
 export interface FileParams {
   path: string;
-  state: 'file' | 'directory' | 'absent' | 'touch' | 'link';
+  state?: 'file' | 'directory' | 'absent' | 'touch' | 'link';
   mode?: string | number;
   owner?: string;
   group?: string;
@@ -46,9 +46,11 @@ export function planFile(p: FileParams, f: FileFact): Plan {
       if (!f.exists) return create('create-directory', 'directory', [argv(['mkdir', '-p', '--', path])]);
       if (f.type !== 'directory') throw wrongType('directory');
       return existing();
+    case undefined:
     case 'file':
-      if (!f.exists) throw new ModuleError(`${path} does not exist (state: file never creates; use state: touch, copy or template)`);
-      if (f.type !== 'file') throw wrongType('file');
+      if (!f.exists) throw new ModuleError(`${path} does not exist (state: file never creates; use state: touch, directory, copy or template)`);
+      // Without a state, attributes of whatever is there (a directory, say) are managed.
+      if (p.state === 'file' && f.type !== 'file') throw wrongType('file');
       return existing();
     case 'touch':
       if (!f.exists) return create('create-file', 'file', [argv(['touch', '--', path])]);
@@ -75,7 +77,11 @@ export default defineModule<FileParams, FileFact>({
   summary: 'A directory, symbolic link, empty file or absent path, with mode and owner',
   params: {
     path: { type: 'string', required: true, aliases: ['dest', 'name'], pattern: /^\//, patternName: 'an absolute path' },
-    state: { type: 'string', enum: ['file', 'directory', 'absent', 'touch', 'link'], default: 'file', description: 'file only changes attributes of an existing file' },
+    state: {
+      type: 'string',
+      enum: ['file', 'directory', 'absent', 'touch', 'link'],
+      description: 'file: attributes of an existing file; unset: attributes of whatever exists at path',
+    },
     mode: modeParam,
     owner: ownerParam,
     group: groupParam,
