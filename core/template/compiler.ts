@@ -59,10 +59,17 @@ export class RbParser extends nj.Parser {
     return not ? new nodes.Not(node.lineno, node.colno, node) : node;
   }
 
-  // nunjucks consumes `{% endraw %}` with a regex, so trim_blocks never sees its newline.
+  // Jinja's trim_blocks keeps the newline after `{% raw %}` and drops the one after
+  // `{% endraw %}`; nunjucks does the opposite (its lexer trims the first, and a
+  // regex consumes the second).
   parseRaw(tagName?: string): AstNode {
     const node = super.parseRaw(tagName);
-    if (this.tokens.trimBlocks) skipNewline(this.tokens);
+    if (this.tokens.trimBlocks) {
+      skipNewline(this.tokens);
+      const line: string = this.tokens.str.split('\n')[node.lineno] ?? '';
+      const rest = line.slice(node.colno).replace(/^%}/, '');
+      if (rest === '' || rest === '\r') node.children[0].value = `${rest === '\r' ? '\r\n' : '\n'}${node.children[0].value}`;
+    }
     return node;
   }
 

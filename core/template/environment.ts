@@ -61,6 +61,9 @@ export interface Compiled {
 
 const cache = new LruCache<Compiled>(2000);
 
+/** How many times a template was compiled (not found in the cache). */
+export const compileStats = { compiles: 0 };
+
 /** Where an error happened, for the message. `offset` undoes the `{{ ` an expression was wrapped in. */
 export interface Where {
   name?: string;
@@ -92,6 +95,7 @@ export function compile(src: string, mode: Mode, w: Where): Compiled {
   const hit = cache.get(key);
   if (hit) return hit;
   let compiled: Compiled;
+  compileStats.compiles++;
   try {
     const ast = parse(src, env.opts, mode === 'value' ? 'verbatim' : 'jinja');
     const native = mode === 'expr' || (mode === 'value' && isSingleExpression(ast));

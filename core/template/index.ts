@@ -3,13 +3,18 @@
 // Jinja/Ansible filters and tests, `when:` conditions. The engine imports this.
 
 import { TemplateError } from '../errors.js';
-import { compile, run } from './environment.js';
+import { compile, compileStats, run } from './environment.js';
 import { ansibleBool } from './filters/core.js';
 import { OMIT } from './globals.js';
 import { isDict, pyStr, pyTruthy, unbox } from './python.js';
 import { assertNoUndefined } from './undefined.js';
 
 export { OMIT };
+
+/** Compilations so far; a render served from the cache does not count. */
+export function templateCompiles(): number {
+  return compileStats.compiles;
+}
 
 /** Does `s` need rendering? (contains `{{` or `{%`) */
 export function isTemplate(s: unknown): boolean {
