@@ -3,10 +3,10 @@
 // sudo password. Needs root (starts sshd, creates users).
 
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { ConnectError } from '../../core/errors.js';
 import { SshTransport } from '../../core/transport/ssh.js';
 import type { ConnectionSpec } from '../../core/transport/types.js';
@@ -167,6 +167,39 @@ describe('transport: ssh against a real sshd', function () {
     });
   });
 
+  describe('ssh-agent and keepalive', () => {
+    let agent: ChildProcess | undefined;
+    after(() => {
+      agent?.kill();
+    });
+
+    it('authenticates with a key held by ssh-agent; an empty agent is reported as tried', async () => {
+      const sock = join(work, 'agent.sock');
+      agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+      for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+      const empty = await connectError(SshTransport.connect(spec({ privateKeyFile: undefined, agentSocket: sock })));
+      expect(empty.message).to.equal('h1: authentication failed as root (tried agent)');
+      execFileSync('ssh-add', ['-q', d.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      const t = await connect(spec({ privateKeyFile: undefined, agentSocket: sock }));
+      expect((await t.exec('echo agent')).stdout).to.equal('agent\n');
+    });
+
+    it('a server that stops answering is declared lost after the keepalives', async () => {
+      const t = await connect(spec({ keepaliveIntervalMs: 200 }));
+      // the sshd process serving this connection (the shell's parent) is a child of the test's sshd
+      const pid = Number((await t.exec('echo $PPID')).stdout);
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const started = Date.now();
+        const err = await connectError(t.exec('true'));
+        expect(err.message).to.match(/^h1: connection to 127\.0\.0\.1:\d+ lost: no answer to keepalives$/);
+        expect(Date.now() - started).to.be.within(400, 3000);
+      } finally {
+        process.kill(pid, 'SIGKILL');
+      }
+    });
+  });
+
   describe('exec', () => {
     let t: SshTransport;
     before(async () => {
@@ -196,14 +229,21 @@ describe('transport: ssh against a real sshd', function () {
     });
 
     it('20 concurrent execs share one connection, queued under MaxSessions', async () => {
+      const ours = () =>
+        execFileSync('ss', ['-Htnp', 'state', 'established', `( dport = :${d.port} )`], { encoding: 'utf8' })
+          .split('\n')
+          .filter((l) => l.includes(`pid=${process.pid},`)).length;
+      const tcpBefore = ours();
       const before = t.stats.execs;
-      const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => t.exec(`sleep 0.3; echo ${i}`)));
+      const started = Date.now();
+      const running = Promise.all(Array.from({ length: 20 }, (_, i) => t.exec(`sleep 0.3; echo ${i}`)));
+      await new Promise((r) => setTimeout(r, 150));
+      const tcpDuring = ours();
+      const rs = await running;
       expect(rs.map((r) => r.stdout)).to.deep.equal(Array.from({ length: 20 }, (_, i) => `${i}\n`));
       expect(t.stats.execs - before).to.equal(20);
-      const mine = execFileSync('ss', ['-Htnp', 'state', 'established', `( dport = :${d.port} )`], { encoding: 'utf8' })
-        .split('\n')
-        .filter((l) => l.includes(`pid=${process.pid},`));
-      expect(mine.length).to.equal(open.length);
+      expect(tcpDuring).to.equal(tcpBefore);
+      expect(Date.now() - started).to.be.above(600); // two waves of 10 sessions
     });
 
     it('a lost connection is a ConnectError, for the running exec and the next ones', async () => {
