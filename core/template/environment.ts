@@ -4,7 +4,8 @@
 
 import { TemplateError } from '../errors.js';
 import { LruCache } from './cache.js';
-import { compileAst, isSingleExpression, parse, type KnownNames } from './compiler.js';
+import { compileAst, isSingleExpression, type KnownNames } from './compiler.js';
+import { parse } from './parser.js';
 import { coreFilters } from './filters/core.js';
 import { collectionFilters } from './filters/collections.js';
 import { encodeFilters } from './filters/encode.js';

@@ -35,6 +35,9 @@ describe('template: renderString returns native values for a lone expression', (
     ['{{ nothing }}', null],
     ['{{ vips | length > 1 }}', true],
     ['{{ {"a": prio} }}', { a: 100 }],
+    // `}}` closes the nested dicts first, as in Jinja.
+    ["{{ {'a': {'b': prio}} }}", { a: { b: 100 } }],
+    ["x{{ {'a': {'b': 1}}}}y", "x{'a': {'b': 1}}y"],
     // Anything around the expression makes it text, printed the way Python prints.
     ['prio={{ prio }}', 'prio=100'],
     [' {{ prio }}', ' 100'],
