@@ -25,7 +25,7 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   if (!sources.length) throw new ConfigError([{ message: 'no inventory given (-i FILE|DIR)' }]);
   const model = new InventoryModel();
   for (const source of sources) readSource(source, model, problems);
-  if (problems.length) throw new ConfigError(byPosition(problems));
+  // Carry on after bad sources: the vars files' problems are reported in the same go.
   model.reconcile();
   model.freeze();
 

@@ -4,7 +4,8 @@
 // `"07"` the string 07 — but `true`, `yes` and `07` stay strings.
 // This is a small parser of exactly the literals literal_eval accepts.
 
-const NOT_LITERAL = Symbol('not a Python literal');
+import { fail, NOT_LITERAL, readStrings, startsString } from './python-string.js';
+
 type Result = unknown | typeof NOT_LITERAL;
 
 /** The value Ansible gets for an INI `key=value` right-hand side. */
@@ -24,11 +25,6 @@ export function parsePythonLiteral(text: string): Result {
   }
 }
 
-function fail(): never {
-  throw NOT_LITERAL;
-}
-
-const STRING_START = /^([rRuUbBfF]{0,2})('''|"""|'|")/;
 const NUMBER = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
@@ -79,9 +75,10 @@ class Parser {
     if (numberOnly && !/^[0-9.]/.test(rest)) fail();
     if (c === '[') return this.list();
     if (c === '{') return this.dictOrSet();
-    if (STRING_START.test(rest)) {
-      const m = STRING_START.exec(rest)!;
-      if (m[1] || m[2]) return this.strings();
+    if (startsString(rest)) {
+      const { value, end } = readStrings(this.s, this.i);
+      this.i = end;
+      return value;
     }
     if (/^[0-9.]/.test(rest)) return this.number();
     const name = NAME.exec(rest);
@@ -112,83 +109,9 @@ class Parser {
     return n;
   }
 
-  private strings(): string {
-    let out = '';
-    let kind: 'str' | 'bytes' | undefined;
-    while (this.i < this.s.length) {
-      const m = STRING_START.exec(this.s.slice(this.i));
-      if (!m) break;
-      const prefix = m[1].toLowerCase();
-      if (prefix.includes('f') || (prefix.includes('u') && prefix.length > 1)) fail();
-      if (new Set(prefix).size !== prefix.length) fail();
-      const k = prefix.includes('b') ? 'bytes' : 'str';
-      if (kind && kind !== k) fail();
-      kind = k;
-      this.i += m[0].length;
-      out += this.stringBody(m[2], prefix.includes('r'), k === 'bytes');
-      this.skip();
-    }
-    return out;
-  }
-
-  private stringBody(quote: string, raw: boolean, bytes: boolean): string {
-    let out = '';
-    const s = this.s;
-    for (;;) {
-      if (this.i >= s.length) fail();
-      if (s.startsWith(quote, this.i)) {
-        this.i += quote.length;
-        return bytes ? decodeLatin1AsUtf8(out) : out;
-      }
-      const c = s[this.i];
-      if (quote.length === 1 && c === '\n') fail();
-      if (bytes && c.charCodeAt(0) > 127) fail();
-      if (c !== '\\') {
-        out += c;
-        this.i++;
-        continue;
-      }
-      const n = s[this.i + 1];
-      if (n === undefined) fail();
-      if (raw) {
-        out += c + n;
-        this.i += 2;
-        continue;
-      }
-      this.i += 2;
-      out += this.escape(n, bytes);
-    }
-  }
-
-  private escape(n: string, bytes: boolean): string {
-    const simple: Record<string, string> = {
-      '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
-    };
-    if (n in simple) return simple[n];
-    const s = this.s;
-    if (/[0-7]/.test(n)) {
-      const m = /^[0-7]{1,3}/.exec(s.slice(this.i - 1))!;
-      this.i += m[0].length - 1;
-      return String.fromCharCode(parseInt(m[0], 8));
-    }
-    const hexLen = n === 'x' ? 2 : !bytes && n === 'u' ? 4 : !bytes && n === 'U' ? 8 : 0;
-    if (hexLen) {
-      const hex = s.slice(this.i, this.i + hexLen);
-      if (!new RegExp(`^[0-9a-fA-F]{${hexLen}}$`).test(hex)) fail();
-      this.i += hexLen;
-      const cp = parseInt(hex, 16);
-      if (cp > 0x10ffff) fail();
-      return String.fromCodePoint(cp);
-    }
-    // \N{NAME} needs Unicode's name table; anything else keeps its backslash, as Python does.
-    if (n === 'N' && !bytes) fail();
-    return `\\${n}`;
-  }
-
   private list(): unknown[] {
     this.i++;
-    const items = this.sequence(']');
-    return items;
+    return this.sequence(']');
   }
 
   private tupleOrGroup(): unknown {
@@ -284,10 +207,4 @@ class DictEntries {
   toObject(): Record<string, unknown> {
     return Object.fromEntries(this.entries.values());
   }
-}
-
-/** Bytes literals come out of to_text() decoded as UTF-8. */
-function decodeLatin1AsUtf8(s: string): string {
-  const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
-  return new TextDecoder('utf-8').decode(bytes);
 }

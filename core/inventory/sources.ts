@@ -13,6 +13,7 @@ import { parseYamlPositioned, type PositionedYaml } from '../yaml.js';
 import { parseAddress } from './host-range.js';
 import { parseIni } from './ini.js';
 import type { InventoryModel } from './model.js';
+import { isVaultText, VAULT_MESSAGE } from './vault.js';
 import { isMapping, parseYamlInventory } from './yaml-inventory.js';
 
 const IGNORED = new RegExp(
@@ -62,6 +63,10 @@ export function readSource(source: string, model: InventoryModel, problems: Conf
     text = readFileSync(source, 'utf8');
   } catch (e) {
     problems.push({ message: `cannot read inventory: ${(e as Error).message}`, loc: { file: source, line: 1, col: 1 } });
+    return;
+  }
+  if (isVaultText(text)) {
+    problems.push({ message: `this inventory ${VAULT_MESSAGE}`, loc: { file: source, line: 1, col: 1 } });
     return;
   }
   const ext = extname(source).toLowerCase();

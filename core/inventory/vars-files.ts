@@ -7,8 +7,9 @@
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ConfigError, type ConfigProblem, type Location } from '../errors.js';
 import { parseYamlPositioned } from '../yaml.js';
+import { isVaultText, VAULT_MESSAGE, vaultPaths } from './vault.js';
 import { isMapping, kindOf } from './yaml-inventory.js';
 
 export type VarsKind = 'group_vars' | 'host_vars';
@@ -72,15 +73,22 @@ export class VarsFiles {
     const cached = this.loaded.get(file);
     if (cached) return cached;
     let vars: Record<string, unknown> = {};
+    const fileStart = { file, line: 1, col: 1 };
     try {
-      const value = parseVarsText(readFileSync(file, 'utf8'), file);
-      if (isMapping(value)) vars = value;
-      else if (value !== null && value !== undefined) {
-        this.problems.push({ message: `a variables file must hold a mapping, got ${kindOf(value)}`, loc: { file, line: 1, col: 1 } });
+      const text = readFileSync(file, 'utf8');
+      if (isVaultText(text)) {
+        this.problems.push({ message: `this file ${VAULT_MESSAGE}`, loc: fileStart });
+      } else {
+        const { value, locate } = parseVarsText(text, file);
+        for (const path of vaultPaths(value)) this.problems.push({ message: `this value ${VAULT_MESSAGE}`, loc: locate(path), path });
+        if (isMapping(value)) vars = value;
+        else if (value !== null && value !== undefined) {
+          this.problems.push({ message: `a variables file must hold a mapping, got ${kindOf(value)}`, loc: fileStart });
+        }
       }
     } catch (e) {
       if (e instanceof ConfigError) this.problems.push(...e.problems);
-      else if (e instanceof Error && 'code' in e) this.problems.push({ message: `cannot read variables file: ${e.message}`, loc: { file, line: 1, col: 1 } });
+      else if (e instanceof Error && 'code' in e) this.problems.push({ message: `cannot read variables file: ${e.message}`, loc: fileStart });
       else throw e;
     }
     this.loaded.set(file, vars);
@@ -89,15 +97,16 @@ export class VarsFiles {
 }
 
 /** JSON first, as Ansible's loader does; YAML (which also gives located errors) otherwise. */
-function parseVarsText(text: string, file: string): unknown {
+function parseVarsText(text: string, file: string): { value: unknown; locate: (path: string) => Location } {
   if (/^\s*[{[]/.test(text)) {
     try {
-      return JSON.parse(text);
+      return { value: JSON.parse(text), locate: () => ({ file, line: 1, col: 1 }) };
     } catch {
       // not JSON after all: YAML flow style, or a syntax error YAML will locate
     }
   }
-  return parseYamlPositioned(text, file).value;
+  const doc = parseYamlPositioned(text, file);
+  return { value: doc.value, locate: (path) => doc.locate(path) };
 }
 
 function dirVarsFiles(dir: string): string[] {

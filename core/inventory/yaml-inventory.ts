@@ -19,6 +19,7 @@ import { didYouMean } from '../schema/suggest.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
 import { expandHostPattern, HostRangeError } from './host-range.js';
 import { InventoryModel, ModelError } from './model.js';
+import { VAULT_MESSAGE, vaultPaths } from './vault.js';
 
 const SECTIONS = ['hosts', 'children', 'vars'];
 
@@ -30,6 +31,7 @@ export function parseYamlInventory(doc: PositionedYaml, model: InventoryModel, p
     problem('', `a YAML inventory must be a mapping of group names, got ${kindOf(data)}`);
     return;
   }
+  for (const path of vaultPaths(data)) problem(path, `this value ${VAULT_MESSAGE}`);
   if ('plugin' in data) {
     problem('plugin', `inventory plugin configurations (plugin: ${String(data.plugin)}) are not supported; list hosts and groups instead`);
     return;
@@ -115,5 +117,6 @@ export function kindOf(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (isMapping(v)) return 'a mapping';
-  return `${typeof v === 'string' ? 'the string' : `the ${typeof v}`} ${JSON.stringify(v)}`;
+  // The value itself is not shown: it may be a secret written in the wrong place.
+  return typeof v === 'string' ? 'a string' : `a ${typeof v}`;
 }

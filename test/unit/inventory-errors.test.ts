@@ -1,7 +1,7 @@
 // Bad inventories: every problem is reported at once, each with file:line:col.
 
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,36 @@ describe('inventory errors', () => {
         'aws.yml:1:9: plugin: inventory plugin configurations (plugin: amazon.aws.aws_ec2) are not supported; list hosts and groups instead',
         'hosts.toml:1:1: TOML inventories are not supported: use YAML or INI',
       ]);
+    });
+  });
+
+  describe('secrets', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rb-inventory-'));
+      mkdirSync(join(dir, 'group_vars', 'all'), { recursive: true });
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses Ansible Vault ciphertext instead of using it as the value', async () => {
+      writeFileSync(join(dir, 'hosts.yml'), 'lvs:\n  vars:\n    auth_pass: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6162\n  hosts:\n    lb01:\n');
+      writeFileSync(join(dir, 'group_vars', 'all', 'vault.yml'), '$ANSIBLE_VAULT;1.1;AES256\n3132\n');
+      writeFileSync(join(dir, 'group_vars', 'all', 'main.yml'), 'keys:\n  - !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n    6162\n');
+      const got = (await problemsOf([join(dir, 'hosts.yml')])).map((p) => p.replace(`${dir}/`, ''));
+      const vault = 'is encrypted with Ansible Vault, which rb does not decrypt; provide the value unencrypted (e.g. with -e @file)';
+      expect(got).to.deep.equal([
+        `hosts.yml:3:23: lvs.vars.auth_pass: this value ${vault}`,
+        `group_vars/all/main.yml:2:12: keys[0]: this value ${vault}`,
+        `group_vars/all/vault.yml:1:1: this file ${vault}`,
+      ]);
+    });
+
+    it('does not repeat a misplaced value in an error', async () => {
+      writeFileSync(join(dir, 'hosts.yml'), 'db:\n  hosts:\n    db01: hunter2\n');
+      const got = await problemsOf([join(dir, 'hosts.yml')]);
+      expect(got).to.have.length(1);
+      expect(got[0]).to.match(/variables of host "db01" must be a mapping, got a string$/);
+      expect(got[0]).to.not.include('hunter2');
     });
   });
 
