@@ -7,7 +7,7 @@ import { compile, compileStats, run } from './environment.js';
 import { ansibleBool } from './filters/core.js';
 import { OMIT } from './globals.js';
 import { isDict, pyStr, pyTruthy, unbox } from './python.js';
-import { assertNoUndefined } from './undefined.js';
+import { detach } from './undefined.js';
 
 export { OMIT };
 
@@ -30,8 +30,7 @@ export function renderString(text: string, vars: Record<string, unknown>): unkno
   const c = compile(text, 'value', {});
   const v = unbox(run(c, vars, {}));
   if (!c.native) return v;
-  assertNoUndefined(v);
-  return v === undefined ? null : v;
+  return v === undefined ? null : detach(v);
 }
 
 /**

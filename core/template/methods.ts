@@ -64,7 +64,7 @@ const strMethods: Record<string, (s: string) => Method> = {
   find: (s) => (sub) => s.indexOf(pyStr(sub)),
   index: (s) => (sub) => {
     const i = s.indexOf(pyStr(sub));
-    if (i < 0) throw new TemplateError(`substring "${pyStr(sub)}" not found`);
+    if (i < 0) throw new TemplateError('index(): substring not found');
     return i;
   },
   count: (s) => (sub) => s.split(pyStr(sub)).length - 1,
@@ -82,7 +82,7 @@ const strMethods: Record<string, (s: string) => Method> = {
 const listMethods: Record<string, (l: unknown[]) => Method> = {
   index: (l) => (x) => {
     const i = l.findIndex((y) => pyEq(x, y));
-    if (i < 0) throw new TemplateError(`${pyStr(x)} is not in list`);
+    if (i < 0) throw new TemplateError('index(): value is not in the list');
     return i;
   },
   count: (l) => (x) => l.filter((y) => pyEq(x, y)).length,

@@ -47,10 +47,17 @@ export function mustBeDefined<T>(v: T, what: string): Exclude<T, Undefined | und
   return v as Exclude<T, Undefined | undefined>;
 }
 
-/** Deep check of a native result, so a list or dict never carries a hidden undefined out. */
-export function assertNoUndefined(v: unknown, depth = 0): void {
+/**
+ * A native result, detached from the vars it came from (a module that edits its
+ * params must not edit the inventory), and checked to hold no undefined inside.
+ */
+export function detach(v: unknown, depth = 0): unknown {
   if (v instanceof Undefined) v.fail();
-  if (depth > 64 || v === null || typeof v !== 'object') return;
-  if (Array.isArray(v)) for (const x of v) assertNoUndefined(x, depth + 1);
-  else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) assertNoUndefined(x, depth + 1);
+  if (v === null || typeof v !== 'object' || depth > 100) return v;
+  if (Array.isArray(v)) return v.map((x) => detach(x, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = detach(x, depth + 1);
+  return out;
 }

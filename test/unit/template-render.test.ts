@@ -87,6 +87,14 @@ describe('template: renderValue', () => {
     expect(templateCompiles()).to.equal(before);
   });
 
+  it('returns lists and dicts detached from the vars they came from', () => {
+    const own = { vips: ['a'], inst: { name: 'VI_1' } };
+    const out = renderValue({ v: '{{ vips }}', i: '{{ inst }}' }, own) as { v: string[]; i: { name: string } };
+    out.v.push('b');
+    out.i.name = 'changed';
+    expect(own).to.deep.equal({ vips: ['a'], inst: { name: 'VI_1' } });
+  });
+
   it('does not mutate its input', () => {
     const params = { p: '{{ prio }}', l: ['{{ flag }}'] };
     renderValue(params, vars);

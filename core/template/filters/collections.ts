@@ -124,9 +124,10 @@ export const collectionFilters: Record<string, Filter> = {
   items2dict(value: unknown, ...args: unknown[]) {
     const a = bindArgs('items2dict', args, [['key_name', 'key'], ['value_name', 'value']]);
     const out: Record<string, unknown> = {};
-    for (const it of items(value, 'items2dict')) {
+    // Messages name the position, never the value: it may be a secret.
+    for (const [i, it] of items(value, 'items2dict').entries()) {
       if (!isDict(it) || !Object.hasOwn(it, pyStr(a.key_name)) || !Object.hasOwn(it, pyStr(a.value_name))) {
-        throw new TemplateError(`items2dict: each item needs "${pyStr(a.key_name)}" and "${pyStr(a.value_name)}", got ${pyStr(it)}`);
+        throw new TemplateError(`items2dict: item ${i} needs "${pyStr(a.key_name)}" and "${pyStr(a.value_name)}" keys`);
       }
       out[pyStr(it[pyStr(a.key_name)])] = it[pyStr(a.value_name)];
     }
@@ -135,8 +136,8 @@ export const collectionFilters: Record<string, Filter> = {
   list: (value: unknown) => [...items(value, 'list')],
   dict(value: unknown) {
     const out: Record<string, unknown> = {};
-    for (const pair of items(value, 'dict')) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateError(`dict: expects a list of [key, value] pairs, got ${pyStr(pair)}`);
+    for (const [i, pair] of items(value, 'dict').entries()) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TemplateError(`dict: item ${i} is not a [key, value] pair`);
       out[pyStr(pair[0])] = pair[1];
     }
     return out;
