@@ -89,7 +89,7 @@ describe('template: renderValue', () => {
 
   it('returns lists and dicts detached from the vars they came from', () => {
     const own = { vips: ['a'], inst: { name: 'VI_1' } };
-    const out = renderValue({ v: '{{ vips }}', i: '{{ inst }}' }, own) as { v: string[]; i: { name: string } };
+    const out = renderValue<unknown>({ v: '{{ vips }}', i: '{{ inst }}' }, own) as { v: string[]; i: { name: string } };
     out.v.push('b');
     out.i.name = 'changed';
     expect(own).to.deep.equal({ vips: ['a'], inst: { name: 'VI_1' } });
