@@ -39,8 +39,18 @@ export async function ensureKernel(root = KERNEL_CACHE_ROOT): Promise<KernelCach
   }
   const existing = await readCache(join(root, pkg.kver));
   if (existing) return existing;
-  return build(root, pkg);
+  try {
+    return await build(root, pkg);
+  } catch (e) {
+    if (!(e instanceof DownloadError)) throw e;
+    // Stale package lists name a kernel the archive no longer has (a security update renamed the ABI).
+    await run('apt-get', ['update', '-qq']);
+    const fresh = await resolveKernelPackage();
+    return (await readCache(join(root, fresh.kver))) ?? build(root, fresh);
+  }
 }
+
+class DownloadError extends RbError {}
 
 async function resolveKernelPackage(): Promise<KernelPackage> {
   let r = await run('apt-cache', ['depends', 'linux-image-amd64']);
@@ -103,15 +113,10 @@ async function build(root: string, pkg: KernelPackage): Promise<KernelCache> {
 }
 
 async function download(pkg: string, dir: string): Promise<string> {
-  const args = ['download', '-o', 'APT::Sandbox::User=root', pkg];
-  let r = await run('apt-get', args, { cwd: dir });
-  if (r.code !== 0) {
-    await run('apt-get', ['update', '-qq']);
-    r = await run('apt-get', args, { cwd: dir });
-  }
+  const r = await run('apt-get', ['download', '-o', 'APT::Sandbox::User=root', pkg], { cwd: dir });
   const deb = (await fs.readdir(dir)).find((f) => f.endsWith('.deb'));
   if (r.code !== 0 || !deb) {
-    throw new RbError(`cannot download ${pkg} with apt-get (exit ${r.code}): ${tail(r.stderr || r.stdout)}`);
+    throw new DownloadError(`cannot download ${pkg} with apt-get (exit ${r.code}): ${tail(r.stderr || r.stdout)}`);
   }
   return join(dir, deb);
 }
