@@ -4,8 +4,9 @@
 // files (test/fixtures/inventory holds captured comparisons).
 
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { hostVars, ownGroupVars, sortGroups, type VarsContext } from './merge.js';
+import { hostVars, implicitLocalhostVars, ownGroupVars, sortGroups, type VarsContext } from './merge.js';
 import { InventoryModel } from './model.js';
+import { LOCALHOST_NAMES, setImplicitLocalhost } from './patterns.js';
 import { readSource, varsDirOf } from './sources.js';
 import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
 import { VarsFiles } from './vars-files.js';
@@ -45,8 +46,11 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
   for (const g of model.groups.values()) {
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars: ownGroupVars(ctx, g.name) });
   }
+  const inventory: Inventory = { hosts, groups, sources: [...sources] };
+  const implicit = LOCALHOST_NAMES.filter((n) => !hosts.has(n)).map((name) => ({ name, vars: implicitLocalhostVars(ctx, name), groups: [] }));
+  if (implicit.length === LOCALHOST_NAMES.length) setImplicitLocalhost(inventory, implicit);
   if (problems.length) throw new ConfigError(byPosition(problems));
-  return { hosts, groups, sources: [...sources] };
+  return inventory;
 }
 
 /** Files in the order they were read, each file's problems by line; unlocated problems stay in place. */

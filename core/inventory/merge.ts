@@ -65,3 +65,20 @@ export function ownGroupVars(ctx: VarsContext, group: string): Record<string, un
   if (ctx.playbookDir !== undefined) v = { ...v, ...ctx.files.vars(ctx.playbookDir, 'group_vars', group) };
   return v;
 }
+
+/**
+ * Ansible's implicit localhost (a play on `localhost` that the inventory does
+ * not list): in no group, connection local, `all`'s inline vars set on the host
+ * itself — so they beat group_vars/all here — then host_vars/<name>.
+ */
+export function implicitLocalhostVars(ctx: VarsContext, name: string): Record<string, unknown> {
+  const { model, files, inventoryDirs, playbookDir } = ctx;
+  const allInline = model.groups.get('all')!.vars;
+  let v: Record<string, unknown> = { ...allInline };
+  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'group_vars', 'all') };
+  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'group_vars', 'all') };
+  v = { ...v, ...allInline, ansible_connection: 'local' };
+  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'host_vars', name) };
+  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'host_vars', name) };
+  return v;
+}

@@ -12,12 +12,25 @@
 // `all`. Hosts come out in the order the parts produce them, without
 // duplicates. A plain name that is neither a group nor a host is an error
 // (Ansible only warns), naming the closest names that do exist.
+//
+// `localhost`, `127.0.0.1` and `::1` match Ansible's implicit localhost when
+// the inventory lists no such host: it is added to `inv.hosts` when first
+// selected (connection local, in no group, so never part of `all`).
 
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { editDistance } from '../schema/suggest.js';
 import { groupHosts } from './group-hosts.js';
 import { parseAddress } from './host-range.js';
-import type { Inventory } from './types.js';
+import type { Inventory, InventoryHost } from './types.js';
+
+export const LOCALHOST_NAMES = ['localhost', '127.0.0.1', '::1'];
+
+/** Implicit localhost candidates, kept beside an inventory without becoming part of its API. */
+const implicitLocalhosts = new WeakMap<Inventory, Map<string, InventoryHost>>();
+
+export function setImplicitLocalhost(inv: Inventory, hosts: InventoryHost[]): void {
+  implicitLocalhosts.set(inv, new Map(hosts.map((h) => [h.name, h])));
+}
 
 const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 const WILDCARD = /[*?[]/;
@@ -97,8 +110,17 @@ function enumerate(inv: Inventory, expr: string, whole: string, problems: Config
   const results: string[] = [];
   const groups = [...inv.groups.keys()].filter((g) => test(re, g));
   for (const g of groups) results.push(...groupHosts(inv, g));
+  const implicit = implicitLocalhosts.get(inv);
   if (!groups.length || expr[0] === '~' || /[.?*[]/.test(expr)) {
-    for (const h of inv.hosts.keys()) if (test(re, h)) results.push(h);
+    // An implicit localhost is only ever matched by its exact name, as in Ansible.
+    for (const h of inv.hosts.keys()) if (test(re, h) && !(implicit?.has(h) && h !== expr)) results.push(h);
+  }
+  if (!results.length && implicit?.has(expr)) {
+    // Ansible reuses the one implicit localhost whatever name reached it first.
+    const existing = [...implicit.keys()].find((n) => inv.hosts.get(n) === implicit.get(n));
+    if (existing) return [existing];
+    inv.hosts.set(expr, implicit.get(expr)!);
+    return [expr];
   }
   if (!results.length && !groups.length && expr !== 'all' && isPlainName(expr)) {
     problems.push({ message: `host pattern "${whole}": no group or host is named "${expr}"${closeNames(inv, expr)}` });

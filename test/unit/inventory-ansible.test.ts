@@ -76,6 +76,15 @@ describe('inventory compared with ansible-inventory', () => {
     expect(r.out).to.equal(expected('yaml-lb.host-lb01.json'));
   });
 
+  it('prints the implicit localhost like ansible-inventory --host localhost', async () => {
+    const r = await run(['-i', at('dir-lb'), '--playbook-dir', at('playbook-lb'), '--host', 'localhost']);
+    expect(r.code).to.equal(0);
+    const want = JSON.parse(expected('dir-lb-playbook.host-localhost.json'));
+    // The Python interpreter of the control machine means nothing to rb.
+    delete want.ansible_python_interpreter;
+    expect(JSON.parse(r.out)).to.deep.equal(want);
+  });
+
   it('draws --graph from a given group', async () => {
     const r = await run(['-i', at('yaml-lb/inventory.yml'), '--graph', 'lvs']);
     expect(r.out).to.equal(expected('yaml-lb.graph-lvs.txt'));

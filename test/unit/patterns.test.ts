@@ -17,12 +17,11 @@ for (const name of ['yaml-lb', 'dir-lb']) {
     readFileSync(join(FIXTURES, `expected/${name}.patterns.json`), 'utf8'),
   );
   describe(`host patterns on ${name}, compared with ansible --list-hosts`, () => {
-    let inv: Inventory;
-    before(async () => {
-      inv = await loadInventory([join(FIXTURES, captured.inventory)]);
-    });
     for (const [pattern, hosts] of Object.entries(captured.patterns)) {
-      it(`${pattern} → ${hosts.join(' ') || '(none)'}`, () => {
+      it(`${pattern} → ${hosts.join(' ') || '(none)'}`, async () => {
+        // A fresh inventory per pattern, as each capture was a separate ansible run
+        // (selecting the implicit localhost adds it to the inventory).
+        const inv = await loadInventory([join(FIXTURES, captured.inventory)]);
         expect(selectHosts(inv, pattern)).to.deep.equal(hosts);
       });
     }
@@ -66,6 +65,17 @@ describe('host pattern errors', () => {
     expect(selectHosts(inv, 'nomatch*')).to.deep.equal([]);
     expect(selectHosts(inv, '~^zz')).to.deep.equal([]);
     expect(selectHosts(inv, 'empty_group')).to.deep.equal([]);
+  });
+
+  it('selects the implicit localhost by its exact name only, outside `all`', async () => {
+    const fresh = await loadInventory([join(FIXTURES, 'yaml-lb/inventory.yml')]);
+    expect(selectHosts(fresh, 'lvs:localhost')).to.deep.equal(['lb01', 'lb02', 'localhost']);
+    expect(fresh.hosts.get('localhost')).to.deep.include({ name: 'localhost', groups: [] });
+    expect(fresh.hosts.get('localhost')!.vars.ansible_connection).to.equal('local');
+    expect(selectHosts(fresh, 'all')).to.not.include('localhost');
+    expect(selectHosts(fresh, 'local*')).to.deep.equal([]);
+    // One implicit localhost, whichever name reached it first.
+    expect(selectHosts(fresh, '127.0.0.1')).to.deep.equal(['localhost']);
   });
 
   it('refuses a subscript past the end, as Ansible does', () => {
