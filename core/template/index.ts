@@ -6,10 +6,11 @@ import { TemplateError } from '../errors.js';
 import { compile, compileStats, run } from './environment.js';
 import { ansibleBool } from './filters/core.js';
 import { OMIT } from './globals.js';
+import { hooks, markUnsafe } from './lazy.js';
 import { isDict, pyStr, pyTruthy, unbox } from './python.js';
 import { detach } from './undefined.js';
 
-export { OMIT };
+export { OMIT, markUnsafe };
 
 /** Compilations so far; a render served from the cache does not count. */
 export function templateCompiles(): number {
@@ -41,6 +42,8 @@ export function renderString(text: string, vars: Record<string, unknown>): unkno
 export function renderValue<T = unknown>(value: T, vars: Record<string, unknown>): T {
   return walk(value, vars) as T;
 }
+
+hooks.render = renderValue;
 
 function walk(value: unknown, vars: Record<string, unknown>): unknown {
   if (typeof value === 'string') return isTemplate(value) ? renderString(value, vars) : value;

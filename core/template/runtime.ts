@@ -5,6 +5,7 @@
 import { TemplateError } from '../errors.js';
 import { dictMethod, listMethod, strMethod } from './methods.js';
 import { isKeywords } from './args.js';
+import { resolveVar } from './lazy.js';
 import { isDict, pyAdd, pyCompare, pyIn, pyMul, pyStr, pyTruthy, pyType, unbox } from './python.js';
 import { Undefined } from './undefined.js';
 
@@ -20,7 +21,7 @@ function contextOrFrameLookup(context: Context, frame: Frame, name: string): unk
   const v = frame.lookup(name);
   if (v !== undefined) return v;
   const ctx = context.ctx;
-  if (Object.hasOwn(ctx, name)) return ctx[name] === undefined ? new Undefined(name) : ctx[name];
+  if (Object.hasOwn(ctx, name)) return ctx[name] === undefined ? new Undefined(name) : resolveVar(ctx, name, ctx[name]);
   const g = context.env.globals;
   if (Object.hasOwn(g, name)) return g[name];
   return new Undefined(name);

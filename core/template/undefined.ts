@@ -5,6 +5,16 @@
 
 import { TemplateError } from '../errors.js';
 
+/** The error an Undefined raises; it keeps the name so a caller can re-wrap it. */
+export class UndefinedError extends TemplateError {
+  constructor(
+    readonly varName: string,
+    readonly detail?: string,
+  ) {
+    super(`undefined variable "${varName}"${detail ? ` (${detail})` : ''}`);
+  }
+}
+
 export class Undefined {
   /**
    * @param name  the expression as written, e.g. `hostvars.rb3` (the first missing part)
@@ -15,8 +25,8 @@ export class Undefined {
     readonly detail?: string,
   ) {}
 
-  error(): TemplateError {
-    return new TemplateError(`undefined variable "${this.name}"${this.detail ? ` (${this.detail})` : ''}`);
+  error(): UndefinedError {
+    return new UndefinedError(this.name, this.detail);
   }
 
   fail(): never {

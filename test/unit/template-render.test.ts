@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OMIT, isTemplate, renderString, renderText, renderValue, templateCompiles } from '../../core/template/index.js';
+import { OMIT, isTemplate, markUnsafe, renderString, renderText, renderValue, templateCompiles } from '../../core/template/index.js';
 
 const vars = {
   prio: 100,
@@ -115,5 +115,39 @@ describe('template: compiled templates are cached by text', () => {
     expect(out[999]).to.include({ interface: 'eth1 ', priority: '1099 ' });
     // Generous bound: the figure is around 10 ms here; this only catches a lost cache.
     expect(ms, `1000 hosts took ${ms.toFixed(1)} ms`).to.be.below(1500);
+  });
+});
+
+describe('template: variables whose values are templates (rendered when used, as Ansible does)', () => {
+  // Expected values checked against ansible-playbook 2.14 with the same play vars.
+  const lazy: Record<string, unknown> = {
+    vip: '198.18.0.100',
+    vip_cidr: '{{ vip }}/24',
+    prio: '{{ 50 + 50 }}',
+    lst: ['{{ vip }}', 'x'],
+    bad: '{{ nope }}',
+    deep: { inner: '{{ vip_cidr }}' },
+    a: '{{ b }}',
+    b: '{{ a }}',
+    out: markUnsafe({ stdout: '{{ vip }}' }),
+  };
+  const cases: Array<[string, unknown]> = [
+    ["{{ vip_cidr | ipaddr('address') }}", '198.18.0.100'],
+    ['{{ prio + 1 }}', 101],
+    ['{{ lst }}', ['198.18.0.100', 'x']],
+    ["{{ bad | default('d') }}", 'd'],
+    ['{{ bad is defined }}', false],
+    ['{{ deep.inner }}', '198.18.0.100/24'],
+    // Registered output is data from a host: never rendered again.
+    ['{{ out.stdout }}', '{{ vip }}'],
+  ];
+  for (const [src, want] of cases) it(`${src} → ${JSON.stringify(want)}`, () => expect(renderString(src, lazy)).to.deep.equal(want));
+
+  it('names the undefined variable inside the value, and the variable that holds it', () => {
+    expect(() => renderString('{{ bad }}', lazy)).to.throw('undefined variable "nope" (in the value of "bad")');
+  });
+
+  it('reports a variable that refers to itself instead of looping', () => {
+    expect(() => renderString('{{ a }}', lazy)).to.throw('variable "a" refers to itself (a → b → a)');
   });
 });
