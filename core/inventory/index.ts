@@ -47,8 +47,10 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
     groups.set(g.name, { name: g.name, hosts: [...g.hosts], children: [...g.children], vars: ownGroupVars(ctx, g.name) });
   }
   const inventory: Inventory = { hosts, groups, sources: [...sources] };
-  const implicit = LOCALHOST_NAMES.filter((n) => !hosts.has(n)).map((name) => ({ name, vars: implicitLocalhostVars(ctx, name), groups: [] }));
-  if (implicit.length === LOCALHOST_NAMES.length) setImplicitLocalhost(inventory, implicit);
+  // As in Ansible, an inventory that lists a localhost of its own gets no implicit one.
+  if (!LOCALHOST_NAMES.some((n) => hosts.has(n))) {
+    setImplicitLocalhost(inventory, LOCALHOST_NAMES.map((name) => ({ name, vars: implicitLocalhostVars(ctx, name), groups: [] })));
+  }
   if (problems.length) throw new ConfigError(byPosition(problems));
   return inventory;
 }

@@ -33,7 +33,8 @@ interface Pending {
 }
 
 export function parseIni(text: string, file: string, model: InventoryModel, problems: ConfigProblem[]): void {
-  const lines = text.split(/\r\n|\r|\n/);
+  // A byte-order mark would otherwise hide the first section header.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   let group = 'ungrouped';
   let state: State = 'hosts';
   const pending = new Map<string, Pending>();
