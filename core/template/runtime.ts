@@ -47,6 +47,7 @@ function memberLookup(obj: unknown, key: unknown, path: string, dynamic: boolean
     const i = index(obj.length, key);
     if (i !== undefined) return obj[i];
     if (typeof key === 'number') return missing(`index ${key} out of range`);
+    if (Object.hasOwn(obj, String(key)) && key !== 'length') return (obj as unknown as Record<string, unknown>)[String(key)]; // groupby's .grouper/.list
     return listMethod(obj, String(key)) ?? (key === 'length' ? obj.length : missing());
   }
   const k = String(key);

@@ -157,6 +157,12 @@ describe('template files: whitespace and syntax as Ansible renders them', () => 
     it(JSON.stringify(src), () => expect(renderText(src, { items: [1, 2, 3], d: { b: 2, a: 1 } })).to.equal(want));
   }
 
+  it('unpacks groupby results in a loop (expected output from Ansible 2.14)', () => {
+    const servers = [{ name: 'a', ip: '10.0.0.1', w: 3, up: true }, { name: 'b', ip: '10.0.0.2', w: 1, up: false }, { name: 'c', ip: '10.0.0.3', w: 2 }];
+    const src = "{% for k, items in servers | selectattr('up', 'defined') | groupby('up') %}{{ k }}:{{ items | map(attribute='name') | join(',') }};{% endfor %}";
+    expect(renderText(src, { servers })).to.equal('False:b;True:a;');
+  });
+
   it('returns text even for a lone expression', () => {
     expect(renderText('{{ n }}', { n: 5 })).to.equal('5');
   });

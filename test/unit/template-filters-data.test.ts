@@ -168,6 +168,18 @@ const rows: Array<[string, unknown]> = [
   ["5 | ipaddr", false], // rb: integers are not addresses in rb
   ["'' | ipaddr", false],
   ["'10.0.0.1/24' | ipaddr('cidr')", "10.0.0.1/24"],
+  ["servers | groupby('up') | map('first') | list", ERROR],
+  ["servers | selectattr('up', 'defined') | groupby('up') | map(attribute='grouper') | list", [false, true]],
+  ["(servers | groupby('w') | first).list | map(attribute='name') | list", ["b"]],
+  ["d | dictsort", [["x", 1], ["y", 2]]],
+  ["'a\\nb' | indent(2, true)", "  a\\nb"],
+  ["3.14159 | round(2)", 3.14],
+  ["2.5 | round", 2.0],
+  ["-3 | abs", 3],
+  ["'hello world foo' | wordcount", 3],
+  ["nums | batch(2) | list", [[3, 1], [2]]],
+  ["'abcdef' | truncate(5)", "abcdef"],
+  ["'a' | center(5)", "  a  "],
 ];
 
 describe('template: collection and ipaddr filters (Ansible parity)', () => {

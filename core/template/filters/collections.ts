@@ -167,6 +167,22 @@ export const collectionFilters: Record<string, Filter> = {
     const listMerge = pyStr(kw.list_merge ?? 'replace');
     return (dicts as Record<string, unknown>[]).reduce((acc, d) => merge(acc, d, Boolean(kw.recursive), listMerge), {});
   },
+  /** Jinja's groupby: sorted [grouper, items] pairs, also readable as `.grouper` / `.list`. */
+  groupby(value: unknown, attribute: unknown) {
+    const get = attrGetter(attribute);
+    const groups: Array<unknown[] & { grouper?: unknown; list?: unknown[] }> = [];
+    const sorted = [...items(value, 'groupby')].sort((x, y) => pyCmp(get(x), get(y)));
+    for (const item of sorted) {
+      const key = get(item);
+      const last = groups[groups.length - 1];
+      if (last && pyEq(last.grouper, key)) last.list!.push(item);
+      else {
+        const list = [item];
+        groups.push(Object.assign([key, list], { grouper: key, list }));
+      }
+    }
+    return groups;
+  },
   subelements(value: unknown, path: unknown) {
     const get = attrGetter(path);
     return items(value, 'subelements').flatMap((item) => {

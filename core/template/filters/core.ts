@@ -99,7 +99,34 @@ function length(value: unknown): number {
   throw new TemplateError(`object of type '${pyType(v)}' has no len()`);
 }
 
+/** Python's round(): halves go to the even neighbour (Jinja's 'common' method). */
+function pyRound(value: unknown, ...args: unknown[]): number {
+  const a = bindArgs('round', args, [['precision', 0], ['method', 'common']]);
+  const f = 10 ** Number(a.precision);
+  const x = Number(value) * f;
+  if (a.method === 'ceil') return Math.ceil(x) / f;
+  if (a.method === 'floor') return Math.floor(x) / f;
+  if (a.method !== 'common') throw new TemplateError('round: method must be common, ceil or floor');
+  const r = Math.round(x);
+  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) / f;
+}
+
+/** Jinja's truncate, with its leeway of 5: a slightly longer text is left whole. */
+function truncate(value: unknown, ...args: unknown[]): string {
+  const a = bindArgs('truncate', args, [['length', 255], ['killwords', false], ['end', '...'], ['leeway', 5]]);
+  const s = pyStr(value);
+  const length = Number(a.length);
+  const end = pyStr(a.end);
+  if (s.length <= length + Number(a.leeway)) return s;
+  if (a.killwords) return s.slice(0, length - end.length) + end;
+  const cut = s.slice(0, length - end.length);
+  const space = cut.lastIndexOf(' ');
+  return (space < 0 ? cut : cut.slice(0, space)) + end;
+}
+
 export const coreFilters: Record<string, Filter> = {
+  round: pyRound,
+  truncate,
   default: byDefault,
   d: byDefault,
   mandatory(value: unknown, msg?: unknown) {

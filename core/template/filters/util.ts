@@ -31,7 +31,7 @@ export function attrGetter(attribute: unknown): (item: unknown) => unknown {
     let cur: unknown = item;
     for (const p of parts) {
       if (Array.isArray(cur) && /^-?\d+$/.test(p)) cur = cur[Number(p) < 0 ? cur.length + Number(p) : Number(p)];
-      else if (isDict(cur) && Object.hasOwn(cur, p)) cur = cur[p];
+      else if ((isDict(cur) || Array.isArray(cur)) && Object.hasOwn(cur, p)) cur = (cur as Record<string, unknown>)[p];
       else return new Undefined(String(attribute));
       if (cur === undefined) return new Undefined(String(attribute));
     }
