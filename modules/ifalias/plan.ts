@@ -58,43 +58,48 @@ export function hostRoute(w: Wanted): string {
 
 export function planIfalias(p: IfaliasParams, facts: IfaliasFacts): Plan {
   const w = wanted(p);
-  const resource = `${w.addr.address} on ${p.interface}`;
-  const mine = (facts.addresses ?? []).filter((a) => a.local === w.addr.address);
   const changes: Change[] = [];
   const warnings: string[] = [];
   const after = addressSpec({ local: w.addr.address, prefixlen: w.addr.prefix, label: w.label, broadcast: p.broadcast }, p.interface);
-
-  if (p.state === 'present') {
-    const good = mine.find((a) => matches(a, p, w));
-    const stale = mine.filter((a) => a !== good);
-    if (!good && stale.length > 0) {
-      changes.push({
-        kind: 'replace-address',
-        resource,
-        field: 'address',
-        before: stale.map((a) => addressSpec(a, p.interface)).join(', '),
-        after,
-        commands: [...stale.map((a) => delCommand(a, p.interface)), addCommand(p, w)],
-      });
-    } else {
-      for (const a of stale) changes.push({ kind: 'remove-address', resource, field: 'address', before: addressSpec(a, p.interface), after: undefined, commands: [delCommand(a, p.interface)] });
-      if (!good) changes.push({ kind: 'add-address', resource, field: 'address', before: undefined, after, commands: [addCommand(p, w)] });
-      if (!good) announce(p, w, facts, changes, warnings);
-    }
-    if (p.host_route && !hasRoute(facts, p)) {
-      changes.push({ kind: 'add-host-route', resource: `${hostRoute(w)} dev ${p.interface}`, field: 'route', before: undefined, after: `${hostRoute(w)} dev ${p.interface}`, commands: [sh`ip route add ${hostRoute(w)} dev ${p.interface}`] });
-    }
-  } else {
-    for (const a of mine) changes.push({ kind: 'remove-address', resource, field: 'address', before: addressSpec(a, p.interface), after: undefined, commands: [delCommand(a, p.interface)] });
-    const exact = (facts.routes ?? []).some((r) => r.dev === p.interface && (r.dst === w.addr.address || r.dst === hostRoute(w)));
-    if (p.host_route && exact) {
-      changes.push({ kind: 'remove-host-route', resource: `${hostRoute(w)} dev ${p.interface}`, field: 'route', before: `${hostRoute(w)} dev ${p.interface}`, after: undefined, commands: [sh`ip route del ${hostRoute(w)} dev ${p.interface}`] });
-    }
-  }
+  planAddress(p, w, facts, after, changes, warnings);
+  planRoute(p, w, facts, changes);
   planPersist(p, w, facts, changes, warnings);
   const plan: Plan = { changes, ...(warnings.length ? { warnings } : {}) };
-  if (changes.length === 0) plan.reason = p.state === 'present' ? `${after} is already configured` : `${resource} is already absent`;
+  if (changes.length === 0) plan.reason = p.state === 'present' ? `${after} is already configured` : `${w.addr.address} on ${p.interface} is already absent`;
   return plan;
+}
+
+function planAddress(p: IfaliasParams, w: Wanted, facts: IfaliasFacts, after: string, changes: Change[], warnings: string[]): void {
+  const resource = `${w.addr.address} on ${p.interface}`;
+  const mine = (facts.addresses ?? []).filter((a) => a.local === w.addr.address);
+  const remove = (a: AddressFact): Change => ({ kind: 'remove-address', resource, field: 'address', before: addressSpec(a, p.interface), after: undefined, commands: [delCommand(a, p.interface)] });
+  if (p.state === 'absent') {
+    changes.push(...mine.map(remove));
+    return;
+  }
+  const good = mine.find((a) => matches(a, p, w));
+  const stale = mine.filter((a) => a !== good);
+  if (good) {
+    changes.push(...stale.map(remove));
+  } else if (stale.length > 0) {
+    const before = stale.map((a) => addressSpec(a, p.interface)).join(', ');
+    changes.push({ kind: 'replace-address', resource, field: 'address', before, after, commands: [...stale.map((a) => delCommand(a, p.interface)), addCommand(p, w)] });
+  } else {
+    changes.push({ kind: 'add-address', resource, field: 'address', before: undefined, after, commands: [addCommand(p, w)] });
+    announce(p, w, facts, changes, warnings);
+  }
+}
+
+function planRoute(p: IfaliasParams, w: Wanted, facts: IfaliasFacts, changes: Change[]): void {
+  if (!p.host_route) return;
+  const route = `${hostRoute(w)} dev ${p.interface}`;
+  if (p.state === 'present' && !hasRoute(facts, p)) {
+    changes.push({ kind: 'add-host-route', resource: route, field: 'route', before: undefined, after: route, commands: [sh`ip route add ${hostRoute(w)} dev ${p.interface}`] });
+  }
+  const exact = (facts.routes ?? []).some((r) => r.dev === p.interface && (r.dst === w.addr.address || r.dst === hostRoute(w)));
+  if (p.state === 'absent' && exact) {
+    changes.push({ kind: 'remove-host-route', resource: route, field: 'route', before: route, after: undefined, commands: [sh`ip route del ${hostRoute(w)} dev ${p.interface}`] });
+  }
 }
 
 // A moved VIP must reach the neighbours' ARP caches at once (heartbeat's startvip does the same).
