@@ -16,6 +16,8 @@ export const LOCK_FILE = `${LAB_DIR}/lock`;
 export const STATE_DIR = '/run/rblab';
 export const HOSTS_STATE_DIR = `${STATE_DIR}/hosts`;
 export const STATE_FILE = `${STATE_DIR}/state.json`;
+/** The boot script every host runs (BOOT_SCRIPT in boot.ts). */
+export const BOOT_FILE = `${STATE_DIR}/boot.sh`;
 /** Device nodes built once and copied into each host's private /dev. */
 export const DEV_TEMPLATE_DIR = `${STATE_DIR}/dev`;
 /** Owned by the qemu part (`rb lab up --ipvs`): its pid file and guest state. */

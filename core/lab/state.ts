@@ -4,7 +4,8 @@
 
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rename, writeFile, readdir, type FileHandle } from 'node:fs/promises';
-import { LAB_DIR, LOCK_FILE, STATE_DIR, STATE_FILE, HOSTS_STATE_DIR, DEV_TEMPLATE_DIR } from './paths.js';
+import { BOOT_FILE, LAB_DIR, LOCK_FILE, STATE_DIR, STATE_FILE, HOSTS_STATE_DIR, DEV_TEMPLATE_DIR } from './paths.js';
+import { BOOT_SCRIPT } from './boot.js';
 import { must, run } from './proc.js';
 import { LabError } from './lab-error.js';
 import { hostIndex, type LabHost } from './topology.js';
@@ -16,9 +17,11 @@ export interface LabState {
   bridgeAddress: boolean;
   /** Hosts that live in the qemu guest, recorded when the qemu part writes its inventory. */
   guestHosts: LabHost[];
+  /** Names listed in every host's /etc/hosts; when the set changes, running hosts get the new list. */
+  members: string[];
 }
 
-const EMPTY: LabState = { bridgeAddress: true, guestHosts: [] };
+const EMPTY: LabState = { bridgeAddress: true, guestHosts: [], members: [] };
 
 export async function readState(): Promise<LabState> {
   try {
@@ -50,6 +53,11 @@ export async function ensureStateDir(): Promise<void> {
     await must('mount', ['-t', 'tmpfs', '-o', 'mode=0700,nosuid', 'rblab', STATE_DIR], `mount tmpfs on ${STATE_DIR}`);
   }
   await mkdir(HOSTS_STATE_DIR, { recursive: true, mode: 0o700 });
+  // Replaced, never rewritten in place: a booting host's bash may be reading the old one.
+  if ((await readFile(BOOT_FILE, 'utf8').catch(() => '')) !== BOOT_SCRIPT) {
+    await writeFile(`${BOOT_FILE}.tmp`, BOOT_SCRIPT, { mode: 0o644 });
+    await rename(`${BOOT_FILE}.tmp`, BOOT_FILE);
+  }
   await ensureDevTemplate();
 }
 
@@ -99,7 +107,6 @@ export async function recordedHostNames(): Promise<string[]> {
 }
 
 let lockDepth = 0;
-let lockHandle: FileHandle | undefined;
 
 /**
  * Run fn holding an exclusive flock on the lock file. Re-entrant within this
@@ -128,13 +135,11 @@ export async function withLock<T>(fn: () => Promise<T>): Promise<T> {
     await fh.close();
     throw err;
   }
-  lockHandle = fh;
   lockDepth = 1;
   try {
     return await fn();
   } finally {
     lockDepth = 0;
-    lockHandle = undefined;
     await fh.close();
   }
 }
@@ -145,8 +150,4 @@ function flock(fh: FileHandle, flags: string[]): Promise<number> {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
-}
-
-export function holdsLock(): boolean {
-  return lockHandle !== undefined;
 }

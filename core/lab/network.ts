@@ -1,0 +1,93 @@
+// The lab's L2 segment: bridge rblab0 in the machine's netns and one veth
+// pair per host (eth0 inside the host's netns). Root-side changes for many
+// hosts go through one `ip -batch` process.
+
+import { writeFile } from 'node:fs/promises';
+import { LabError } from './lab-error.js';
+import { findConflicts } from './conflicts.js';
+import { ipBatch, must, run } from './proc.js';
+import { BRIDGE, BRIDGE_ADDRESS, BRIDGE_MAC, PREFIX_LEN, SUBNET, vethName, type LabHost } from './topology.js';
+
+interface LinkDetail {
+  ifname: string;
+  linkinfo?: { info_kind?: string };
+}
+
+async function linkDetail(name: string): Promise<LinkDetail | null> {
+  const r = await run('ip', ['-j', '-d', 'link', 'show', 'dev', name]);
+  if (r.code !== 0) return null;
+  return (JSON.parse(r.stdout) as LinkDetail[])[0] ?? null;
+}
+
+export async function bridgeExists(): Promise<boolean> {
+  return (await linkDetail(BRIDGE)) !== null;
+}
+
+/** Refuse to start when something that is not the lab uses its addresses. */
+export async function checkConflicts(): Promise<void> {
+  const [addrs, routes] = await Promise.all([
+    must('ip', ['-j', 'addr', 'show'], 'list addresses'),
+    must('ip', ['-j', 'route', 'show'], 'list routes'),
+  ]);
+  const problems = findConflicts(addrs, routes);
+  if (problems.length) throw new LabError(`address conflict: ${problems.join('; ')}`);
+}
+
+/**
+ * Bridge rblab0 (STP off; multicast snooping off so VRRP adverts to
+ * 224.0.0.18 reach every host) holding 198.18.0.1/24 unless `address` is
+ * false (inside the qemu guest, the machine already holds that address).
+ */
+export async function ensureBridge(opts: { address?: boolean } = {}): Promise<void> {
+  const address = opts.address !== false;
+  const existing = await linkDetail(BRIDGE);
+  if (existing && existing.linkinfo?.info_kind !== 'bridge') {
+    throw new LabError(`address conflict: ${BRIDGE} exists and is a ${existing.linkinfo?.info_kind ?? 'plain'} link, not the lab's bridge`);
+  }
+  await checkConflicts();
+  if (!existing) {
+    const mac = address ? ` address ${BRIDGE_MAC}` : '';
+    await ipBatch([`link add ${BRIDGE}${mac} type bridge stp_state 0 mcast_snooping 0`], `create bridge ${BRIDGE}`);
+    await disableIpv6(BRIDGE);
+  }
+  const lines = [`link set ${BRIDGE} up`];
+  if (address) lines.push(`addr replace ${BRIDGE_ADDRESS}/${PREFIX_LEN} dev ${BRIDGE}`);
+  await ipBatch(lines, `configure bridge ${BRIDGE} (${SUBNET})`);
+}
+
+async function disableIpv6(dev: string): Promise<void> {
+  await writeFile(`/proc/sys/net/ipv6/conf/${dev}/disable_ipv6`, '1').catch(() => undefined);
+}
+
+/** Put an existing interface on the bridge (the qemu guest's NIC). */
+export async function attachUplink(dev: string): Promise<void> {
+  if (!(await linkDetail(dev))) throw new LabError(`uplink interface ${dev} does not exist`);
+  await ipBatch([`link set ${dev} master ${BRIDGE} up`], `attach ${dev} to ${BRIDGE}`);
+}
+
+/** netns + veth pair with the host's fixed MAC on eth0; addresses are set by the host's boot. */
+export function hostNetLines(h: LabHost): string[] {
+  const veth = vethName(h);
+  return [
+    `netns add ${h.netns}`,
+    `link add ${veth} type veth peer name eth0 address ${h.mac} netns ${h.netns}`,
+    `link set ${veth} master ${BRIDGE} up`,
+  ];
+}
+
+/** Deleting the veth explicitly makes it vanish now, not when the kernel gets round to freeing the netns. */
+export function hostNetTeardownLines(h: Pick<LabHost, 'name' | 'netns'>): string[] {
+  return [`link del ${vethName(h)}`, `netns del ${h.netns}`];
+}
+
+export async function createHostNetworks(hosts: readonly LabHost[]): Promise<void> {
+  await ipBatch(hosts.flatMap(hostNetLines), 'create lab host networks');
+}
+
+export async function deleteHostNetworks(hosts: readonly Pick<LabHost, 'name' | 'netns'>[]): Promise<void> {
+  await ipBatch(hosts.flatMap(hostNetTeardownLines), 'delete lab host networks', true);
+}
+
+export async function deleteBridge(): Promise<void> {
+  if (await linkDetail(BRIDGE)) await ipBatch([`link del ${BRIDGE}`], `delete bridge ${BRIDGE}`, true);
+}
