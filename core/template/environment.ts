@@ -39,9 +39,9 @@ Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, 
 // Autoescape is off, so `safe` has nothing to do (nunjucks' would box the string).
 env.filters.safe = (v: unknown) => v;
 env.filters.tojson = encodeFilters.to_json;
-for (const [name, f] of Object.entries(env.filters as Record<string, Filter>)) env.filters[name] = registry.filters[name] = guard(name, f);
+for (const [name, f] of Object.entries(env.filters as Record<string, Filter>)) env.filters[name] = guard(name, f);
 env.tests = {};
-for (const [name, t] of Object.entries(TESTS)) env.tests[name] = registry.tests[name] = guard(name, t);
+for (const [name, t] of Object.entries(TESTS)) env.tests[name] = guard(name, t);
 Object.assign(env.globals, GLOBALS);
 
 // Fully-qualified names as Ansible playbooks write them.
@@ -49,6 +49,9 @@ for (const name of Object.keys(env.filters)) env.filters[`ansible.builtin.${name
 for (const name of Object.keys(ipFilters)) env.filters[`ansible.utils.${name}`] = env.filters[`ansible.netcommon.${name}`] = env.filters[name];
 env.filters['community.general.dict'] = env.filters.dict;
 for (const name of Object.keys(env.tests)) env.tests[`ansible.builtin.${name}`] = env.tests[name];
+// For filters that apply other filters or tests by name (map, select, ...).
+Object.assign(registry.filters, env.filters);
+Object.assign(registry.tests, env.tests);
 
 const known: KnownNames = { filters: new Set(Object.keys(env.filters)), tests: new Set(Object.keys(env.tests)) };
 
