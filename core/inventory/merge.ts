@@ -42,27 +42,27 @@ export function sortGroups(ctx: VarsContext, names: Iterable<string>): string[] 
 export function hostVars(ctx: VarsContext, host: string): Record<string, unknown> {
   const { model, files, inventoryDirs, playbookDir } = ctx;
   const groups = sortGroups(ctx, model.hostGroups(host)).filter((g) => g !== 'all');
-  let v: Record<string, unknown> = { ...model.groups.get('all')!.vars };
-  for (const g of groups) v = { ...v, ...model.groups.get(g)!.vars };
-  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'group_vars', 'all') };
-  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'group_vars', 'all') };
+  const v: Record<string, unknown> = { ...model.groups.get('all')!.vars };
+  for (const g of groups) layer(v, model.groups.get(g)!.vars);
+  for (const dir of inventoryDirs) layer(v, files.vars(dir, 'group_vars', 'all'));
+  if (playbookDir !== undefined) layer(v, files.vars(playbookDir, 'group_vars', 'all'));
   for (const dir of inventoryDirs) {
-    for (const g of groups) v = { ...v, ...files.vars(dir, 'group_vars', g) };
+    for (const g of groups) layer(v, files.vars(dir, 'group_vars', g));
   }
   if (playbookDir !== undefined) {
-    for (const g of groups) v = { ...v, ...files.vars(playbookDir, 'group_vars', g) };
+    for (const g of groups) layer(v, files.vars(playbookDir, 'group_vars', g));
   }
-  v = { ...v, ...model.hosts.get(host)!.vars };
-  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'host_vars', host) };
-  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'host_vars', host) };
+  layer(v, model.hosts.get(host)!.vars);
+  for (const dir of inventoryDirs) layer(v, files.vars(dir, 'host_vars', host));
+  if (playbookDir !== undefined) layer(v, files.vars(playbookDir, 'host_vars', host));
   return v;
 }
 
 /** A group's own variables (not inherited): inline < inventory group_vars < playbook group_vars. */
 export function ownGroupVars(ctx: VarsContext, group: string): Record<string, unknown> {
-  let v: Record<string, unknown> = { ...ctx.model.groups.get(group)!.vars };
-  for (const dir of ctx.inventoryDirs) v = { ...v, ...ctx.files.vars(dir, 'group_vars', group) };
-  if (ctx.playbookDir !== undefined) v = { ...v, ...ctx.files.vars(ctx.playbookDir, 'group_vars', group) };
+  const v: Record<string, unknown> = { ...ctx.model.groups.get(group)!.vars };
+  for (const dir of ctx.inventoryDirs) layer(v, ctx.files.vars(dir, 'group_vars', group));
+  if (ctx.playbookDir !== undefined) layer(v, ctx.files.vars(ctx.playbookDir, 'group_vars', group));
   return v;
 }
 
@@ -74,11 +74,23 @@ export function ownGroupVars(ctx: VarsContext, group: string): Record<string, un
 export function implicitLocalhostVars(ctx: VarsContext, name: string): Record<string, unknown> {
   const { model, files, inventoryDirs, playbookDir } = ctx;
   const allInline = model.groups.get('all')!.vars;
-  let v: Record<string, unknown> = { ...allInline };
-  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'group_vars', 'all') };
-  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'group_vars', 'all') };
-  v = { ...v, ...allInline, ansible_connection: 'local' };
-  for (const dir of inventoryDirs) v = { ...v, ...files.vars(dir, 'host_vars', name) };
-  if (playbookDir !== undefined) v = { ...v, ...files.vars(playbookDir, 'host_vars', name) };
+  const v: Record<string, unknown> = { ...allInline };
+  for (const dir of inventoryDirs) layer(v, files.vars(dir, 'group_vars', 'all'));
+  if (playbookDir !== undefined) layer(v, files.vars(playbookDir, 'group_vars', 'all'));
+  layer(v, allInline);
+  layer(v, { ansible_connection: 'local' });
+  for (const dir of inventoryDirs) layer(v, files.vars(dir, 'host_vars', name));
+  if (playbookDir !== undefined) layer(v, files.vars(playbookDir, 'host_vars', name));
   return v;
+}
+
+/** One precedence layer over the lower ones, per top-level key. A variable named __proto__ stays a variable. */
+function layer(target: Record<string, unknown>, src: Record<string, unknown>): void {
+  if (!Object.hasOwn(src, '__proto__')) {
+    Object.assign(target, src);
+    return;
+  }
+  for (const [k, value] of Object.entries(src)) {
+    Object.defineProperty(target, k, { value, writable: true, enumerable: true, configurable: true });
+  }
 }

@@ -93,13 +93,13 @@ export class InventoryModel {
       g.priority = Math.trunc(n);
       return;
     }
-    g.vars[key] = value;
+    setOwn(g.vars, key, value);
   }
 
   setHostVar(host: string, key: string, value: unknown): void {
     const h = this.hosts.get(host);
     if (!h) throw new ModelError(`unknown host "${host}"`);
-    h.vars[key] = value;
+    setOwn(h.vars, key, value);
   }
 
   ancestors(group: string): Set<string> {
@@ -169,4 +169,9 @@ export class InventoryModel {
     for (const name of this.groups.keys()) visit(name);
     return depth;
   }
+}
+
+/** A variable of any name, `__proto__` included, becomes an ordinary key. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
