@@ -6,8 +6,7 @@ import { ConfigError, ConnectError, RbError, formatLocation } from '../errors.js
 import type { ModuleDef, ModuleRegistry, Plan } from '../module.js';
 import type { Play, Task } from '../playbook/types.js';
 import { validateTaskArgs } from '../playbook/validate.js';
-import { hasTemplate } from '../schema/validate.js';
-import { evalCondition, renderValue } from '../template/index.js';
+import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
 import type { Transport } from '../transport/types.js';
 import { hostContext } from './context.js';
 import type { HostState } from './host-state.js';
@@ -38,7 +37,8 @@ export async function runTask(env: TaskEnv, task: Task, state: HostState, handle
     result = failure(base, e, task);
   }
   result.durationMs = Date.now() - started;
-  if (task.register && result.status !== 'unreachable') state.facts[task.register] = registered(result);
+  // Host output is data, never a template: `{{` in a command's stdout stays as it is.
+  if (task.register && result.status !== 'unreachable') state.facts[task.register] = markUnsafe(registered(result));
   // In check mode too: handlers then report what they would do.
   if (result.status === 'changed') for (const n of task.notify) state.notified.add(n);
   return result;
@@ -57,12 +57,12 @@ function skipped(base: TaskResult, task: Task): TaskResult {
 }
 
 async function runLoop(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
-  const items = renderDeep(task.loop, vars);
+  const items = renderValue(task.loop, vars);
   if (!Array.isArray(items)) throw new ConfigError([{ message: `loop must give a list, got ${typeof items}`, loc: task.locate('loop'), path: `${task.path}.loop` }]);
   const results: TaskResult[] = [];
   for (const [index, item] of items.entries()) {
     const itemVars = { ...vars, [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-    const label = task.loopLabel ? String(renderDeep(task.loopLabel, itemVars)) : typeof item === 'object' ? JSON.stringify(item) : String(item);
+    const label = task.loopLabel ? String(renderValue(task.loopLabel, itemVars)) : typeof item === 'object' ? JSON.stringify(item) : String(item);
     const r = (await whenHolds(task, itemVars)) ? await runOnce(env, task, state, itemVars, { ...base }) : skipped({ ...base }, task);
     r.label = label;
     results.push(r);
@@ -80,17 +80,6 @@ async function runLoop(env: TaskEnv, task: Task, state: HostState, vars: Record<
     data: { results: results.map(registered) },
     error: results.find((r) => r.error)?.error,
   };
-}
-
-/** Render until no template is left: vars may themselves hold templates. */
-export function renderDeep<T>(value: T, vars: Record<string, unknown>): T {
-  let v = value;
-  for (let i = 0; i < 8 && hasTemplate(v); i++) {
-    const next = renderValue(v, vars);
-    if (JSON.stringify(next) === JSON.stringify(v)) break;
-    v = next;
-  }
-  return v;
 }
 
 async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
@@ -137,7 +126,7 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
 }
 
 function renderParams(task: Task, def: ModuleDef, vars: Record<string, unknown>): Record<string, unknown> {
-  const rendered = renderDeep(task.args, vars);
+  const rendered = renderValue(task.args, vars);
   const { value, problems } = validateTaskArgs(task, def, rendered, false);
   if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, message: `${p.message} (after rendering)` })));
   return value;

@@ -1,4 +1,5 @@
 // One task mapping → Task. Module arguments are validated later (validate.ts),
+import type { Location } from '../errors.js';
 // so every error of a playbook is collected before anything runs.
 
 import type { ModuleRegistry } from '../module.js';
