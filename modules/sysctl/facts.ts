@@ -2,8 +2,9 @@
 // managed file, in one exec. `sysctl KEY...` (not `-n`) so each value comes
 // with its key and a missing key is simply absent from stdout.
 
-import { sh } from '../../core/transport/shell.js';
+import { raw, sh } from '../../core/transport/shell.js';
 import { ModuleError } from '../../core/errors.js';
+import { parseSysctlConf } from './conf.js';
 import { canonicalKey, likelyCause } from './keys.js';
 import { parseFilePart, partsScript, readFilePart, splitParts } from './remote.js';
 
@@ -12,10 +13,21 @@ export interface SysctlFacts {
   values: Record<string, string | null>;
   /** Content of the managed file; null = it does not exist. */
   file: string | null;
+  /** The managed keys as other boot-time sysctl files set them (absent = none). */
+  elsewhere?: Array<{ file: string; key: string; value: string }>;
+}
+
+/** Where `sysctl --system` and systemd-sysctl read settings at boot. */
+const BOOT_FILES = '/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf';
+
+/** An ERE matching a `key = value` line of any of the keys, in either spelling. */
+function keysPattern(keys: readonly string[]): string {
+  const one = (k: string) => k.replace(/[\\^$*+?()[\]{}|]/g, '\\$&').replace(/[./]/g, '[./]');
+  return `^[[:space:]]*-?(${keys.map(one).join('|')})[[:space:]]*=`;
 }
 
 export function sysctlFactsCommand(keys: readonly string[], file: string): string {
-  return partsScript([sh`sysctl ${keys}`, readFilePart(file)]);
+  return partsScript([sh`sysctl ${keys}`, readFilePart(file), sh`grep -sHE ${keysPattern(keys)} ${raw(BOOT_FILES)}`]);
 }
 
 /** `sysctl` output lines `net.ipv4.ip_forward = 1`, keyed canonically. */
@@ -31,11 +43,16 @@ export function parseSysctlOutput(stdout: string): Map<string, string> {
 }
 
 export function parseSysctlFacts(keys: readonly string[], stdout: string): SysctlFacts {
-  const [live, file] = splitParts(stdout, 2);
+  const [live, file, grep] = splitParts(stdout, 3);
   const parsed = parseSysctlOutput(live.out);
   const values: Record<string, string | null> = {};
   for (const k of keys) values[k] = parsed.get(canonicalKey(k)) ?? null;
-  return { values, file: parseFilePart(file) };
+  const elsewhere = grep.out.split('\n').flatMap((line) => {
+    const colon = line.indexOf(':');
+    if (colon <= 0) return [];
+    return parseSysctlConf(line.slice(colon + 1)).map((e) => ({ file: line.slice(0, colon), key: e.key, value: e.value }));
+  });
+  return { values, file: parseFilePart(file), elsewhere };
 }
 
 /** The error for keys the host does not have, naming host, keys and likely causes. */

@@ -4,7 +4,7 @@ import type { Change, Plan, PlanContext } from '../../core/module.js';
 import { argv, sh } from '../../core/transport/shell.js';
 import { confValue, parseSysctlConf, updateSysctlConf } from './conf.js';
 import type { SysctlFacts } from './facts.js';
-import { normaliseValue, sameValue } from './keys.js';
+import { canonicalKey, normaliseValue, sameValue } from './keys.js';
 import { writeFileCommands } from './remote.js';
 
 export interface SysctlParams {
@@ -59,10 +59,33 @@ function planPresent(p: SysctlParams, wanted: Array<[string, string]>, facts: Sy
       changes.push(...persisted);
     }
   }
-  if (changes.length > 0) return { changes };
+  const warnings = p.persist ? overridden(p, wanted, facts) : [];
+  if (changes.length > 0) return { changes, ...(warnings.length ? { warnings } : {}) };
   const where = [p.live && 'live', p.persist && `in ${p.file}`].filter(Boolean).join(' and ');
-  if (wanted.length === 1) return { changes, reason: `sysctl ${wanted[0][0]} is already ${wanted[0][1]} (${where})` };
-  return { changes, reason: `${wanted.length} sysctl keys already set (${where}): ${wanted.map(([k, v]) => `${k}=${v}`).join(', ')}` };
+  const reason =
+    wanted.length === 1
+      ? `sysctl ${wanted[0][0]} is already ${wanted[0][1]} (${where})`
+      : `${wanted.length} sysctl keys already set (${where}): ${wanted.map(([k, v]) => `${k}=${v}`).join(', ')}`;
+  return { changes, reason, ...(warnings.length ? { warnings } : {}) };
+}
+
+const basename = (f: string) => f.slice(f.lastIndexOf('/') + 1);
+
+/** Files read after ours at boot win: systemd-sysctl orders by file name, /etc/sysctl.conf comes last. */
+function readAfter(other: string, ours: string): boolean {
+  return other === '/etc/sysctl.conf' || basename(other) > basename(ours);
+}
+
+// rb writes only its own file, so a later file setting another value is reported, not changed.
+function overridden(p: SysctlParams, wanted: Array<[string, string]>, facts: SysctlFacts): string[] {
+  const warnings: string[] = [];
+  for (const [key, value] of wanted) {
+    const later = (facts.elsewhere ?? []).filter((e) => e.file !== p.file && canonicalKey(e.key) === canonicalKey(key) && readAfter(e.file, p.file));
+    for (const e of later) {
+      if (!sameValue(e.value, value)) warnings.push(`${key}: ${e.file} sets ${e.value} and is read after ${p.file} at boot, so the boot value is not ${value}`);
+    }
+  }
+  return warnings;
 }
 
 // A live sysctl cannot be unset: absent means "no longer set at boot by rb".

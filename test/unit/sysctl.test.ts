@@ -21,17 +21,19 @@ describe('sysctl facts', () => {
   it('builds one command for the values and the file', () => {
     expect(sysctlFactsCommand(['net.ipv4.ip_forward', 'net.ipv4.conf.lo.arp_ignore'], '/etc/sysctl.d/90-rb.conf')).to.equal(
       `{ sysctl net.ipv4.ip_forward net.ipv4.conf.lo.arp_ignore\n}; printf '\\n@@rb-part %s\\n' "$?"\n` +
-        `{ if [ -f /etc/sysctl.d/90-rb.conf ]; then echo present; cat /etc/sysctl.d/90-rb.conf; else echo absent; fi\n}; printf '\\n@@rb-part %s\\n' "$?"`,
+        `{ if [ -f /etc/sysctl.d/90-rb.conf ]; then echo present; cat /etc/sysctl.d/90-rb.conf; else echo absent; fi\n}; printf '\\n@@rb-part %s\\n' "$?"\n` +
+        `{ grep -sHE '^[[:space:]]*-?(net[./]ipv4[./]ip_forward|net[./]ipv4[./]conf[./]lo[./]arp_ignore)[[:space:]]*=' ` +
+        `/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf\n}; printf '\\n@@rb-part %s\\n' "$?"`,
     );
   });
 
-  it('reads real output: values by the key as given, a missing key as null, the file verbatim', () => {
+  it('reads real output: values by the key as given, a missing key as null, the file verbatim, other boot files', () => {
     const facts = parseSysctlFacts(keys, fixture('facts-missing-key.stdout'));
     expect(facts.values).to.deep.equal({
       'net.ipv4.conf.lo.arp_ignore': '1',
-      'net.ipv4.conf.lo.arp_announce': '0',
-      'net.ipv4.conf.all.arp_ignore': '0',
-      'net/ipv4/conf/all/arp_announce': '0',
+      'net.ipv4.conf.lo.arp_announce': '2',
+      'net.ipv4.conf.all.arp_ignore': '1',
+      'net/ipv4/conf/all/arp_announce': '2',
       'net.ipv4.ip_local_port_range': '1024\t65000',
       'net.ipv4.conf.eth9.arp_ignore': null,
       'net.ipv4.ip_forward': '0',
@@ -39,12 +41,20 @@ describe('sysctl facts', () => {
     expect(facts.file).to.equal(
       `${CONF_HEADER}\nnet.ipv4.conf.lo.arp_ignore = 1\nnet.ipv4.ip_forward=0\n; a foreign comment\nnet.ipv4.ip_local_port_range = 1024    65000\n`,
     );
+    expect(facts.elsewhere).to.deep.equal([
+      { file: '/etc/sysctl.d/10-early.conf', key: 'net.ipv4.conf.all.arp_announce', value: '1' },
+      { file: '/etc/sysctl.d/90-rb.conf', key: 'net.ipv4.conf.lo.arp_ignore', value: '1' },
+      { file: '/etc/sysctl.d/90-rb.conf', key: 'net.ipv4.ip_forward', value: '0' },
+      { file: '/etc/sysctl.d/90-rb.conf', key: 'net.ipv4.ip_local_port_range', value: '1024    65000' },
+      { file: '/etc/sysctl.d/99-local.conf', key: 'net.ipv4.conf.lo.arp_ignore', value: '0' },
+      { file: '/etc/sysctl.d/99-local.conf', key: 'net/ipv4/ip_forward', value: '1' },
+    ]);
     expect(fixture('facts-missing-key.stderr')).to.contain('eth9/arp_ignore: No such file');
   });
 
   it('reads an absent file as null', () => {
     const facts = parseSysctlFacts(['net.ipv4.ip_forward'], fixture('facts-file-absent.stdout'));
-    expect(facts).to.deep.equal({ values: { 'net.ipv4.ip_forward': '0' }, file: null });
+    expect(facts).to.deep.equal({ values: { 'net.ipv4.ip_forward': '0' }, file: null, elsewhere: [] });
   });
 
   it('parses a sysctl -a excerpt, tabs in vectors kept', () => {
@@ -56,7 +66,7 @@ describe('sysctl facts', () => {
 
   it('refuses malformed output', () => {
     expect(() => parseSysctlOutput('net.ipv4.ip_forward: 1\n')).to.throw(/line 1: cannot read/);
-    expect(() => parseSysctlFacts(['a.b'], 'a.b = 1\n')).to.throw(/expected 2 output parts, got 0/);
+    expect(() => parseSysctlFacts(['a.b'], 'a.b = 1\n')).to.throw(/expected 3 output parts, got 0/);
     expect(() => splitParts('x\n@@rb-part 0\ntrailing', 1)).to.throw(/expected 1 output parts/);
     expect(splitParts('x\n@@rb-part 0\n\n@@rb-part 2\n', 2)).to.deep.equal([{ out: 'x', code: 0 }, { out: '', code: 2 }]);
   });
