@@ -2,7 +2,7 @@
 // (Ansible's dialect: yes/no are booleans, `<<` merges) and every node's
 // position is kept, so errors can name file:line:col for any field path.
 
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, isPair, stringify, type Node } from 'yaml';
+import { parseDocument, LineCounter, isMap, isSeq, isScalar, isPair, stringify, type Node, type ScalarTag, type Tags } from 'yaml';
 import { ConfigError, type ConfigProblem, type Location } from './errors.js';
 
 export interface PositionedYaml {
@@ -15,7 +15,7 @@ export interface PositionedYaml {
 /** Parse YAML keeping positions. Syntax errors (all of them) become a ConfigError naming file:line:col. */
 export function parseYamlPositioned(text: string, file: string): PositionedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: true, customTags: ansibleTags });
   if (doc.errors.length) {
     const problems: ConfigProblem[] = doc.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
@@ -67,6 +67,21 @@ export function parseYamlPositioned(text: string, file: string): PositionedYaml 
     },
   };
 }
+
+// PyYAML (Ansible's parser) reads yes/no/on/off/true/false as booleans but not
+// y/n, which YAML 1.1 proper also lists: `n: 1` must stay a key named "n".
+const boolTag = (value: boolean, test: RegExp): ScalarTag => ({
+  identify: (v) => v === value,
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test,
+  resolve: () => value,
+});
+const ansibleTags = (tags: Tags): Tags => [
+  boolTag(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
+  boolTag(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
+  ...tags.filter((t) => (t as ScalarTag).tag !== 'tag:yaml.org,2002:bool'),
+];
 
 /** Plain parse (no positions), same dialect. */
 export function parseYaml(text: string, file: string): unknown {

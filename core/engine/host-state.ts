@@ -29,7 +29,7 @@ export class HostState {
   readonly notified = new Set<string>();
   connection?: ConnectionSpec;
 
-  constructor(readonly name: string, inventoryVars: Record<string, unknown>) {
+  constructor(readonly name: string, inventoryVars: Record<string, unknown>, readonly groupNames: string[] = []) {
     this.inventoryVars = inventoryVars;
   }
 

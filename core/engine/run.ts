@@ -3,6 +3,7 @@
 
 import { dirname } from 'node:path';
 import { configError } from '../errors.js';
+import { isIpAddress } from '../inventory/host-range.js';
 import { groupsMap, loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
 import type { ModuleRegistry } from '../module.js';
 import { loadPlaybooks } from '../playbook/load.js';
@@ -35,7 +36,7 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
   }
 
   const states = new Map<string, HostState>();
-  for (const [name, h] of inventory.hosts) states.set(name, new HostState(name, h.vars));
+  for (const [name, h] of inventory.hosts) states.set(name, new HostState(name, h.vars, h.groups.filter((g) => g !== 'all').sort()));
   const pool = new ConnectionPool();
   const transports = new Map<string, Transport>();
   const results: TaskResult[] = [];
@@ -91,7 +92,8 @@ function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<str
       ...magic,
       ...playMagic,
       inventory_hostname: s.name,
-      inventory_hostname_short: s.name.split('.')[0],
+      inventory_hostname_short: isIpAddress(s.name) ? s.name : s.name.split('.')[0],
+      group_names: s.groupNames,
     }),
     log: (host, message) => req.reporter.warn(`${host}: ${message}`),
   };
