@@ -102,7 +102,7 @@ describe('rb lab up --ipvs: lab hosts in a qemu guest with IPVS', function () {
     try {
       // rb1's address paired with rb2's key: strict checking must refuse it.
       const lines = readFileSync(KNOWN_HOSTS, 'utf8').split('\n');
-      const rb2Key = lines.find((l) => l.startsWith('198.18.0.12 '))?.split(' ').slice(1).join(' ');
+      const rb2Key = lines.find((l) => l.startsWith('rb2,'))?.split(' ').slice(1).join(' ');
       expect(rb2Key, 'rb2 in known_hosts').to.be.a('string');
       writeFileSync(join(dir, 'known_hosts'), `198.18.0.11 ${rb2Key}\n`);
       const inv = await loadInventory([INVENTORY]);

@@ -11,6 +11,7 @@ import { ensureStateDir } from '../state.js';
 import { labHost } from '../topology.js';
 import { mergeHosts } from './hosts.js';
 import { ensureKernel } from './kernel.js';
+import { guestExecWords } from './guest-exec.js';
 import { ensureGuestKeys } from './guest-keys.js';
 import { closeMaster, guestRun, type GuestSshConfig } from './guest-ssh.js';
 import { qemuInstalled, recordedGuest, startGuest, stopGuest, waitForGuest } from './guest.js';
@@ -101,10 +102,10 @@ export async function ipvsStatus(): Promise<IpvsStatus> {
   return { running: true, pid: g.pid, hosts: (await recordedHosts()).map((h) => h.name) };
 }
 
-/** Run a command in a lab host inside the guest, without ssh to the host (rb lab exec runs there). */
+/** Run a command in a lab host inside the guest, without ssh to the host (what rb lab exec does, run there). */
 export async function ipvsExec(host: string, argv: string[], opts: { input?: string } = {}): Promise<ExecOutput> {
   if (!(await recordedGuest())) throw new RbError('no lab guest is running: start it with rb lab up --ipvs N');
-  const r = await guestRun(SSH, [...rbCliArgv(), 'lab', 'exec', host, '--', ...argv], { input: opts.input });
+  const r = await guestRun(SSH, guestExecWords(rbCliArgv(), host, argv), { input: opts.input });
   if (r.code === 255 && !(await guestAnswers())) throw new RbError(`the lab guest at ${P.GUEST_ADDRESS} does not answer over ssh`);
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }

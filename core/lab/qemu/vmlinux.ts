@@ -35,7 +35,9 @@ function decompressTo(cmd: string, args: string[], input: Buffer, out: string): 
     const child = spawn(cmd, args, { stdio: ['pipe', fd, 'ignore'] });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
+    const stdin = child.stdin;
+    if (!stdin) return reject(new Error(`${cmd}: no stdin pipe`));
+    stdin.on('error', () => undefined);
+    stdin.end(input);
   }).finally(() => closeSync(fd));
 }
