@@ -63,8 +63,11 @@ async function preflight(n: number): Promise<void> {
 }
 
 async function converge(n: number, opts: UpOptions, rebuild: readonly string[]): Promise<LabHost[]> {
-  await ensureStateDir();
   const state = await readState();
+  // The bridge first: it checks for address conflicts before anything else is made.
+  const bridgeAddress = opts.bridgeAddress ?? state.bridgeAddress;
+  await ensureBridge({ address: bridgeAddress });
+  await ensureStateDir();
   const recorded = await recordedHostNames();
   const alive = new Map<string, number>();
   for (const name of recorded) {
@@ -81,8 +84,6 @@ async function converge(n: number, opts: UpOptions, rebuild: readonly string[]):
   ];
 
   await ensureClientKeys(Math.max(...all.map((h) => h.index)));
-  const bridgeAddress = opts.bridgeAddress ?? state.bridgeAddress;
-  await ensureBridge({ address: bridgeAddress });
   const uplink = opts.uplink ?? state.uplink;
   if (uplink) await attachUplink(uplink);
   await removeHosts([...new Set(stale)]);
