@@ -107,5 +107,6 @@ function stats(results: TaskResult[], states: Map<string, HostState>): Record<st
     else s[r.status]++;
   }
   for (const [name, st] of states) if (st.unreachable && out[name]) out[name].unreachable = Math.max(1, out[name].unreachable);
-  return out;
+  // Inventory order, not the order results arrived in.
+  return Object.fromEntries([...states.keys()].filter((n) => out[n]).map((n) => [n, out[n]]));
 }
