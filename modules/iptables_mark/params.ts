@@ -42,7 +42,7 @@ export const iptablesMarkParams: Fields = {
   jump: { type: 'string', enum: ['MARK', 'ACCEPT', 'DROP', 'RETURN'], default: 'MARK', description: 'MARK (with set_mark), or ACCEPT for e.g. the VRRP accept rule.' },
   set_mark: { type: 'int', min: 0, max: 0xffffffff, description: 'The fwmark (0x3); required with jump MARK.' },
   comment: { type: 'string', maxLength: 255, pattern: /^[^\n\r]+$/, patternName: 'a one-line comment', description: 'How rb finds its rule; default rb:<task name>.' },
-  position: { type: 'string', enum: ['insert', 'append'], default: 'insert', description: 'Where a new rule goes: head or tail of the chain.' },
+  position: { type: 'string', enum: ['insert', 'append'], default: 'insert', description: 'Where a new rule goes: head or tail of the chain (a rule already in place is not moved).' },
   state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
   persist: {
     type: 'string',
