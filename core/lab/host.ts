@@ -1,9 +1,9 @@
 // One lab host's life: write its overlay's upper dir, launch the namespace
 // chain, wait for "ready" (sshd listening), record pid 1 and its start time.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { launchArgv, etcHosts, sshdConfig } from './boot.js';
 import { LabError } from './lab-error.js';
 import { BOOT_FILE, DEV_TEMPLATE_DIR, LAB_PUBKEY, hostKeyPath, hostStateDir } from './paths.js';
@@ -35,32 +35,39 @@ export async function prepareHost(h: LabHost, all: readonly LabHost[]): Promise<
 }
 
 /**
- * Start the host and resolve with its pid 1 once sshd listens. The chain is
- * our child only until then: its pipes are dropped and it is unref'd, so a
- * short-lived `rb lab up` can exit while the host keeps running.
+ * Start the host and resolve with its pid 1 once sshd listens. stdout is a
+ * pipe only for the "ready" line; stderr goes to a file, so nothing in the
+ * host can die of SIGPIPE once a short-lived `rb lab up` has exited. The
+ * chain is unref'd: the host outlives us.
  */
-export function launchHost(h: LabHost): Promise<PidRecord> {
+export async function launchHost(h: LabHost): Promise<PidRecord> {
+  const logFile = `${hostStateDir(h.name)}/boot.log`;
+  const log = await open(logFile, 'w', 0o600);
   const [cmd, ...args] = launchArgv(h, BOOT_FILE, hostStateDir(h.name), DEV_TEMPLATE_DIR);
-  const child = spawn(cmd, args, { env: CLEAN_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let child: ChildProcess;
+  try {
+    child = spawn(cmd, args, { env: CLEAN_ENV, stdio: ['ignore', 'pipe', log.fd], detached: true });
+  } finally {
+    await log.close();
+  }
+  const why = async (fallback: string) => lastLine(await readFile(logFile, 'utf8').catch(() => '')) || fallback;
   let out = '';
-  let err = '';
   return new Promise<PidRecord>((resolve, reject) => {
-    const fail = (why: string) => {
+    const fail = (reason: Promise<string>) => {
       clearTimeout(timer);
+      child.removeAllListeners('exit');
       if (child.exitCode === null) child.kill('SIGKILL');
-      reject(new LabError(`${h.name} did not boot: ${why}`));
+      reason.then((r) => reject(new LabError(`${h.name} did not boot: ${r}`)), reject);
     };
-    const timer = setTimeout(() => fail(`no sign of life after ${BOOT_TIMEOUT_MS / 1000} s ${lastLine(err)}`), BOOT_TIMEOUT_MS);
-    child.on('error', (e) => fail(e.message));
-    child.on('exit', (code) => fail(lastLine(err) || `boot exited ${code}`));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => fail(why(`no sign of life after ${BOOT_TIMEOUT_MS / 1000} s`)), BOOT_TIMEOUT_MS);
+    child.on('error', (e) => fail(Promise.resolve(e.message)));
+    child.on('exit', (code) => fail(why(`boot exited ${code}`)));
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       if (!out.includes('ready\n')) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
       child.stdout!.destroy();
-      child.stderr!.destroy();
       child.unref();
       recordPid1(h, child.pid!).then(resolve, reject);
     });
