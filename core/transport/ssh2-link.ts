@@ -170,7 +170,8 @@ export class Link {
     private readonly client: Client,
     private readonly o: LinkOptions,
   ) {
-    this.slots = new SessionSlots(o.maxSessions);
+    // At least 2: the sftp session keeps one slot for good and execs need another.
+    this.slots = new SessionSlots(Math.max(2, o.maxSessions));
     client.on('error', (err: Error & { level?: string }) => {
       this.closeReason ??= err.level === 'client-timeout' ? 'no answer to keepalives' : err.message;
     });
