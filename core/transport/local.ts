@@ -85,7 +85,7 @@ export class LocalTransport implements Transport {
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    let stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
+    let stdin: Buffer | undefined = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
     this.stats.bytesOut += stdin?.length ?? 0;
     let line = command;
     if (this.sudo.active(opts.become)) ({ command: line, stdin } = await this.sudo.wrap(command, stdin));

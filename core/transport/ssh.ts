@@ -145,7 +145,7 @@ export class SshTransport implements Transport {
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    let stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
+    let stdin: Buffer | undefined = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
     this.stats.bytesOut += stdin?.length ?? 0;
     const limit = opts.timeoutMs;
     let line = limit === undefined ? command : timeoutCommand(command, limit);

@@ -22,6 +22,10 @@ interface ExecChannel {
   on(event: 'close', fn: () => void): unknown;
   stderr: Readable;
   end(data?: Buffer): unknown;
+  outgoing: unknown;
+}
+
+interface ChannelInternals {
   outgoing: { id: number; state: string };
   _client?: { _protocol?: { signal(id: number, name: string): void } };
 }
@@ -31,7 +35,8 @@ interface ExecChannel {
  * stdin is closed, and rb always closes stdin right away; so the request goes
  * through the protocol object, as Channel.signal itself does.
  */
-function sendSignal(ch: ExecChannel, name: string): void {
+function sendSignal(channel: ExecChannel, name: string): void {
+  const ch = channel as unknown as ChannelInternals;
   // 'eof' = our stdin is closed, the channel still open.
   if (ch.outgoing.state !== 'open' && ch.outgoing.state !== 'eof') return;
   try {
@@ -119,7 +124,7 @@ type Cb<T = void> = (err: (Error & { code?: number }) | null | undefined, v: T) 
 interface SftpLike {
   readFile(path: string, cb: Cb<Buffer>): void;
   stat(path: string, cb: Cb<{ mode: number }>): void;
-  open(path: string, flags: string, attrs: { mode: number }, cb: Cb<Buffer>): void;
+  open(path: string, flags: 'wx', attrs: { mode: number }, cb: Cb<Buffer>): void;
   write(h: Buffer, data: Buffer, off: number, len: number, pos: number, cb: Cb): void;
   fchmod(h: Buffer, mode: number, cb: Cb): void;
   close(h: Buffer, cb: Cb): void;
@@ -148,7 +153,7 @@ export function sftpOps(s: SftpLike): LinkSftp {
   return {
     readFile: (path) => orNull(call(`sftp read ${path}`, (cb) => s.readFile(path, cb))),
     statMode: async (path) => {
-      const st = await orNull(call(`sftp stat ${path}`, (cb) => s.stat(path, cb)));
+      const st = await orNull(call<{ mode: number }>(`sftp stat ${path}`, (cb) => s.stat(path, cb)));
       return st ? st.mode & 0o7777 : null;
     },
     async writeNew(path, data, mode) {
