@@ -98,15 +98,21 @@ describe('transport: jump hosts and the connection pool', function () {
 
   it('a server allowing fewer sessions than rb assumes: rb adapts instead of failing', async () => {
     const small = await startSshd(['MaxSessions 3']);
-    const t = await SshTransport.connect({
-      ...connectionFromVars('small', { ...vars, ansible_port: small.port, ansible_ssh_private_key_file: small.clientKey }, { home, hostKeyChecking: 'off' }),
-    });
     try {
-      await t.put(join(home, 'small'), 'x'); // the sftp session holds one of the 3 for good
-      const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => t.exec(`sleep 0.2; echo ${i}`)));
-      expect(rs.map((r) => r.stdout)).to.deep.equal(Array.from({ length: 8 }, (_, i) => `${i}\n`));
+      const spec = connectionFromVars(
+        'small',
+        { ...vars, ansible_port: small.port, ansible_ssh_private_key_file: small.clientKey },
+        { home, hostKeyChecking: 'off' },
+      );
+      const t = await SshTransport.connect(spec);
+      try {
+        await t.put(join(home, 'small'), 'x'); // the sftp session holds one of the 3 for good
+        const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => t.exec(`sleep 0.2; echo ${i}`)));
+        expect(rs.map((r) => r.stdout)).to.deep.equal(Array.from({ length: 8 }, (_, i) => `${i}\n`));
+      } finally {
+        await t.close();
+      }
     } finally {
-      await t.close();
       await small.stop();
     }
   });
