@@ -5,6 +5,7 @@
 import type { HostContext } from '../module.js';
 import { CommandError } from '../errors.js';
 import { sh } from '../transport/shell.js';
+import type { ExecResult } from '../transport/types.js';
 
 export type FileType = 'file' | 'directory' | 'link' | 'other';
 
@@ -96,16 +97,24 @@ export function parseFileFacts(paths: string[], stdout: string): Record<string, 
   return out;
 }
 
+/** fileFacts as one command and the pure function reading its result (for batched facts). */
+export function fileFactsQuery(host: string, paths: string[], opts: FileFactsOptions = {}): { command: string; parse(r: ExecResult): Record<string, FileFact> } {
+  const unique = [...new Set(paths)];
+  const command = fileFactsCommand(unique, opts);
+  return {
+    command,
+    parse(r) {
+      // The loop itself always ends with status 0 unless the shell broke; stat's own
+      // failures (permission) surface as missing fields.
+      if (r.code !== 0 && !r.stdout.includes('@@rb')) throw new CommandError({ host, command, ...r }, 'cannot read file facts');
+      return parseFileFacts(unique, r.stdout);
+    },
+  };
+}
+
 /** Stat, hash (and optionally read) every path in one exec. Read-only. */
 export async function fileFacts(ctx: HostContext, paths: string[], opts: FileFactsOptions = {}): Promise<Record<string, FileFact>> {
   if (paths.length === 0) return {};
-  const unique = [...new Set(paths)];
-  const cmd = fileFactsCommand(unique, opts);
-  const r = await ctx.exec(cmd);
-  // The loop itself always ends with status 0 unless the shell broke; stat's own
-  // failures (permission) surface as missing fields.
-  if (r.code !== 0 && !r.stdout.includes('@@rb')) {
-    throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read file facts');
-  }
-  return parseFileFacts(unique, r.stdout);
+  const q = fileFactsQuery(ctx.host, paths, opts);
+  return q.parse(await ctx.exec(q.command));
 }
