@@ -4,6 +4,7 @@
 
 import type { HostContext } from '../module.js';
 import { CommandError } from '../errors.js';
+import type { ExecResult } from '../transport/types.js';
 import {
   serviceActionCommand,
   serviceEnableCommand,
@@ -65,16 +66,30 @@ export function parseServiceFacts(names: string[], stdout: string): Record<strin
   return out;
 }
 
+/** serviceFacts as one command and the pure function reading its result (for batched facts). */
+export function serviceFactsQuery(
+  host: string,
+  names: string[],
+  probes: Record<string, ServiceProbe> = {},
+): { command: string; parse(r: ExecResult): Record<string, ServiceFact> } {
+  const command = serviceFactsCommand(names.map((name) => ({ name, ...probes[name] })));
+  return {
+    command,
+    parse(r) {
+      if (r.code !== 0) throw new CommandError({ host, command, ...r }, 'cannot read service state');
+      return parseServiceFacts(names, r.stdout);
+    },
+  };
+}
+
 /** State of services, in one exec. Read-only. */
 export async function serviceFacts(
   ctx: HostContext,
   names: string[],
   probes: Record<string, ServiceProbe> = {},
 ): Promise<Record<string, ServiceFact>> {
-  const cmd = serviceFactsCommand(names.map((name) => ({ name, ...probes[name] })));
-  const r = await ctx.exec(cmd);
-  if (r.code !== 0) throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read service state');
-  return parseServiceFacts(names, r.stdout);
+  const q = serviceFactsQuery(ctx.host, names, probes);
+  return q.parse(await ctx.exec(q.command));
 }
 
 /**
