@@ -10,6 +10,7 @@ import debug from './debug.js';
 import file from './file.js';
 import ifalias from './ifalias/index.js';
 import iptables_mark from './iptables_mark/index.js';
+import ipvs from './ipvs/index.js';
 import lineinfile from './lineinfile/index.js';
 import packageModule from './package/index.js';
 import service from './service.js';
@@ -28,6 +29,7 @@ export const moduleList: readonly ModuleDef[] = [
   file,
   ifalias,
   iptables_mark,
+  ipvs,
   lineinfile,
   packageModule,
   service,
