@@ -2,27 +2,17 @@
 // and Ansible-shaped (-i, -e, -l, -t, -C, -D, -f, -v...).
 
 import { readFileSync } from 'node:fs';
+import type { RunOptions } from '../engine/types.js';
 import { configError } from '../errors.js';
 import { isPlainObject } from '../schema/validate.js';
 import { parseYaml } from '../yaml.js';
 
-export interface RunArgs {
+/** The engine's options plus what only the CLI deals with. */
+export interface RunArgs extends RunOptions {
   playbooks: string[];
   inventories: string[];
-  check: boolean;
-  diff: boolean;
-  limit?: string;
-  tags: string[];
-  skipTags: string[];
-  extraVars: Record<string, unknown>;
-  forks: number;
-  startAtTask?: string;
-  rollback: boolean;
-  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
-  timeoutMs?: number;
   reportJson?: string;
   reportJunit?: string;
-  verbose: number;
   output: 'auto' | 'plain' | 'tty';
 }
 

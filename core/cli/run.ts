@@ -40,20 +40,7 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
       inventories: args.inventories,
       registry: await loadRegistry(),
       reporter,
-      options: {
-        check: args.check,
-        diff: args.diff,
-        limit: args.limit,
-        tags: args.tags,
-        skipTags: args.skipTags,
-        extraVars: args.extraVars,
-        forks: args.forks,
-        startAtTask: args.startAtTask,
-        rollback: args.rollback,
-        hostKeyChecking: args.hostKeyChecking,
-        timeoutMs: args.timeoutMs,
-        verbose: args.verbose,
-      },
+      options: args,
     });
   } catch (e) {
     return badInput(e);
