@@ -2,7 +2,7 @@
 // pair per host (eth0 inside the host's netns). Root-side changes for many
 // hosts go through one `ip -batch` process.
 
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { LabError } from './lab-error.js';
 import { findConflicts } from './conflicts.js';
 import { ipBatch, must, run } from './proc.js';
@@ -75,17 +75,34 @@ export function hostNetLines(h: LabHost): string[] {
   ];
 }
 
-/** Deleting the veth explicitly makes it vanish now, not when the kernel gets round to freeing the netns. */
-export function hostNetTeardownLines(h: Pick<LabHost, 'name' | 'netns'>): string[] {
-  return [`link del ${vethName(h)}`, `netns del ${h.netns}`];
-}
-
 export async function createHostNetworks(hosts: readonly LabHost[]): Promise<void> {
   await ipBatch(hosts.flatMap(hostNetLines), 'create lab host networks');
 }
 
+/**
+ * Deleting the netns lets the kernel destroy all their veths in one batch
+ * (deleting 50 veths one by one takes ~1.5 s, each waiting for RCU); we wait
+ * for them to vanish, since `up` may recreate the same names at once, and
+ * delete any straggler explicitly.
+ */
 export async function deleteHostNetworks(hosts: readonly Pick<LabHost, 'name' | 'netns'>[]): Promise<void> {
-  await ipBatch(hosts.flatMap(hostNetTeardownLines), 'delete lab host networks', true);
+  if (hosts.length === 0) return;
+  await ipBatch(hosts.map((h) => `netns del ${h.netns}`), 'delete lab netns', true);
+  const veths = hosts.map(vethName);
+  const deadline = Date.now() + VETH_GONE_MS;
+  let left = await existingLinks(veths);
+  while (left.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    left = await existingLinks(left);
+  }
+  await ipBatch(left.map((l) => `link del ${l}`), 'delete lab veths', true);
+}
+
+const VETH_GONE_MS = 3000;
+
+async function existingLinks(names: readonly string[]): Promise<string[]> {
+  const present = new Set(await readdir('/sys/class/net').catch(() => [] as string[]));
+  return names.filter((n) => present.has(n));
 }
 
 export async function deleteBridge(): Promise<void> {
