@@ -11,6 +11,7 @@ import file from './file.js';
 import ifalias from './ifalias/index.js';
 import iptables_mark from './iptables_mark/index.js';
 import ipvs from './ipvs/index.js';
+import ldirectord from './ldirectord/index.js';
 import lineinfile from './lineinfile/index.js';
 import packageModule from './package/index.js';
 import service from './service.js';
@@ -30,6 +31,7 @@ export const moduleList: readonly ModuleDef[] = [
   ifalias,
   iptables_mark,
   ipvs,
+  ldirectord,
   lineinfile,
   packageModule,
   service,
