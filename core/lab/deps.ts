@@ -30,16 +30,23 @@ export function notInstalled(wanted: readonly string[], dpkgOutput: string): str
   return wanted.filter((p) => !installed.has(p));
 }
 
-export async function missingLabPackages(): Promise<string[]> {
-  const r = await run('dpkg-query', ['-W', '-f', '${db:Status-Abbrev} ${Package}\\n', ...LAB_PACKAGES]);
-  return notInstalled(LAB_PACKAGES, r.stdout);
+export async function uninstalledPackages(packages: readonly string[] = LAB_PACKAGES): Promise<string[]> {
+  const r = await run('dpkg-query', ['-W', '-f', '${db:Status-Abbrev} ${Package}\\n', ...packages]);
+  return notInstalled(packages, r.stdout);
 }
 
-export async function labDeps(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<void> {
+export interface DepsOptions {
+  packages?: readonly string[];
+  log?: (line: string) => void;
+}
+
+export async function labDeps(opts: DepsOptions = {}): Promise<void> {
   requireRoot();
-  const missing = await missingLabPackages();
+  const packages = opts.packages ?? LAB_PACKAGES;
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const missing = await uninstalledPackages(packages);
   if (missing.length === 0) {
-    log(`rb lab deps: all ${LAB_PACKAGES.length} packages are installed`);
+    log(`rb lab deps: all ${packages.length} packages are installed`);
     return;
   }
   log(`rb lab deps: installing ${missing.join(' ')}`);
@@ -58,7 +65,7 @@ export async function labDeps(log: (line: string) => void = (l) => process.stder
     await rm(POLICY_RC_D, { force: true });
     if (hadPolicy) await rename(saved, POLICY_RC_D);
   }
-  const still = await missingLabPackages();
+  const still = await uninstalledPackages(packages);
   if (still.length) throw new LabError(`rb lab deps: still not installed: ${still.join(' ')}`);
 }
 
