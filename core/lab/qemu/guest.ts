@@ -126,11 +126,15 @@ export async function waitForGuest(g: GuestProcess, ssh: GuestSshConfig, timeout
   return ready;
 }
 
-/** Stop the recorded qemu (TERM, then KILL after 5 s); a pid that is no longer ours is left alone. */
-export async function stopGuest(): Promise<boolean> {
-  const g = await recordedGuest();
+/**
+ * Stop the recorded qemu, or `known` (the one this process just started, even
+ * if its record is gone): TERM, then KILL after 5 s. A pid whose start time no
+ * longer matches is someone else's and is left alone.
+ */
+export async function stopGuest(known?: GuestProcess): Promise<boolean> {
+  const g = known ?? (await recordedGuest());
   await fs.rm(P.QEMU_PID_FILE, { force: true });
-  if (!g) return false;
+  if (!g || (await startTimeOf(g.pid)) !== g.startTime) return false;
   for (const [signal, waitMs] of [['SIGTERM', 5000], ['SIGKILL', 5000]] as const) {
     try {
       process.kill(g.pid, signal);

@@ -14,7 +14,7 @@ import { ensureKernel } from './kernel.js';
 import { guestExecWords } from './guest-exec.js';
 import { ensureGuestKeys } from './guest-keys.js';
 import { closeMaster, guestRun, type GuestSshConfig } from './guest-ssh.js';
-import { qemuInstalled, recordedGuest, startGuest, stopGuest, waitForGuest } from './guest.js';
+import { qemuInstalled, recordedGuest, startGuest, stopGuest, waitForGuest, type GuestProcess } from './guest.js';
 import { tcpAnswers, waitReachable } from './reach.js';
 import { rbCliArgv } from './rb-cli.js';
 import { run } from './run.js';
@@ -120,13 +120,15 @@ async function bootGuest(authorizedKey: string): Promise<void> {
   const kernel = await ensureKernel();
   const t1 = Date.now();
   await ensureTap(P.TAP_DEVICE, P.LAB_BRIDGE);
+  let g: GuestProcess | undefined;
   try {
-    const g = await startGuest({ kernel, authorizedKey });
-    const guestInitDoneS = await waitForGuest(g, SSH, BOOT_TIMEOUT_MS);
-    const boot: BootRecord = { kver: kernel.kver, accel: g.accel, kernelCacheMs: t1 - t0, bootToSshMs: Date.now() - t1, guestInitDoneS };
+    const started = await startGuest({ kernel, authorizedKey });
+    g = started;
+    const guestInitDoneS = await waitForGuest(started, SSH, BOOT_TIMEOUT_MS);
+    const boot: BootRecord = { kver: kernel.kver, accel: started.accel, kernelCacheMs: t1 - t0, bootToSshMs: Date.now() - t1, guestInitDoneS };
     await fs.writeFile(P.BOOT_RECORD_FILE, `${JSON.stringify(boot, null, 2)}\n`);
   } catch (e) {
-    await stopGuest().catch(() => undefined);
+    await stopGuest(g).catch(() => undefined);
     await removeTap(P.TAP_DEVICE).catch(() => undefined);
     throw e;
   }
