@@ -4,6 +4,11 @@
 //                                that look (cat, ip -j addr, iptables-save, sysctl -n)
 //                                and nothing else. Prefer ONE ctx.exec per call. It runs
 //                                in check mode too, on a transport that refuses writes.
+//   factsQuery(ctx, params)   → optional: the same facts as ONE read-only command and a
+//                                pure parser of its output. The engine then gathers the
+//                                facts of consecutive tasks in one exec (check and no-op
+//                                runs cost one round trip per host); a task whose plan is
+//                                not empty gets fresh facts just before apply.
 //   plan(params, facts, ctx)  → Change[] (or a no-op reason). PURE and synchronous:
 //                                no I/O, no clock, no randomness. Each change names the
 //                                resource, the field, before and after.
@@ -81,6 +86,21 @@ export interface HostContext {
   localPath(path: string, kind: 'files' | 'templates'): string;
 }
 
+/**
+ * Facts as data: one read-only command and the pure function reading its result.
+ * `parse` sees exactly what `ctx.exec(command)` would return (code, stdout, stderr).
+ */
+export interface FactsQuery<F> {
+  command: string;
+  /** Pure: no I/O. Throws (ModuleError) on output it cannot read, as `facts` would. */
+  parse(result: ExecResult): F;
+}
+
+/** `facts` written through a query: run its one command, parse the result. */
+export async function runFactsQuery<F>(ctx: HostContext, query: FactsQuery<F>): Promise<F> {
+  return query.parse(await ctx.exec(query.command));
+}
+
 /** Result of apply: values made available to `register` (stdout, rc, msg, ...). */
 export type ApplyResult = Record<string, unknown> | void;
 
@@ -116,6 +136,13 @@ export interface ModuleDef<P = any, F = any> {
    */
   action?: (ctx: HostContext, params: P) => Promise<ActionResult> | ActionResult;
   facts?: (ctx: HostContext, params: P) => Promise<F>;
+  /**
+   * `facts` split into one command + a pure parser, so the engine can batch it with
+   * the facts of other tasks. Controller-side work (reading `src`, rendering a
+   * template) happens here; the host is never touched. Must describe exactly what
+   * `facts` does: modules define `facts` as `runFactsQuery(ctx, factsQuery(...))`.
+   */
+  factsQuery?: (ctx: HostContext, params: P) => FactsQuery<F> | Promise<FactsQuery<F>>;
   plan?: (params: P, facts: F, ctx: PlanContext) => Plan;
   apply?: (ctx: HostContext, params: P, plan: Plan, facts: F) => Promise<ApplyResult>;
   rollback?: (ctx: HostContext, params: P, snapshot: F, applied: Plan) => Promise<void>;

@@ -4,6 +4,7 @@
 import type { Change, ModuleDef, Plan } from '../module.js';
 import type { Task } from '../playbook/types.js';
 import type { ConnectionSpec } from '../transport/types.js';
+import type { Prefetched } from './gather.js';
 
 export interface JournalEntry {
   task: Task;
@@ -28,6 +29,12 @@ export class HostState {
   /** Handler names notified on this host and not yet run. */
   readonly notified = new Set<string>();
   connection?: ConnectionSpec;
+  /** Bumped before anything may change the host (apply, action, rollback): older facts are stale. */
+  epoch = 0;
+  /** Facts of later tasks gathered ahead, valid while `epoch` has not moved (gather.ts). */
+  readonly prefetched = new Map<Task, Prefetched>();
+  /** The host's last task applied changes: the next one gathers its facts alone. */
+  justApplied = false;
 
   constructor(readonly name: string, inventoryVars: Record<string, unknown>, readonly groupNames: string[] = []) {
     this.inventoryVars = inventoryVars;

@@ -1,15 +1,20 @@
 // A transport that connects on first use, so tasks that never touch the host
 // (debug, set_fact) cost no connection, and one connection serves the whole run.
 
-import type { ExecOptions, ExecResult, Transport } from '../transport/types.js';
+import type { ExecOptions, ExecResult, Transport, TransportStats } from '../transport/types.js';
 
 export class LazyTransport implements Transport {
   private pending?: Promise<Transport>;
+  private opened?: Transport;
   constructor(readonly host: string, private readonly open: () => Promise<Transport>) {}
 
   private get t(): Promise<Transport> {
-    this.pending ??= this.open();
+    this.pending ??= this.open().then((t) => (this.opened = t));
     return this.pending;
+  }
+  /** The connection's counters; undefined until it is open. */
+  get stats(): TransportStats | undefined {
+    return this.opened?.stats;
   }
   async exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
     return (await this.t).exec(command, opts);

@@ -30,8 +30,10 @@ export async function runPlay(run: PlayRun, play: Play, hosts: string[]): Promis
   }
 }
 
-async function runBatch(run: PlayRun, play: Play, batch: string[]): Promise<boolean> {
-  const states = batch.map((h) => run.states.get(h)!);
+async function runBatch(playRun: PlayRun, play: Play, batch: string[]): Promise<boolean> {
+  const states = batch.map((h) => playRun.states.get(h)!);
+  const selected = play.tasks.filter((t) => selectedByTags([...play.tags, ...t.tags], playRun.options.tags, playRun.options.skipTags));
+  const run: PlayRun = { ...playRun, env: { ...playRun.env, following: followingIn(selected) } };
   for (const task of play.tasks) {
     if (run.startAt.pending !== undefined) {
       if (task.name !== run.startAt.pending) continue;
@@ -61,6 +63,16 @@ async function runBatch(run: PlayRun, play: Play, batch: string[]): Promise<bool
   }
   await runHandlers(run, play, states.filter((s) => s.active));
   return false;
+}
+
+/** The tasks after `task` in `list`, for gathering their facts ahead. */
+function followingIn(list: readonly Task[]): (task: Task) => Iterable<Task> {
+  const at = new Map(list.map((t, i) => [t, i]));
+  return function* (task) {
+    const i = at.get(task);
+    if (i === undefined) return;
+    for (let k = i + 1; k < list.length; k++) yield list[k];
+  };
 }
 
 async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler: boolean): Promise<TaskResult[]> {

@@ -11,6 +11,7 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
   const report: RollbackReport = { host: state.name, cause, undone: [], notRollbackable: [] };
   const notify = new Set<string>();
   const entries = state.journal.splice(0).reverse();
+  state.epoch++;
   for (const e of entries) {
     if (!e.def.rollback) {
       report.notRollbackable.push(`${e.task.name} (${e.def.name} cannot roll back)`);

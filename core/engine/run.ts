@@ -9,7 +9,7 @@ import type { ModuleRegistry } from '../module.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import type { Play, Task } from '../playbook/types.js';
 import { ConnectionPool, connectionFromVars } from '../transport/connect.js';
-import type { Transport } from '../transport/types.js';
+import type { Transport, TransportStats } from '../transport/types.js';
 import { HostState, hostvarsView } from './host-state.js';
 import { LazyTransport } from './lazy-transport.js';
 import { runPlay, type PlayRun } from './play-runner.js';
@@ -66,7 +66,9 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
   } finally {
     await pool.closeAll();
   }
-  const summary: RunSummary = { stats: stats(results, states), results, rollbacks, check: req.options.check, durationMs: Date.now() - started };
+  const transport: Record<string, TransportStats> = {};
+  for (const [name, t] of transports) if (t.stats) transport[name] = { ...t.stats };
+  const summary: RunSummary = { stats: stats(results, states), results, rollbacks, check: req.options.check, durationMs: Date.now() - started, transport };
   await req.reporter.runEnd(summary);
   return summary;
 }

@@ -1,15 +1,14 @@
 // One task on one host: when → loop → render → validate → facts → plan →
 // check or apply → register. Never throws: every outcome is a TaskResult.
 
-import { dirname } from 'node:path';
 import { ConfigError, ConnectError, RbError, formatLocation } from '../errors.js';
-import type { ModuleDef, ModuleRegistry, Plan } from '../module.js';
+import type { ModuleRegistry, Plan } from '../module.js';
 import type { Play, Task } from '../playbook/types.js';
-import { validateTaskArgs } from '../playbook/validate.js';
 import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
 import type { Transport } from '../transport/types.js';
-import { hostContext } from './context.js';
+import { factsForPlan, gatherNow } from './gather.js';
 import type { HostState } from './host-state.js';
+import { isCheck, renderParams, taskContext } from './task-context.js';
 import type { RunOptions, Status, TaskResult } from './types.js';
 
 export interface TaskEnv {
@@ -20,6 +19,8 @@ export interface TaskEnv {
   /** Variables every host sees (groups, hostvars, extra vars, ...). */
   vars(state: HostState, task: Task): Record<string, unknown>;
   log(host: string, message: string): void;
+  /** The tasks that run after `task` on the same hosts, in order: their facts may be gathered ahead. */
+  following?(task: Task): Iterable<Task>;
 }
 
 export async function runTask(env: TaskEnv, task: Task, state: HostState, handler: boolean): Promise<TaskResult> {
@@ -42,10 +43,6 @@ export async function runTask(env: TaskEnv, task: Task, state: HostState, handle
   // In check mode too: handlers then report what they would do.
   if (result.status === 'changed') for (const n of task.notify) state.notified.add(n);
   return result;
-}
-
-function isCheck(env: TaskEnv, task: Task): boolean {
-  return task.checkMode ?? env.play.checkMode ?? env.options.check;
 }
 
 async function whenHolds(task: Task, vars: Record<string, unknown>): Promise<boolean> {
@@ -86,27 +83,32 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
   const def = env.registry.get(task.module)!;
   const params = renderParams(task, def, vars);
   const check = base.checked;
-  const ctx = hostContext({
-    transport: env.transport(state),
-    vars,
-    check,
-    become: task.become ?? env.play.become,
-    playbookDir: env.play.dir,
-    taskDir: dirname(task.file),
-    log: (m) => env.log(state.name, m),
-  });
+  const ctx = taskContext(env, task, state, vars, check);
+  // Facts are gathered ahead only for a task run once; loop items gather their own.
+  const ahead = !base.handler && task.loop === undefined;
   let r: TaskResult;
   if (def.action) {
+    state.epoch++;
     const a = await def.action(ctx, params);
     r = { ...base, status: a.failed ? 'failed' : a.changed ? 'changed' : 'ok', msg: a.msg, data: { ...a.data, ...(a.msg !== undefined ? { msg: a.msg } : {}) } };
     if (a.facts && !a.failed) Object.assign(state.facts, a.facts);
   } else {
-    const facts = await def.facts!(ctx, params);
-    const plan: Plan = def.plan!(params, facts, { host: state.name, vars, taskName: task.name });
+    const planCtx = { host: state.name, vars, taskName: task.name };
+    const got = await factsForPlan(env, task, state, ctx, def, params, ahead);
+    let facts = got.facts;
+    let plan: Plan = def.plan!(params, facts, planCtx);
+    if (!check && !got.fresh && (plan.unknown || plan.changes.length)) {
+      // Prefetched facts only ever prove "nothing to do": a change is planned on fresh
+      // ones, gathered alone since the apply will make any others stale.
+      facts = await gatherNow(env, task, state, ctx, def, params, false);
+      plan = def.plan!(params, facts, planCtx);
+    }
     r = { ...base, changes: plan.changes, warnings: plan.warnings ?? [], msg: plan.reason };
     if (check) {
       r.status = plan.unknown ? 'unknown' : plan.changes.length ? 'changed' : 'ok';
     } else if (plan.unknown || plan.changes.length) {
+      state.epoch++;
+      state.justApplied = true;
       state.journal.push({ task, def, params, snapshot: facts, plan, changes: plan.changes });
       try {
         const data = (await def.apply!(ctx, params, plan, facts)) ?? {};
@@ -120,16 +122,10 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
       }
     } else {
       r.status = 'ok';
+      state.justApplied = false;
     }
   }
   return applyOverrides(task, r, vars);
-}
-
-function renderParams(task: Task, def: ModuleDef, vars: Record<string, unknown>): Record<string, unknown> {
-  const rendered = renderValue(task.args, vars);
-  const { value, problems } = validateTaskArgs(task, def, rendered, false);
-  if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, message: `${p.message} (after rendering)` })));
-  return value;
 }
 
 /** changed_when / failed_when, evaluated with the result registered under its name. */

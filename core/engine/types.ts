@@ -2,6 +2,7 @@
 
 import type { Change } from '../module.js';
 import type { Play, Task } from '../playbook/types.js';
+import type { TransportStats } from '../transport/types.js';
 
 export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown' | 'unreachable';
 
@@ -51,6 +52,8 @@ export interface RunSummary {
   rollbacks: RollbackReport[];
   check: boolean;
   durationMs: number;
+  /** Per host that was connected: remote execs and bytes moved (benchmarks and -v read them). */
+  transport?: Record<string, TransportStats>;
 }
 
 export interface RunOptions {

@@ -22,6 +22,8 @@ export interface JsonReport {
     changes: ReturnType<typeof reportChange>[];
   }>;
   rollbacks: RunSummary['rollbacks'];
+  /** Remote execs and bytes per connected host. */
+  transport: NonNullable<RunSummary['transport']>;
 }
 
 export function jsonReport(summary: RunSummary): JsonReport {
@@ -33,6 +35,7 @@ export function jsonReport(summary: RunSummary): JsonReport {
     ),
     tasks: summary.results.map(taskEntry),
     rollbacks: summary.rollbacks.map((r) => ({ ...r, undone: r.undone.map((u) => ({ ...u, changes: u.changes.map((c) => reportChange(c, false)) as never })) })),
+    transport: summary.transport ?? {},
   };
 }
 

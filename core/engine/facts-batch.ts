@@ -1,0 +1,43 @@
+// Several tasks' fact commands as ONE remote script, and its output split back
+// into one ExecResult per command. Each command runs in its own subshell (an
+// `exit` or `set -e` inside stays there) with stdin closed, then a marker line
+// carrying its exit code goes to stdout and a marker line to stderr. The marker
+// holds a random nonce, so no command output can forge a boundary.
+
+import type { ExecResult } from '../transport/types.js';
+
+const marker = (nonce: string) => `@@rb-facts-${nonce}`;
+
+/** The script running `commands` one after the other, each in a subshell. */
+export function factsBatchScript(commands: readonly string[], nonce: string): string {
+  if (!/^[0-9a-f]{8,}$/.test(nonce)) throw new Error(`facts batch nonce must be hex, got ${JSON.stringify(nonce)}`);
+  const m = marker(nonce);
+  // The newline before `)` ends a trailing comment or heredoc in the command. The
+  // marker starts with a newline so output without a final newline stays exact.
+  return commands.map((c) => `(\n${c}\n) </dev/null; printf '\\n${m} %s\\n' "$?"; printf '\\n${m}\\n' >&2`).join('\n');
+}
+
+/**
+ * One result per command, in order; `null` for a command whose markers are
+ * missing (the script was cut short). Whole-script duration is given to each.
+ */
+export function splitFactsBatch(result: ExecResult, count: number, nonce: string): Array<ExecResult | null> {
+  const m = marker(nonce);
+  const outs = splitOn(result.stdout, new RegExp(`\\n${m} (\\d+)\\n`, 'g'));
+  const errs = splitOn(result.stderr, new RegExp(`\\n${m}\\n`, 'g'));
+  return Array.from({ length: count }, (_, i) => {
+    const out = outs[i];
+    if (!out || out.code === undefined) return null;
+    return { code: out.code, stdout: out.text, stderr: errs[i]?.text ?? '', durationMs: result.durationMs };
+  });
+}
+
+function splitOn(text: string, re: RegExp): Array<{ text: string; code?: number }> {
+  const parts: Array<{ text: string; code?: number }> = [];
+  let start = 0;
+  for (const hit of text.matchAll(re)) {
+    parts.push({ text: text.slice(start, hit.index), code: hit[1] === undefined ? undefined : Number(hit[1]) });
+    start = hit.index! + hit[0].length;
+  }
+  return parts;
+}

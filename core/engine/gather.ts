@@ -1,0 +1,101 @@
+// Facts for a task's plan, batched: when a task's facts are gathered, the facts
+// of the tasks that follow it (as long as nothing between can change their
+// params) are gathered in the same exec and kept on the host's state. A later
+// task uses them only while nothing was applied on the host since (its epoch),
+// and a real run gathers fresh facts before applying a non-empty plan, so a
+// change is never planned from stale facts. Check and no-op runs thus cost one
+// exec per host for a whole run of such tasks instead of one per task.
+// Right after an apply the next task gathers alone: on a host being converged
+// the tasks that follow tend to change too, and their prefetched facts would be
+// thrown away after every apply (quadratic remote work on a first run).
+
+import { randomBytes } from 'node:crypto';
+import type { FactsQuery, HostContext, ModuleDef } from '../module.js';
+import type { Task } from '../playbook/types.js';
+import { evalCondition } from '../template/index.js';
+import { factsBatchScript, splitFactsBatch } from './facts-batch.js';
+import type { HostState } from './host-state.js';
+import { becomeOf, isCheck, renderParams, taskContext } from './task-context.js';
+import type { TaskEnv } from './task-runner.js';
+
+/** At most this many tasks' facts ride along with one task's. */
+export const MAX_AHEAD = 31;
+
+export interface Gathered {
+  facts: unknown;
+  /** Gathered for this task just now (false: prefetched while an earlier task ran). */
+  fresh: boolean;
+}
+
+export interface Prefetched {
+  /** The params the facts were gathered for; a task rendering differently gathers again. */
+  key: string;
+  epoch: number;
+  facts: unknown;
+}
+
+const paramsKey = (params: Record<string, unknown>) => JSON.stringify(params);
+
+/** The task's facts: prefetched when still valid, else gathered now (with the following tasks'). */
+export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, ctx: HostContext, def: ModuleDef, params: Record<string, unknown>, ahead: boolean): Promise<Gathered> {
+  if (!def.factsQuery) return { facts: await def.facts!(ctx, params), fresh: true };
+  const hit = state.prefetched.get(task);
+  state.prefetched.delete(task);
+  if (hit && hit.epoch === state.epoch && hit.key === paramsKey(params)) return { facts: hit.facts, fresh: false };
+  return { facts: await gatherNow(env, task, state, ctx, def, params, ahead && !state.justApplied), fresh: true };
+}
+
+/** Gather the task's facts in one exec, with the following tasks' when `ahead`. */
+export async function gatherNow(env: TaskEnv, task: Task, state: HostState, ctx: HostContext, def: ModuleDef, params: Record<string, unknown>, ahead: boolean): Promise<unknown> {
+  if (!def.factsQuery) return def.facts!(ctx, params);
+  const head = await def.factsQuery(ctx, params);
+  const rest = ahead && !task.register ? await queriesAhead(env, task, state) : [];
+  for (const a of rest) state.prefetched.delete(a.task);
+  if (!rest.length) return head.parse(await ctx.exec(head.command));
+  const nonce = randomBytes(8).toString('hex');
+  const epoch = state.epoch;
+  const r = await ctx.exec(factsBatchScript([head.command, ...rest.map((a) => a.query.command)], nonce));
+  const [own, ...others] = splitFactsBatch(r, rest.length + 1, nonce);
+  rest.forEach((a, i) => {
+    const part = others[i];
+    if (!part) return;
+    try {
+      state.prefetched.set(a.task, { key: a.key, epoch, facts: a.query.parse(part) });
+    } catch {
+      // Unreadable: that task gathers again at its turn and reports the error itself.
+    }
+  });
+  // Cut short (the host's shell died mid-way): the task's own command alone.
+  return head.parse(own ?? (await ctx.exec(head.command)));
+}
+
+interface Ahead {
+  task: Task;
+  key: string;
+  query: FactsQuery<unknown>;
+}
+
+/**
+ * The queries of the tasks following `task`, up to the first one whose params
+ * or condition could depend on what runs before it (a register, a loop, a task
+ * without a facts query, another become), or whose params cannot be rendered yet.
+ */
+async function queriesAhead(env: TaskEnv, task: Task, state: HostState): Promise<Ahead[]> {
+  const out: Ahead[] = [];
+  for (const t of env.following?.(task) ?? []) {
+    if (out.length >= MAX_AHEAD || t.meta || t.loop !== undefined || becomeOf(env, t) !== becomeOf(env, task)) break;
+    const def = env.registry.get(t.module);
+    if (!def?.factsQuery) break;
+    try {
+      const vars = env.vars(state, t);
+      if (t.when === undefined || evalCondition(t.when, vars)) {
+        const params = renderParams(t, def, vars);
+        out.push({ task: t, key: paramsKey(params), query: await def.factsQuery(taskContext(env, t, state, vars, isCheck(env, t)), params) });
+      }
+    } catch {
+      break; // its own turn renders again and reports the error where it belongs
+    }
+    if (t.register) break;
+  }
+  return out;
+}

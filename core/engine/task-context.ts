@@ -1,0 +1,40 @@
+// What a task needs before it can touch a host, shared by the task runner and
+// the facts prefetch: its rendered, validated params and its HostContext.
+
+import { dirname } from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { HostContext, ModuleDef } from '../module.js';
+import type { Task } from '../playbook/types.js';
+import { validateTaskArgs } from '../playbook/validate.js';
+import { renderValue } from '../template/index.js';
+import { hostContext } from './context.js';
+import type { HostState } from './host-state.js';
+import type { TaskEnv } from './task-runner.js';
+
+/** Whether the task runs as a check (the run's --check, or check_mode on the play or task). */
+export function isCheck(env: TaskEnv, task: Task): boolean {
+  return task.checkMode ?? env.play.checkMode ?? env.options.check;
+}
+
+export function becomeOf(env: TaskEnv, task: Task): boolean | undefined {
+  return task.become ?? env.play.become;
+}
+
+export function renderParams(task: Task, def: ModuleDef, vars: Record<string, unknown>): Record<string, unknown> {
+  const rendered = renderValue(task.args, vars);
+  const { value, problems } = validateTaskArgs(task, def, rendered, false);
+  if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, message: `${p.message} (after rendering)` })));
+  return value;
+}
+
+export function taskContext(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, check: boolean): HostContext {
+  return hostContext({
+    transport: env.transport(state),
+    vars,
+    check,
+    become: becomeOf(env, task),
+    playbookDir: env.play.dir,
+    taskDir: dirname(task.file),
+    log: (m) => env.log(state.name, m),
+  });
+}
