@@ -9,8 +9,17 @@
 //       state: started
 //       enabled: true
 
-import { defineModule, noop, type Change, type Plan } from '../core/module.js';
-import { serviceAction, serviceEnable, serviceEnableCommand, serviceFacts, type ServiceFact, type ServiceProbe } from '../core/services/index.js';
+import { defineModule, noop, runFactsQuery, type Change, type FactsQuery, type Plan } from '../core/module.js';
+import { CommandError } from '../core/errors.js';
+import {
+  parseServiceFacts,
+  serviceAction,
+  serviceEnable,
+  serviceEnableCommand,
+  serviceFactsCommand,
+  type ServiceFact,
+  type ServiceProbe,
+} from '../core/services/index.js';
 
 export interface ServiceParams {
   name: string;
@@ -24,6 +33,18 @@ export interface ServiceParams {
 type RunAction = 'start' | 'stop' | 'restart' | 'reload';
 
 const probe = (p: ServiceParams): ServiceProbe => ({ pidFile: p.pid_file, process: p.process });
+
+/** The facts as one command and its parser (what serviceFacts runs), so the engine can batch them. */
+function serviceQuery(host: string, p: ServiceParams): FactsQuery<ServiceFact> {
+  const command = serviceFactsCommand([{ name: p.name, ...probe(p) }]);
+  return {
+    command,
+    parse(r) {
+      if (r.code !== 0) throw new CommandError({ host, command, ...r }, 'cannot read service state');
+      return parseServiceFacts([p.name], r.stdout)[p.name];
+    },
+  };
+}
 
 export function planService(p: ServiceParams, f: ServiceFact): Plan {
   const changes: Change[] = [];
@@ -79,9 +100,8 @@ export default defineModule<ServiceParams, ServiceFact>({
   example: `- service: { name: keepalived, state: restarted }
 - service: { name: rsync, state: started, enabled: true, pid_file: /var/run/rsync.pid }`,
 
-  async facts(ctx, p) {
-    return (await serviceFacts(ctx, [p.name], { [p.name]: probe(p) }))[p.name];
-  },
+  factsQuery: (ctx, p) => serviceQuery(ctx.host, p),
+  facts: (ctx, p) => runFactsQuery(ctx, serviceQuery(ctx.host, p)),
   plan: planService,
   async apply(ctx, p, plan) {
     let pid: number | undefined;

@@ -10,13 +10,13 @@
 //       validate: keepalived -t -f %s
 
 import { readFile } from 'node:fs/promises';
-import { defineModule } from '../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../core/module.js';
 import { TemplateError } from '../core/errors.js';
 import {
   applyContent,
   contentFields,
+  contentQuery,
   contentRules,
-  destFacts,
   planContent,
   rollbackContent,
   sourceBytes,
@@ -30,6 +30,21 @@ export interface TemplateParams extends ContentParams {
 }
 
 const path = (p: TemplateParams) => targetPath(p.dest, p.src.replace(/\.j2$/, ''));
+
+/** The facts as one command and its parser (the engine may batch them); the template is rendered here. */
+async function templateQuery(ctx: HostContext, p: TemplateParams): Promise<FactsQuery<ContentFacts>> {
+  const local = ctx.localPath(p.src, 'templates');
+  const text = await readFile(local, 'utf8');
+  let content: string;
+  try {
+    content = ctx.render(text, { template_path: local });
+  } catch (e) {
+    // Name the template: the engine's message only knows the task.
+    if (e instanceof TemplateError) throw new TemplateError(`${local}: ${e.message}`);
+    throw e;
+  }
+  return contentQuery(ctx.host, path(p), { path: local, content });
+}
 
 export default defineModule<TemplateParams, ContentFacts>({
   name: 'template',
@@ -45,19 +60,8 @@ export default defineModule<TemplateParams, ContentFacts>({
     dest: /etc/rsyncd.conf
     mode: '0644'`,
 
-  async facts(ctx, p) {
-    const local = ctx.localPath(p.src, 'templates');
-    const text = await readFile(local, 'utf8');
-    let content: string;
-    try {
-      content = ctx.render(text, { template_path: local });
-    } catch (e) {
-      // Name the template: the engine's message only knows the task.
-      if (e instanceof TemplateError) throw new TemplateError(`${local}: ${e.message}`);
-      throw e;
-    }
-    return { dest: await destFacts(ctx, path(p)), source: { path: local, content } };
-  },
+  factsQuery: templateQuery,
+  facts: async (ctx, p) => runFactsQuery(ctx, await templateQuery(ctx, p)),
 
   plan: (p, facts) => planContent({ ...p, dest: path(p) }, facts.dest, sourceBytes(facts.source!)),
 

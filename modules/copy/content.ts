@@ -4,11 +4,11 @@
 // puts back the old bytes.
 
 import { posix } from 'node:path';
-import type { Change, HostContext, Plan } from '../../core/module.js';
+import type { Change, FactsQuery, HostContext, Plan } from '../../core/module.js';
 import { noop } from '../../core/module.js';
-import { ModuleError } from '../../core/errors.js';
+import { CommandError, ModuleError } from '../../core/errors.js';
 import type { Fields } from '../../core/schema/types.js';
-import { fileFacts, type FileFact } from '../../core/files/facts.js';
+import { fileFacts, fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { installFile, restoreFile, sha256 } from '../../core/files/write.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam, restoreAttrCommands } from '../../core/files/attrs.js';
 import { unifiedDiff } from '../../core/files/diff.js';
@@ -67,6 +67,19 @@ export function sourceFromBytes(path: string, bytes: Buffer): SourceContent {
 
 export async function destFacts(ctx: HostContext, dest: string): Promise<FileFact> {
   return (await fileFacts(ctx, [dest], { withContent: true }))[dest];
+}
+
+/** The facts of `dest` as one command and its parser (what destFacts runs), with the wanted source. */
+export function contentQuery(host: string, dest: string, source?: SourceContent): FactsQuery<ContentFacts> {
+  const command = fileFactsCommand([dest], { withContent: true });
+  return {
+    command,
+    parse(r) {
+      if (r.code !== 0 && !r.stdout.includes('@@rb')) throw new CommandError({ host, command, ...r }, 'cannot read file facts');
+      const facts = parseFileFacts([dest], r.stdout)[dest];
+      return source ? { dest: facts, source } : { dest: facts };
+    },
+  };
 }
 
 const short = (sha?: string) => (sha ? `sha256:${sha.slice(0, 16)}` : undefined);

@@ -10,12 +10,12 @@
 //       owner: root
 
 import { readFile } from 'node:fs/promises';
-import { defineModule } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
 import {
   applyContent,
   contentFields,
+  contentQuery,
   contentRules,
-  destFacts,
   planContent,
   rollbackContent,
   sourceBytes,
@@ -31,6 +31,13 @@ export interface CopyParams extends ContentParams {
 }
 
 const path = (p: CopyParams) => targetPath(p.dest, p.src);
+
+/** The facts as one command and its parser (the engine may batch them); `src` is read here. */
+async function copyQuery(ctx: HostContext, p: CopyParams): Promise<FactsQuery<ContentFacts>> {
+  if (p.src === undefined) return contentQuery(ctx.host, path(p));
+  const local = ctx.localPath(p.src, 'files');
+  return contentQuery(ctx.host, path(p), sourceFromBytes(local, await readFile(local)));
+}
 
 export default defineModule<CopyParams, ContentFacts>({
   name: 'copy',
@@ -52,12 +59,8 @@ export default defineModule<CopyParams, ContentFacts>({
     content: "managed by rb\\n"
     mode: '0644'`,
 
-  async facts(ctx, p) {
-    const dest = await destFacts(ctx, path(p));
-    if (p.src === undefined) return { dest };
-    const local = ctx.localPath(p.src, 'files');
-    return { dest, source: sourceFromBytes(local, await readFile(local)) };
-  },
+  factsQuery: copyQuery,
+  facts: async (ctx, p) => runFactsQuery(ctx, await copyQuery(ctx, p)),
 
   plan(p, facts) {
     const want = facts.source ? sourceBytes(facts.source) : Buffer.from(p.content ?? '', 'utf8');

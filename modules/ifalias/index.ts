@@ -9,7 +9,7 @@
 //       label: "lo:0"
 //       host_route: true
 
-import { defineModule, type HostContext } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { sh } from '../../core/transport/shell.js';
 import { ifaliasFactsCommand, parseIfaliasFacts, type AddressFact, type IfaliasFacts } from './facts.js';
@@ -28,20 +28,27 @@ function candidateFiles(p: IfaliasParams): string[] {
   return files;
 }
 
-async function gather(ctx: HostContext, p: IfaliasParams): Promise<IfaliasFacts> {
+/** The facts as one command and its parser, so the engine can batch them with other tasks'. */
+function ifaliasQuery(host: string, p: IfaliasParams): FactsQuery<IfaliasFacts> {
   const files = candidateFiles(p);
-  const r = await ctx.exec(ifaliasFactsCommand(p.interface, wanted(p).addr, files));
-  let facts: IfaliasFacts;
-  try {
-    facts = parseIfaliasFacts(r.stdout, files);
-  } catch (e) {
-    throw new ModuleError(`${ctx.host}: cannot read address facts: ${(e as Error).message}`);
-  }
-  if (!facts.interfaceExists && p.state === 'present') {
-    throw new ModuleError(`${ctx.host}: no network interface "${p.interface}" on this host (${r.stderr.trim() || 'ip addr show failed'})`);
-  }
-  return facts;
+  return {
+    command: ifaliasFactsCommand(p.interface, wanted(p).addr, files),
+    parse(r) {
+      let facts: IfaliasFacts;
+      try {
+        facts = parseIfaliasFacts(r.stdout, files);
+      } catch (e) {
+        throw new ModuleError(`${host}: cannot read address facts: ${(e as Error).message}`);
+      }
+      if (!facts.interfaceExists && p.state === 'present') {
+        throw new ModuleError(`${host}: no network interface "${p.interface}" on this host (${r.stderr.trim() || 'ip addr show failed'})`);
+      }
+      return facts;
+    },
+  };
 }
+
+const gather = (ctx: HostContext, p: IfaliasParams): Promise<IfaliasFacts> => runFactsQuery(ctx, ifaliasQuery(ctx.host, p));
 
 function addBack(a: AddressFact, iface: string): string {
   const brd = a.broadcast ? sh` broadcast ${a.broadcast}` : '';
@@ -63,6 +70,7 @@ export default defineModule<IfaliasParams, IfaliasFacts>({
     label: "lo:0"
     host_route: true`,
 
+  factsQuery: (ctx, p) => ifaliasQuery(ctx.host, p),
   facts: gather,
 
   plan: (p, facts) => planIfalias(p, facts),

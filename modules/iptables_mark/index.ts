@@ -13,7 +13,7 @@
 //       mac_source: "! 08:00:27:E1:3C:C5"
 //       set_mark: 0x3
 
-import { defineModule, type HostContext } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { argv } from '../../core/transport/shell.js';
 import { applyScript, restoreFileCommands } from '../sysctl/remote.js';
@@ -28,25 +28,32 @@ function candidateFiles(p: IptablesMarkParams): string[] {
   return [SAVED_PATHS[p.persist]];
 }
 
-async function gather(ctx: HostContext, p: IptablesMarkParams): Promise<IptablesFacts> {
+/** The facts as one command and its parser, so the engine can batch them with other tasks'. */
+function iptablesQuery(host: string, p: IptablesMarkParams): FactsQuery<IptablesFacts> {
   const files = candidateFiles(p);
-  const r = await ctx.exec(iptablesFactsCommand(p.table, files));
-  let parsed;
-  try {
-    parsed = parseIptablesFacts(r.stdout, p.table, files);
-  } catch (e) {
-    throw new ModuleError(`${ctx.host}: cannot read iptables facts: ${(e as Error).message}`);
-  }
-  if (parsed.failed) {
-    const why = parsed.failed.code === 127 ? 'iptables is not installed' : r.stderr.trim() || `exit ${parsed.failed.code}`;
-    throw new ModuleError(`${ctx.host}: iptables-save -t ${p.table} failed: ${why}`);
-  }
-  const facts = parsed.facts!;
-  if (p.state === 'present' && !facts.chains.includes(p.chain)) {
-    throw new ModuleError(`${ctx.host}: chain ${p.chain} does not exist in table ${p.table} (chains: ${facts.chains.join(', ')})`);
-  }
-  return facts;
+  return {
+    command: iptablesFactsCommand(p.table, files),
+    parse(r) {
+      let parsed;
+      try {
+        parsed = parseIptablesFacts(r.stdout, p.table, files);
+      } catch (e) {
+        throw new ModuleError(`${host}: cannot read iptables facts: ${(e as Error).message}`);
+      }
+      if (parsed.failed) {
+        const why = parsed.failed.code === 127 ? 'iptables is not installed' : r.stderr.trim() || `exit ${parsed.failed.code}`;
+        throw new ModuleError(`${host}: iptables-save -t ${p.table} failed: ${why}`);
+      }
+      const facts = parsed.facts!;
+      if (p.state === 'present' && !facts.chains.includes(p.chain)) {
+        throw new ModuleError(`${host}: chain ${p.chain} does not exist in table ${p.table} (chains: ${facts.chains.join(', ')})`);
+      }
+      return facts;
+    },
+  };
 }
+
+const gather = (ctx: HostContext, p: IptablesMarkParams): Promise<IptablesFacts> => runFactsQuery(ctx, iptablesQuery(ctx.host, p));
 
 /** 1-based position of each rule within its chain. */
 function positions(lines: string[]): Array<{ rule: ReturnType<typeof parseRuleLine>; pos: number }> {
@@ -74,6 +81,7 @@ export default defineModule<IptablesMarkParams, IptablesFacts>({
 - name: accept VRRP
   iptables_mark: { table: filter, chain: INPUT, in_interface: eth0, destination: 224.0.0.18, protocol: vrrp, jump: ACCEPT }`,
 
+  factsQuery: (ctx, p) => iptablesQuery(ctx.host, p),
   facts: gather,
 
   plan: (p, facts, ctx) => planIptables(p, facts, ctx),

@@ -11,13 +11,34 @@
 //         net.ipv4.conf.all.arp_ignore: 1
 //         net.ipv4.conf.all.arp_announce: 2
 
-import { defineModule } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { argv } from '../../core/transport/shell.js';
 import { missingKeysError, parseSysctlFacts, sysctlFactsCommand, type SysctlFacts } from './facts.js';
 import { planSysctl, wantedSettings, type SysctlParams } from './plan.js';
 import { applyScript, restoreFileCommands } from './remote.js';
 import { sysctlParams, sysctlRules } from './params.js';
+
+/** The facts as one command and its parser, so the engine can batch them with other tasks'. */
+function sysctlQuery(host: string, p: SysctlParams): FactsQuery<SysctlFacts> {
+  const keys = wantedSettings(p).map(([k]) => k);
+  return {
+    command: sysctlFactsCommand(keys, p.file),
+    parse(r) {
+      let facts: SysctlFacts;
+      try {
+        facts = parseSysctlFacts(keys, r.stdout);
+      } catch (e) {
+        throw new ModuleError(`${host}: cannot read sysctl facts: ${(e as Error).message}`);
+      }
+      const missing = keys.filter((k) => facts.values[k] === null);
+      // Only the live side needs the key to exist: persisting a key for an interface
+      // that appears later at boot, or removing it from the file, is legitimate.
+      if (p.live && p.state === 'present' && missing.length > 0) throw missingKeysError(host, missing);
+      return facts;
+    },
+  };
+}
 
 export default defineModule<SysctlParams, SysctlFacts>({
   name: 'sysctl',
@@ -31,22 +52,8 @@ export default defineModule<SysctlParams, SysctlFacts>({
       net.ipv4.conf.lo.arp_announce: 2
 - sysctl: { name: net.ipv4.ip_forward, value: 1 }`,
 
-  async facts(ctx, p) {
-    const keys = wantedSettings(p).map(([k]) => k);
-    const cmd = sysctlFactsCommand(keys, p.file);
-    const r = await ctx.exec(cmd);
-    let facts: SysctlFacts;
-    try {
-      facts = parseSysctlFacts(keys, r.stdout);
-    } catch (e) {
-      throw new ModuleError(`${ctx.host}: cannot read sysctl facts: ${(e as Error).message}`);
-    }
-    const missing = keys.filter((k) => facts.values[k] === null);
-    // Only the live side needs the key to exist: persisting a key for an interface
-    // that appears later at boot, or removing it from the file, is legitimate.
-    if (p.live && p.state === 'present' && missing.length > 0) throw missingKeysError(ctx.host, missing);
-    return facts;
-  },
+  factsQuery: (ctx, p) => sysctlQuery(ctx.host, p),
+  facts: (ctx, p) => runFactsQuery(ctx, sysctlQuery(ctx.host, p)),
 
   plan: (p, facts, ctx) => planSysctl(p, facts, ctx),
 
