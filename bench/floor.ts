@@ -1,0 +1,68 @@
+// The floor: the least a controller can do for the reference workload. One
+// ssh2 connection per host (Nagle off), all hosts at once, and the whole
+// workload as ONE exec per host (workload.ts). No inventory parsing, no
+// templating engine, no per-task anything: what is left is SSH and the work
+// on the host itself.
+//
+//   node dist/bench/floor.js apply|check HOSTS.json
+//
+// Prints `HOST changes=N` per host; exits 0 when every host ran its script.
+
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostKeyVerifier } from '../core/transport/host-key-check.js';
+import { openLink } from '../core/transport/ssh2-link.js';
+import type { FloorHost } from './lab.js';
+import { floorScript, type WorkloadInputs } from './workload.js';
+
+const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench');
+
+async function onHost(h: FloorHost, inputs: WorkloadInputs, apply: boolean): Promise<{ host: string; changes?: number; error?: string }> {
+  try {
+    const link = await openLink({
+      host: h.name,
+      address: h.address,
+      port: h.port,
+      user: h.user,
+      keys: [{ file: h.key, data: await readFile(h.key) }],
+      hostKey: await hostKeyVerifier({ address: h.address, port: h.port, mode: 'strict', knownHostsFile: h.knownHosts }),
+      timeoutMs: 30_000,
+      keepaliveIntervalMs: 0,
+      maxSessions: 1,
+      noDelay: true,
+    });
+    try {
+      const r = await link.exec(floorScript(h.name, inputs, apply), undefined, undefined);
+      const m = /^changes (\d+)$/m.exec(r.stdout.toString());
+      if (r.code !== 0 || !m) return { host: h.name, error: `exit ${r.code}: ${r.stderr.toString().trim().split('\n').slice(-3).join(' | ')}` };
+      return { host: h.name, changes: Number(m[1]) };
+    } finally {
+      await link.end();
+    }
+  } catch (e) {
+    return { host: h.name, error: (e as Error).message };
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [mode, hostsFile] = argv;
+  if ((mode !== 'apply' && mode !== 'check') || !hostsFile) {
+    process.stderr.write('usage: floor.js apply|check HOSTS.json\n');
+    return 2;
+  }
+  const [hosts, template, page] = await Promise.all([
+    readFile(hostsFile, 'utf8').then((t) => JSON.parse(t) as FloorHost[]),
+    readFile(join(BENCH_DIR, 'templates', 'keepalived.conf.j2'), 'utf8'),
+    readFile(join(BENCH_DIR, 'files', 'index.html'), 'utf8'),
+  ]);
+  const results = await Promise.all(hosts.map((h) => onHost(h, { template, page }, mode === 'apply')));
+  let failed = 0;
+  for (const r of results) {
+    if (r.error !== undefined) failed++;
+    process.stdout.write(r.error !== undefined ? `${r.host} FAILED ${r.error}\n` : `${r.host} changes=${r.changes}\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then((code) => (process.exitCode = code));
