@@ -90,9 +90,9 @@ describe('the floor does the work of bench/real-server.yml', () => {
   it('uses the same values as the playbook', () => {
     expect(play.vars).to.deep.equal({ vip: VIP, peer_mac: PEER_MAC });
     expect(play.tasks.filter((t) => t.sysctl).map((t) => [t.sysctl.name, String(t.sysctl.value)])).to.deep.equal(SYSCTLS);
-    expect(play.tasks.find((t) => t.iptables_mark).iptables_mark.comment).to.equal(MARK_COMMENT);
-    expect(play.tasks.find((t) => t.copy).copy.dest).to.equal(PAGE_DEST);
-    expect(play.tasks.find((t) => t.template).template.dest).to.equal(KEEPALIVED_CONF);
+    expect(play.tasks.find((t) => t.iptables_mark)!.iptables_mark.comment).to.equal(MARK_COMMENT);
+    expect(play.tasks.find((t) => t.copy)!.copy.dest).to.equal(PAGE_DEST);
+    expect(play.tasks.find((t) => t.template)!.template.dest).to.equal(KEEPALIVED_CONF);
     expect(inputs.template.match(/\{\{.*?\}\}/g)!.every((x) => /^\{\{\s*inventory_hostname\s*\}\}$/.test(x))).to.equal(true);
     expect(renderKeepalived(inputs.template, 'rb7')).to.include('router_id rb7\n');
   });
