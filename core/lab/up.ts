@@ -50,6 +50,9 @@ export async function labRebuild(names: readonly string[]): Promise<LabHost[]> {
   });
   await preflight(Math.max(1, ...indexes));
   return withLock(async () => {
+    if ((await readState()).guestHosts.length) {
+      throw new LabError('hosts in the qemu guest cannot be rebuilt one by one: rb lab down, then rb lab up --ipvs');
+    }
     const recorded = (await recordedHostNames()).map((x) => hostIndex(x)!);
     return converge(Math.max(1, ...indexes, ...recorded), {}, names);
   });
