@@ -1,0 +1,128 @@
+// playbooks/dr-keepalived.yml end to end on `rb lab up --ipvs 5` (real IPVS in
+// the qemu guest): two keepalived directors, two real servers, rb5 as the
+// client. Proves the service: the VIP is answered by both real servers, the
+// MASTER's failure moves the VIP and requests keep being answered, a second
+// run changes nothing, a hand-made change is reported by --check as drift.
+
+import { expect } from 'chai';
+import { labDown } from '../../core/lab/index.js';
+import { ipvsDown, ipvsUp } from '../../core/lab/qemu/index.js';
+import { converge, flatChanges } from '../harness/converge.js';
+import { isRoot, labExec, labSh } from '../harness/lab.js';
+import { rbRun } from '../harness/rb.js';
+
+const PLAYBOOK = 'playbooks/dr-keepalived.yml';
+const INVENTORY = 'inventory/lab/dr-keepalived';
+const VIP = '198.18.0.100';
+const CLIENT = 'rb5';
+const CONF = '/etc/keepalived/keepalived.conf';
+
+/** One HTTP request to the VIP from the client: the page (a real server's name) or null. */
+async function fetchVip(): Promise<string | null> {
+  const r = await labExec(CLIENT, `busybox wget -q -O - -T 2 http://${VIP}/`);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
+async function hasVip(host: string): Promise<boolean> {
+  const links = JSON.parse(await labSh(host, 'ip -j addr show dev eth0')) as Array<{ addr_info: Array<{ local: string }> }>;
+  return links[0].addr_info.some((a) => a.local === VIP);
+}
+
+async function until<T>(what: string, limitMs: number, probe: () => Promise<T | null | false>): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== false) return { value: value as T, ms: Date.now() - t0 };
+    if (Date.now() - t0 > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('playbooks/dr-keepalived.yml on the IPVS lab', function () {
+  this.timeout(900_000);
+
+  before(async function () {
+    if (!isRoot()) {
+      console.warn('\n*** SKIPPED: the dr-keepalived end-to-end test needs root (rb lab up --ipvs) — it did not run ***\n');
+      this.skip();
+    }
+    // The guest's hosts take the plain lab's addresses: the plain lab goes first.
+    await labDown();
+    await ipvsUp(5);
+  });
+
+  after(async function () {
+    if (!isRoot()) return;
+    await ipvsDown();
+    await labDown();
+  });
+
+  it('converges: --check predicts the first run, a second run changes nothing, a hand edit on one director is drift', async () => {
+    const r = await converge({
+      playbook: PLAYBOOK,
+      inventory: INVENTORY,
+      tamper: { host: 'rb2', cmd: `sed -i 's/priority 50/priority 70/' ${CONF}` },
+    });
+    const vrrp = r.changes.filter((c) => c.module === 'vrrp');
+    expect([...new Set(vrrp.map((c) => c.host))].sort()).to.deep.equal(['rb1', 'rb2']);
+    expect(vrrp.filter((c) => c.host === 'rb1').map((c) => c.kind)).to.deep.equal([
+      'create-config',
+      'set-option',
+      'add-vrrp-instance',
+      'add-virtual-server',
+      'start-keepalived',
+    ]);
+    expect(r.drift!.changes.map((c) => [c.host, c.kind, c.field, c.before, c.after])).to.deep.equal([
+      ['rb2', 'set-option', 'vrrp_instance VI_1.priority', 70, 50],
+      ['rb2', 'reload-keepalived', 'config', r.drift!.changes[1].before, 'reloaded'],
+    ]);
+    const repair = await rbRun(['run', PLAYBOOK, '-i', INVENTORY]);
+    expect(repair.code, repair.stdout).to.equal(0);
+    expect(flatChanges(repair.report!).map((c) => [c.host, c.kind])).to.deep.equal([
+      ['rb2', 'set-option'],
+      ['rb2', 'reload-keepalived'],
+    ]);
+  });
+
+  it('the MASTER holds the VIP and IPVS balances it to both real servers', async () => {
+    await until('VIP on rb1', 30_000, () => hasVip('rb1'));
+    expect(await hasVip('rb2')).to.equal(false);
+    const table = await until('both real servers in IPVS on rb1', 30_000, async () => {
+      const t = await labSh('rb1', 'ipvsadm -Sn');
+      return t.includes('-r 198.18.0.13:80') && t.includes('-r 198.18.0.14:80') ? t : null;
+    });
+    expect(table.value).to.include(`-A -t ${VIP}:80 -s rr`);
+    expect(table.value).to.match(new RegExp(`-a -t ${VIP.replace(/\./g, '\\.')}:80 -r 198\\.18\\.0\\.13:80 -g -w 1`));
+  });
+
+  it('20 requests from a client are answered, by more than one real server', async () => {
+    const answers: Array<string | null> = [];
+    for (let i = 0; i < 20; i++) answers.push(await fetchVip());
+    expect(answers.filter((a) => a === null), 'unanswered requests').to.have.length(0);
+    const counts = answers.reduce<Record<string, number>>((m, a) => ({ ...m, [a!]: (m[a!] ?? 0) + 1 }), {});
+    expect(Object.keys(counts).sort(), JSON.stringify(counts)).to.deep.equal(['rb3', 'rb4']);
+    console.log(`      answers: ${JSON.stringify(counts)}`);
+  });
+
+  it("stopping the MASTER's keepalived moves the VIP and requests keep being answered", async () => {
+    await labSh('rb1', 'kill -TERM "$(cat /run/keepalived.pid)"');
+    const moved = await until('VIP on rb2', 10_000, () => hasVip('rb2'));
+    const answered = await until('an answer through rb2', 15_000, fetchVip);
+    const pages = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const a = await fetchVip();
+      expect(a, `request ${i + 1} after failover`).to.not.equal(null);
+      pages.add(a!);
+    }
+    expect([...pages].sort()).to.deep.equal(['rb3', 'rb4']);
+    console.log(`      VIP on rb2 after ${moved.ms} ms, answered ${answered.ms} ms later`);
+  });
+
+  it('a run restarts only what was stopped, and the MASTER takes the VIP back', async () => {
+    const r = await rbRun(['run', PLAYBOOK, '-i', INVENTORY]);
+    expect(r.code, r.stdout).to.equal(0);
+    expect(flatChanges(r.report!).map((c) => [c.host, c.kind])).to.deep.equal([['rb1', 'start-keepalived']]);
+    await until('VIP back on rb1', 30_000, () => hasVip('rb1'));
+    await until('an answer through rb1', 30_000, fetchVip);
+  });
+});
