@@ -106,6 +106,7 @@ async function up(args: string[]): Promise<number> {
 }
 
 async function status(): Promise<number> {
+  requireRoot();
   const s = await labStatus();
   if (!s.up && !s.bridge && s.hosts.length === 0) {
     out('lab is down\n');
