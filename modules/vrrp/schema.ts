@@ -78,7 +78,7 @@ export function blockFields(spec: BlockSpec): Fields {
 }
 
 export const params: Fields = {
-  path: { type: 'string', default: DEFAULT_PATH, pattern: /^\/[^\r\n]*$/, patternName: 'an absolute path', aliases: ['dest'], description: 'keepalived.conf to manage' },
+  path: { type: 'string', default: DEFAULT_PATH, pattern: /^\/[^\r\n]*$/, patternName: 'an absolute path', aliases: ['dest'], description: 'keepalived.conf to manage; the keepalived service must read this file (Debian: DAEMON_ARGS in /etc/default/keepalived)' },
   service: { type: 'string', default: 'keepalived', ...ONE_WORD, description: 'service name used to start and stop keepalived' },
   pid_file: { type: 'string', default: '/run/keepalived.pid', pattern: /^\/\S*$/, patternName: 'an absolute path', description: "keepalived's pid file (reloads signal this pid)" },
   state: { type: 'string', enum: ['started', 'stopped'], default: 'started', description: 'whether keepalived runs' },
