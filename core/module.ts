@@ -38,6 +38,11 @@ export interface Change {
   /** Mask before/after in every output. */
   secret?: boolean;
   /**
+   * Unified text diff of a file's content (`--diff`), when the module can show one.
+   * Never printed when the change is `secret` or the task is `no_log`.
+   */
+  diff?: string;
+  /**
    * The exact command lines apply runs for this change, when they are known at plan
    * time (built with `sh`/`argv`). Fixture tests assert them; shown only with -v.
    */

@@ -21,31 +21,11 @@ export function changeLine(c: Change): string {
   return `~ ${what}: ${shown(c.before, c.secret)} → ${shown(c.after, c.secret)}`;
 }
 
-/** Multi-line text before/after (file contents) as a unified diff. */
-export function textDiff(before: string, after: string): string[] {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  // Trim the common head and tail; show what is between with 2 lines of context.
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const ctx = 2;
-  const out: string[] = [];
-  for (let i = Math.max(0, head - ctx); i < head; i++) out.push(`  ${a[i]}`);
-  for (let i = head; i < a.length - tail; i++) out.push(`- ${a[i]}`);
-  for (let i = head; i < b.length - tail; i++) out.push(`+ ${b[i]}`);
-  for (let i = a.length - tail; i < Math.min(a.length, a.length - tail + ctx); i++) out.push(`  ${a[i]}`);
-  return out;
-}
-
 export function diffLines(r: TaskResult): string[] {
   const out: string[] = [];
   for (const c of r.changes) {
     out.push(changeLine(c));
-    if (!c.secret && !r.task.noLog && typeof c.before === 'string' && typeof c.after === 'string' && (c.before.includes('\n') || c.after.includes('\n'))) {
-      out.push(...textDiff(c.before, c.after).map((l) => `    ${l}`));
-    }
+    if (c.diff && !c.secret && !r.task.noLog) out.push(...c.diff.replace(/\n$/, '').split('\n').map((l) => `    ${l}`));
   }
   return out;
 }

@@ -101,7 +101,7 @@ export function planContent(p: ContentParams, dest: FileFact, want: Buffer): Pla
   const diff = dest.content !== undefined && textual ? unifiedDiff(dest.content, text, { fromLabel: `${path} (before)`, toLabel: `${path} (after)` }) : undefined;
   const data: WriteData = { content: want.toString('base64'), diff };
   const kind = dest.exists ? 'write-file' : 'create-file';
-  const changes: Change[] = [{ kind, resource: path, field: 'content', before: dest.exists ? (short(dest.sha256) ?? dest.type) : undefined, after: short(wantSha), data }];
+  const changes: Change[] = [{ kind, resource: path, field: 'content', before: dest.exists ? (short(dest.sha256) ?? dest.type) : undefined, after: short(wantSha), diff, data }];
   // Attributes travel with the new file; listed for the diff, applied by installFile.
   if (dest.exists) for (const c of attrChanges(dest, attrs)) changes.push({ ...c, kind, commands: undefined });
   else for (const [field, after] of Object.entries(attrs)) if (after) changes.push({ kind, resource: path, field, after });
