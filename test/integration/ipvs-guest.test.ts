@@ -4,17 +4,19 @@
 
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootRecord, ipvsDown, ipvsExec, ipvsStatus, ipvsUp } from '../../core/lab/qemu/index.js';
 import { TAP_DEVICE } from '../../core/lab/qemu/paths.js';
+import { linkExists } from '../../core/lab/qemu/tap.js';
 import { startTimeOf } from '../../core/lab/qemu/guest.js';
 import { labDown } from '../../core/lab/index.js';
 import { INVENTORY, KNOWN_HOSTS } from '../../core/lab/paths.js';
 import { loadInventory } from '../../core/inventory/index.js';
 import { connectionFromVars, openTransport } from '../../core/transport/connect.js';
 import type { LabHost } from '../../core/lab/topology.js';
+import { rbRun } from '../harness/rb.js';
 
 const VIP = '198.18.0.100';
 
@@ -97,6 +99,23 @@ describe('rb lab up --ipvs: lab hosts in a qemu guest with IPVS', function () {
     expect(other.stdout).to.equal('');
   });
 
+  it('rb run applies a playbook to a guest host with the lab inventory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-pb-'));
+    try {
+      const playbook = join(dir, 'vs.yml');
+      writeFileSync(
+        playbook,
+        ['- hosts: rb3', '  tasks:', '    - name: add a virtual service', '      command: ipvsadm -A -t 198.18.0.101:80 -s wlc', ''].join('\n'),
+      );
+      const r = await rbRun(['run', playbook, '-i', INVENTORY], { timeoutMs: 180_000 });
+      expect(r.code, r.stderr || r.stdout).to.equal(0);
+      expect(r.report?.hosts.rb3).to.include({ changed: 1, failed: 0, unreachable: 0 });
+      expect((await ipvsExec('rb3', ['ipvsadm', '-Sn'])).stdout).to.equal('-A -t 198.18.0.101:80 -s wlc\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a host whose key does not match known_hosts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-kh-'));
     try {
@@ -142,7 +161,7 @@ describe('rb lab up --ipvs: lab hosts in a qemu guest with IPVS', function () {
     await ipvsDown();
     figures['down'] = `${Date.now() - t} ms`;
     expect(await startTimeOf(qemuPid)).to.not.equal(started);
-    expect(existsSync(`/sys/class/net/${TAP_DEVICE}`)).to.equal(false);
+    expect(await linkExists(TAP_DEVICE)).to.equal(false);
     expect(await ipvsStatus()).to.deep.equal({ running: false, hosts: [] });
   });
 });

@@ -1,13 +1,18 @@
 // The guest's NIC is a tap device on the lab bridge of this machine, so the lab
 // hosts inside the guest share one L2 segment with the control machine.
 
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { RbError } from '../../errors.js';
 import { run, runChecked } from './run.js';
 
+/** Asked over netlink: /sys/class/net shows the links of whichever netns mounted sysfs. */
+export async function linkExists(name: string): Promise<boolean> {
+  return (await run('ip', ['link', 'show', 'dev', name])).code === 0;
+}
+
 export async function ensureTap(tap: string, bridge: string): Promise<void> {
-  if (!existsSync(`/sys/class/net/${bridge}`)) throw new RbError(`the lab bridge ${bridge} does not exist`);
-  if (!existsSync(`/sys/class/net/${tap}`)) {
+  if (!(await linkExists(bridge))) throw new RbError(`the lab bridge ${bridge} does not exist`);
+  if (!(await linkExists(tap))) {
     const r = await run('ip', ['tuntap', 'add', 'dev', tap, 'mode', 'tap']);
     if (r.code !== 0) {
       throw new RbError(`cannot create the tap device ${tap} (is /dev/net/tun available?): ${r.stderr.trim()}`);
@@ -20,6 +25,7 @@ export async function ensureTap(tap: string, bridge: string): Promise<void> {
 }
 
 export async function removeTap(tap: string): Promise<void> {
-  if (!existsSync(`/sys/class/net/${tap}`)) return;
+  if (!(await linkExists(tap))) return;
   await runChecked('ip', ['link', 'del', 'dev', tap], {}, `cannot remove ${tap}`);
 }
+
