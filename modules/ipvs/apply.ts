@@ -25,8 +25,8 @@ import { planTable, type TableData } from './planner.js';
 /** Poll interval of a drain. */
 const DRAIN_POLL_MS = 500;
 
-export async function gatherIpvsFacts(ctx: HostContext): Promise<IpvsFacts> {
-  const cmd = ipvsFactsCommand();
+export async function gatherIpvsFacts(ctx: HostContext, p: Pick<IpvsParams, 'timeouts'>): Promise<IpvsFacts> {
+  const cmd = ipvsFactsCommand({ timeouts: p.timeouts !== undefined });
   const r = await ctx.exec(cmd);
   try {
     return parseIpvsFacts(r.stdout);
@@ -86,13 +86,13 @@ export async function rollbackIpvs(ctx: HostContext, p: IpvsParams, snapshot: Ip
   const ids = touchedServices(applied);
   for (const s of desiredServices(p)) ids.add(serviceId(s.key));
   const before = liveServices(snapshot).filter((s) => ids.has(serviceId(s.key)));
-  const now = await gatherIpvsFacts(ctx);
+  const now = await gatherIpvsFacts(ctx, p);
   const edits = planTable(liveServices(now), { want: before, remove: [...ids].filter((id) => !before.some((s) => serviceId(s.key) === id)), drain: 0 });
   const lines = edits.flatMap((c: Change) => (c.data as TableData | undefined)?.words ?? []).map((w) => w.join(' '));
   if (snapshot.timeouts && applied.changes.some((c) => c.kind === 'set-timeout')) lines.push(`--set ${snapshot.timeouts.tcp} ${snapshot.timeouts.tcpfin} ${snapshot.timeouts.udp}`);
   if (lines.length) {
     await ctx.run(sh`ipvsadm -R`, { stdin: `${lines.join('\n')}\n` });
-    const after = liveServices(await gatherIpvsFacts(ctx)).filter((s) => ids.has(serviceId(s.key)));
+    const after = liveServices(await gatherIpvsFacts(ctx, p)).filter((s) => ids.has(serviceId(s.key)));
     const text = (l: typeof before) => l.map((s) => ruleLines(s).join('\n')).sort().join('\n');
     if (text(after) !== text(before)) {
       throw new ModuleError(`${ctx.host}: ipvsadm -R did not restore the table:\nexpected\n${text(before) || '(none)'}\nfound\n${text(after) || '(none)'}`);

@@ -43,7 +43,7 @@ export default defineModule<IpvsParams, IpvsFacts>({
   params: ipvsParams,
   rules: checkIpvsParams,
   supports: { check: true, diff: true, rollback: true },
-  facts: (ctx) => gatherIpvsFacts(ctx),
+  facts: (ctx, p) => gatherIpvsFacts(ctx, p),
   plan: (p, f) => planIpvs(p, f),
   apply: (ctx, p, plan) => applyIpvs(ctx, p, plan),
   rollback: (ctx, p, snapshot, applied) => rollbackIpvs(ctx, p, snapshot, applied),
