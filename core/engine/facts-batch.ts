@@ -1,20 +1,22 @@
-// Several tasks' fact commands as ONE remote script, and its output split back
-// into one ExecResult per command. Each command runs in its own subshell (an
-// `exit` or `set -e` inside stays there) with stdin closed, then a marker line
-// carrying its exit code goes to stdout and a marker line to stderr. The marker
-// holds a random nonce, so no command output can forge a boundary.
+// Several commands (tasks' fact commands, or an apply and the next task's
+// facts) as ONE remote script, and its output split back into one ExecResult
+// per command. Each command runs in its own subshell (an `exit` or `set -e`
+// inside stays there) with stdin closed unless it is the one given the exec's
+// stdin, then a marker line carrying its exit code goes to stdout and a marker
+// line to stderr. The marker holds a random nonce, so no command output can
+// forge a boundary.
 
 import type { ExecResult } from '../transport/types.js';
 
 const marker = (nonce: string) => `@@rb-facts-${nonce}`;
 
-/** The script running `commands` one after the other, each in a subshell. */
-export function factsBatchScript(commands: readonly string[], nonce: string): string {
+/** The script running `commands` one after the other, each in a subshell; `stdinTo` reads the exec's stdin. */
+export function factsBatchScript(commands: readonly string[], nonce: string, stdinTo = -1): string {
   if (!/^[0-9a-f]{8,}$/.test(nonce)) throw new Error(`facts batch nonce must be hex, got ${JSON.stringify(nonce)}`);
   const m = marker(nonce);
   // The newline before `)` ends a trailing comment or heredoc in the command. The
   // marker starts with a newline so output without a final newline stays exact.
-  return commands.map((c) => `(\n${c}\n) </dev/null; printf '\\n${m} %s\\n' "$?"; printf '\\n${m}\\n' >&2`).join('\n');
+  return commands.map((c, i) => `(\n${c}\n)${i === stdinTo ? '' : ' </dev/null'}; printf '\\n${m} %s\\n' "$?"; printf '\\n${m}\\n' >&2`).join('\n');
 }
 
 /**

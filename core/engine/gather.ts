@@ -7,11 +7,14 @@
 // exec per host for a whole run of such tasks instead of one per task.
 // Right after an apply the next task gathers alone: on a host being converged
 // the tasks that follow tend to change too, and their prefetched facts would be
-// thrown away after every apply (quadratic remote work on a first run).
+// thrown away after every apply (quadratic remote work on a first run). Better
+// still, the apply's own exec carries the next task's facts (facts-carrier.ts),
+// so converging a host costs about one exec per changed task.
 
 import { randomBytes } from 'node:crypto';
 import type { FactsQuery, HostContext, ModuleDef } from '../module.js';
 import type { Task } from '../playbook/types.js';
+import type { ExecResult } from '../transport/types.js';
 import { evalCondition } from '../template/index.js';
 import { factsBatchScript, splitFactsBatch } from './facts-batch.js';
 import type { HostState } from './host-state.js';
@@ -32,6 +35,8 @@ export interface Prefetched {
   key: string;
   epoch: number;
   facts: unknown;
+  /** Gathered after the host's last change (carried by that apply): no new gathering before an apply. */
+  fresh?: boolean;
 }
 
 const paramsKey = (params: Record<string, unknown>) => JSON.stringify(params);
@@ -41,7 +46,7 @@ export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, c
   if (!def.factsQuery) return { facts: await def.facts!(ctx, params), fresh: true };
   const hit = state.prefetched.get(task);
   state.prefetched.delete(task);
-  if (hit && hit.epoch === state.epoch && hit.key === paramsKey(params)) return { facts: hit.facts, fresh: false };
+  if (hit && hit.epoch === state.epoch && hit.key === paramsKey(params)) return { facts: hit.facts, fresh: hit.fresh === true };
   return { facts: await gatherNow(env, task, state, ctx, def, params, ahead && !state.justApplied), fresh: true };
 }
 
@@ -69,10 +74,24 @@ export async function gatherNow(env: TaskEnv, task: Task, state: HostState, ctx:
   return head.parse(own ?? (await ctx.exec(head.command)));
 }
 
-interface Ahead {
+export interface Ahead {
   task: Task;
   key: string;
   query: FactsQuery<unknown>;
+}
+
+/** The query of the task that runs next on the host, for an apply to carry (facts-carrier.ts). */
+export async function nextQuery(env: TaskEnv, task: Task, state: HostState): Promise<Ahead | undefined> {
+  return task.register ? undefined : (await queriesAhead(env, task, state, 1))[0];
+}
+
+/** Keep facts an apply carried: gathered after its changes, so valid and fresh at the next task. */
+export function keepCarried(state: HostState, next: Ahead, result: ExecResult): void {
+  try {
+    state.prefetched.set(next.task, { key: next.key, epoch: state.epoch, facts: next.query.parse(result), fresh: true });
+  } catch {
+    // Unreadable: that task gathers again at its turn and reports the error itself.
+  }
 }
 
 /**
@@ -80,10 +99,10 @@ interface Ahead {
  * or condition could depend on what runs before it (a register, a loop, a task
  * without a facts query, another become), or whose params cannot be rendered yet.
  */
-async function queriesAhead(env: TaskEnv, task: Task, state: HostState): Promise<Ahead[]> {
+async function queriesAhead(env: TaskEnv, task: Task, state: HostState, limit = MAX_AHEAD): Promise<Ahead[]> {
   const out: Ahead[] = [];
   for (const t of env.following?.(task) ?? []) {
-    if (out.length >= MAX_AHEAD || t.meta || t.loop !== undefined || becomeOf(env, t) !== becomeOf(env, task)) break;
+    if (out.length >= limit || t.meta || t.loop !== undefined || becomeOf(env, t) !== becomeOf(env, task)) break;
     const def = env.registry.get(t.module);
     if (!def?.factsQuery) break;
     try {

@@ -7,6 +7,7 @@ import type { HostContext, ModuleDef } from '../module.js';
 import type { Task } from '../playbook/types.js';
 import { validateTaskArgs } from '../playbook/validate.js';
 import { renderValue } from '../template/index.js';
+import type { Transport } from '../transport/types.js';
 import { hostContext } from './context.js';
 import type { HostState } from './host-state.js';
 import type { TaskEnv } from './task-runner.js';
@@ -27,9 +28,9 @@ export function renderParams(task: Task, def: ModuleDef, vars: Record<string, un
   return value;
 }
 
-export function taskContext(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, check: boolean): HostContext {
+export function taskContext(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, check: boolean, transport: Transport = env.transport(state)): HostContext {
   return hostContext({
-    transport: env.transport(state),
+    transport,
     vars,
     check,
     become: becomeOf(env, task),

@@ -6,9 +6,10 @@ import type { ModuleRegistry, Plan } from '../module.js';
 import type { Play, Task } from '../playbook/types.js';
 import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
 import type { Transport } from '../transport/types.js';
-import { factsForPlan, gatherNow } from './gather.js';
+import { FactsCarrier } from './facts-carrier.js';
+import { factsForPlan, gatherNow, keepCarried, nextQuery } from './gather.js';
 import type { HostState } from './host-state.js';
-import { isCheck, renderParams, taskContext } from './task-context.js';
+import { becomeOf, isCheck, renderParams, taskContext } from './task-context.js';
 import type { RunOptions, Status, TaskResult } from './types.js';
 
 export interface TaskEnv {
@@ -110,11 +111,15 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
       state.epoch++;
       state.justApplied = true;
       state.journal.push({ task, def, params, snapshot: facts, plan, changes: plan.changes });
+      const next = ahead ? await nextQuery(env, task, state) : undefined;
+      const carrier = next && new FactsCarrier(env.transport(state), next.query.command, becomeOf(env, task));
       try {
-        const data = (await def.apply!(ctx, params, plan, facts)) ?? {};
+        const data = (await def.apply!(carrier ? taskContext(env, task, state, vars, check, carrier) : ctx, params, plan, facts)) ?? {};
         r.data = data;
         r.status = data.failed === true || (typeof data.rc === 'number' && data.rc !== 0 && data.failed !== false) ? 'failed' : data.changed === false ? 'ok' : 'changed';
         if (r.status === 'failed') r.msg = String(data.msg ?? data.stderr ?? `exit code ${data.rc}`).trim();
+        const carried = carrier?.carried();
+        if (carried && r.status !== 'failed') keepCarried(state, next!, carried);
       } catch (e) {
         if (e instanceof ConnectError) throw e;
         r = failure(r, e, task);

@@ -39,7 +39,25 @@ const value = defineModule<ValueParams, { value: string | null }>({
   },
 });
 
-const registry: ModuleRegistry = new Map([['value', value]]);
+/** `value`, whose apply then also puts `then` into another file (with put, not an exec). */
+const valuePut = defineModule<ValueParams & { then: string }, { value: string | null }>({
+  name: 'value_put',
+  summary: 'value, and a put after its exec (test module)',
+  params: { ...value.params, then: { type: 'string', required: true } },
+  supports: value.supports,
+  factsQuery: (_ctx, p) => query(p),
+  facts: (ctx, p) => runFactsQuery(ctx, query(p)),
+  plan: (p, f) => value.plan!(p, f, { host: '', vars: {}, taskName: '' }),
+  async apply(ctx, p) {
+    await ctx.run(sh`printf %s ${p.want} > ${p.path}`);
+    await ctx.put(p.then, 'then');
+  },
+});
+
+const registry: ModuleRegistry = new Map([
+  ['value', value],
+  ['value_put', valuePut],
+]);
 const silent: Reporter = { playStart() {}, taskStart() {}, hostResult() {}, taskEnd() {}, rollback() {}, warn() {}, runEnd() {} };
 
 describe('facts gathered ahead', () => {
@@ -85,15 +103,30 @@ describe('facts gathered ahead', () => {
     const s = await run(task('set new', 'a', 'new') + task('b', 'b', 'b') + task('c', 'c', 'c') + task('put old back', 'a', 'old'));
     expect(statuses(s)).to.deep.equal(['changed', 'ok', 'ok', 'changed']);
     expect(await readFile(f('a'), 'utf8')).to.equal('old');
-    // 1: all four gathered, apply. 2: alone right after the apply. 3: its facts
-    // from 1 are stale: 3 and 4 gathered. 4: those say "change", so fresh facts, apply.
-    expect(s.transport!.h1.execs).to.equal(6);
+    // 1: all four gathered; the apply carries 2's facts. 3: its facts from 1 are
+    // stale, 3 and 4 gathered again. 4: those say "change": fresh facts, apply.
+    expect(s.transport!.h1.execs).to.equal(5);
   });
 
-  it('gathers a task alone right after an apply: a host being converged does no work twice', async () => {
+  it("carries the next task's facts on each apply: converging costs one exec per changed task, plus one", async () => {
     const s = await run(task('a', 'a', 'a') + task('b', 'b', 'b') + task('c', 'c', 'c'));
     expect(statuses(s)).to.deep.equal(['changed', 'changed', 'changed']);
-    expect(s.transport!.h1.execs).to.equal(6);
+    expect(s.transport!.h1.execs).to.equal(4);
+  });
+
+  it('carries facts that see the apply before them', async () => {
+    await writeFile(f('a'), 'old');
+    const s = await run(task('set new', 'a', 'new') + task('put old back', 'a', 'old'));
+    expect(statuses(s)).to.deep.equal(['changed', 'changed']);
+    expect(await readFile(f('a'), 'utf8')).to.equal('old');
+    expect(s.transport!.h1.execs).to.equal(3);
+  });
+
+  it('drops carried facts when the apply touched the host after the exec carrying them', async () => {
+    // value_put also puts `then` into the file the next task reads, after its exec.
+    await writeFile(f('b'), 'before');
+    const s = await run(`    - value_put: { path: "{{ d }}/a", want: a, then: "{{ d }}/b" }\n` + task('b', 'b', 'then'));
+    expect(statuses(s)).to.deep.equal(['changed', 'ok']);
   });
 
   it('stops gathering ahead at a registered result later tasks may read', async () => {
