@@ -8,7 +8,8 @@ import { existsSync, promises as fs } from 'node:fs';
 import { RbError } from '../../errors.js';
 import { ensureBridge, ensureClientKeys, writeInventory, type LabHost } from '../index.js';
 import { ensureStateDir } from '../state.js';
-import { labHost } from '../topology.js';
+import { NETNS_DIR } from '../paths.js';
+import { hostIndex, NAME_PREFIX } from '../topology.js';
 import { mergeHosts } from './hosts.js';
 import { ensureKernel } from './kernel.js';
 import { guestExecWords } from './guest-exec.js';
@@ -64,7 +65,7 @@ export async function ipvsUp(n: number): Promise<LabHost[]> {
   if (!Number.isInteger(n) || n < 1) throw new RbError(`rb lab up --ipvs: the host count must be a positive integer, got ${n}`);
   if (process.getuid?.() !== 0) throw new RbError('rb lab up --ipvs must run as root');
   if (!qemuInstalled()) throw new RbError('qemu-system-x86_64 is missing: install it with rb lab deps');
-  refuseLocalHosts(n);
+  await refuseLocalHosts();
   await ensureStateDir();
   await ensureBridge();
   await ensureClientKeys(n);
@@ -143,7 +144,8 @@ async function allAnswer(hosts: readonly LabHost[]): Promise<boolean> {
 
 async function guestAnswers(): Promise<boolean> {
   if (!(await recordedGuest())) return false;
-  return (await guestRun(SSH, ['true'], { timeoutMs: 10_000 })).code === 0;
+  // Generous: a guest judged dead is rebooted, which loses its hosts; a fresh handshake is slow on a busy machine.
+  return (await guestRun(SSH, ['true'], { timeoutMs: 30_000 })).code === 0;
 }
 
 /**
@@ -159,13 +161,12 @@ async function pushLabFiles(): Promise<void> {
   if (r.code !== 0) throw new RbError(`cannot copy the lab keys into the guest: ${tail(r.stderr)}`);
 }
 
-/** A plain lab's hosts hold the same addresses; both at once would fight over them. */
-function refuseLocalHosts(n: number): void {
-  for (let i = 1; i <= n; i++) {
-    const h = labHost(i);
-    if (existsSync(`/run/netns/${h.netns}`)) {
-      throw new RbError(`a plain lab host ${h.name} is running on this machine: rb lab down first, then rb lab up --ipvs`);
-    }
+/** A plain lab's hosts hold the same addresses as the guest's; both at once would fight over them. */
+async function refuseLocalHosts(): Promise<void> {
+  const names = await fs.readdir(NETNS_DIR).catch(() => [] as string[]);
+  const local = names.find((n) => hostIndex(n.slice(NAME_PREFIX.length)) !== undefined && n.startsWith(NAME_PREFIX));
+  if (local) {
+    throw new RbError(`a plain lab host (netns ${local}) runs on this machine: rb lab down first, then rb lab up --ipvs`);
   }
 }
 
