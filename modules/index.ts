@@ -14,6 +14,7 @@ import ipvs from './ipvs/index.js';
 import ldirectord from './ldirectord/index.js';
 import lineinfile from './lineinfile/index.js';
 import packageModule from './package/index.js';
+import rsyncd from './rsyncd/index.js';
 import service from './service.js';
 import set_fact from './set_fact.js';
 import shell from './shell.js';
@@ -34,6 +35,7 @@ export const moduleList: readonly ModuleDef[] = [
   ldirectord,
   lineinfile,
   packageModule,
+  rsyncd,
   service,
   set_fact,
   shell,
