@@ -8,6 +8,7 @@ import command from './command/index.js';
 import copy from './copy/index.js';
 import debug from './debug.js';
 import file from './file.js';
+import heartbeat from './heartbeat/index.js';
 import ifalias from './ifalias/index.js';
 import iptables_mark from './iptables_mark/index.js';
 import ipvs from './ipvs/index.js';
@@ -15,6 +16,7 @@ import ldirectord from './ldirectord/index.js';
 import lineinfile from './lineinfile/index.js';
 import packageModule from './package/index.js';
 import rsyncd from './rsyncd/index.js';
+import sersync from './sersync/index.js';
 import service from './service.js';
 import set_fact from './set_fact.js';
 import shell from './shell.js';
@@ -29,6 +31,7 @@ export const moduleList: readonly ModuleDef[] = [
   copy,
   debug,
   file,
+  heartbeat,
   ifalias,
   iptables_mark,
   ipvs,
@@ -36,6 +39,7 @@ export const moduleList: readonly ModuleDef[] = [
   lineinfile,
   packageModule,
   rsyncd,
+  sersync,
   service,
   set_fact,
   shell,
