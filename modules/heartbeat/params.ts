@@ -112,7 +112,7 @@ export function checkHaCf(v: Obj): Array<[string, string]> {
   ((v.extra as string[] | undefined) ?? []).forEach((line, i) => {
     const kw = line.trim().split(/\s+/)[0];
     const d = BY_NAME.get(kw);
-    if (d) out.push([`extra[${i}]`, `${kw} has its own parameter: give ha_cf.${d.name}`]);
+    if (d) out.push(['extra', `line ${i + 1} (${JSON.stringify(line)}): ${kw} has its own parameter: give ha_cf.${d.name}`]);
   });
   return out;
 }
@@ -154,6 +154,7 @@ export const heartbeatParams: Fields = {
       key: { type: 'string', secret: true, pattern: /^[^\s#]+$/, patternName: 'a secret without blanks or #', description: 'shared secret, the same on every node' },
       index: { type: 'int', min: 1, max: 15, default: 1, description: 'key number (`auth N`)' },
     },
+    check: checkAuthkeys,
     description: 'authkeys (written with mode 0600)',
   },
   resources: { type: 'list', items: groupSpec, description: 'haresources: resource groups and the node each prefers (absent: haresources is left alone)' },
@@ -164,6 +165,12 @@ export const heartbeatParams: Fields = {
   },
 };
 
+function checkAuthkeys(v: Obj): Array<[string, string]> {
+  if (v.method === 'crc' && v.key !== undefined) return [['key', 'crc has no secret: leave key out (or use sha1)']];
+  if (v.method !== 'crc' && v.key === undefined) return [['key', `${v.method} needs a shared secret`]];
+  return [];
+}
+
 /** Rules across the three files. */
 export function checkHeartbeatParams(v: Obj): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -173,21 +180,20 @@ export function checkHeartbeatParams(v: Obj): Array<[string, string]> {
   const groups = v.resources as ResourceGroupParams[] | undefined;
   if (groups && crmOn) out.push(['resources', `heartbeat ignores haresources when crm is ${crm}: drop resources or set ha_cf.crm: off`]);
   if (!crmOn && ha.autojoin !== undefined && ha.autojoin !== 'none') {
-    out.push(['ha_cf.autojoin', `heartbeat refuses autojoin ${ha.autojoin} with haresources (crm off)`]);
+    out.push(['ha_cf', `autojoin ${ha.autojoin}: heartbeat refuses autojoin with haresources (crm off)`]);
   }
   const nodes = ((ha.node as string[] | undefined) ?? []).map((n) => n.toLowerCase());
   const firsts: string[] = [];
   (groups ?? []).forEach((g, i) => {
-    if (!nodes.includes(g.node.toLowerCase())) out.push([`resources[${i}].node`, `${g.node} is not in ha_cf.node (${nodes.join(', ')})`]);
-    if (g.resources.length === 0) out.push([`resources[${i}].resources`, 'a resource group needs at least one resource']);
-    else if (firsts.includes(g.resources[0])) out.push([`resources[${i}].resources`, `${g.resources[0]} already starts another group (the first resource names the group and must be unique)`]);
+    // Rules return top-level fields: name the group in the message.
+    const group = `group ${i + 1} (${g.node})`;
+    if (!nodes.includes(g.node.toLowerCase())) out.push(['resources', `${group}: ${g.node} is not in ha_cf.node (${nodes.join(', ')})`]);
+    if (g.resources.length === 0) out.push(['resources', `${group}: a resource group needs at least one resource`]);
+    else if (firsts.includes(g.resources[0])) out.push(['resources', `${group}: ${g.resources[0]} already starts another group (the first resource names the group and must be unique)`]);
     else firsts.push(g.resources[0]);
   });
-  const auth = v.authkeys as Obj;
-  if (auth.method === 'crc' && auth.key !== undefined) out.push(['authkeys.key', 'crc has no secret: leave key out (or use sha1)']);
-  if (auth.method !== 'crc' && auth.key === undefined) out.push(['authkeys.key', `${auth.method} needs a shared secret`]);
   for (const name of Object.keys((v.resource_scripts as Obj | undefined) ?? {})) {
-    if (!/^[A-Za-z0-9_+-][A-Za-z0-9_.+-]*$/.test(name)) out.push([`resource_scripts[${JSON.stringify(name)}]`, 'a script name is one file name (letters, digits, . _ + -)']);
+    if (!/^[A-Za-z0-9_+-][A-Za-z0-9_.+-]*$/.test(name)) out.push(['resource_scripts', `${JSON.stringify(name)} is not one file name (letters, digits, . _ + -)`]);
   }
   return out;
 }
