@@ -107,8 +107,11 @@ export function editDocument(doc: RsyncdDocument, want: RsyncdModel): string {
     const own = all.filter((i) => doc.lines[i].section === n);
     const w = wantM.get(s.name);
     if (!w) {
-      // The module's header, params and the comments inside it go; a blank line before it too.
-      own.forEach((i) => e.drop.add(i));
+      // The module's header, params and comments go; the blank line before it
+      // goes too, and its own trailing blank lines take that one's place.
+      let end = own.length;
+      while (end > 1 && doc.lines[own[end - 1]].kind === 'blank') end--;
+      own.slice(0, end).forEach((i) => e.drop.add(i));
       if (own[0] > 0 && doc.lines[own[0] - 1].kind === 'blank') e.drop.add(own[0] - 1);
       return;
     }

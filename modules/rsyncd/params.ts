@@ -23,6 +23,8 @@ function specOf(k: KeyInfo): ParamSpec {
     case 'bool':
       return { type: 'bool', description: k.name };
     case 'int':
+      if (k.name === 'port') return { type: 'int', min: 1, max: 65535, description: k.name };
+      // A negative max connections disables the module (rsyncd.conf(5)).
       return { type: 'int', min: k.name === 'max connections' ? -1 : 0, max: 2147483647, description: k.name };
     case 'list':
       return { ...WORDS, description: `${k.name} (a list, or one space-separated string)` } as ParamSpec;
