@@ -94,6 +94,8 @@ export interface HostContext {
 /**
  * Facts as data: one read-only command and the pure function reading its result.
  * `parse` sees exactly what `ctx.exec(command)` would return (code, stdout, stderr).
+ * The command may share one shell with other tasks' fact commands: it sets every
+ * variable it reads (a command using exit, set -e, cd, trap, IFS= ... gets a subshell).
  */
 export interface FactsQuery<F> {
   command: string;

@@ -1,22 +1,40 @@
 // Several commands (tasks' fact commands, or an apply and the next task's
 // facts) as ONE remote script, and its output split back into one ExecResult
-// per command. Each command runs in its own subshell (an `exit` or `set -e`
-// inside stays there) with stdin closed unless it is the one given the exec's
-// stdin, then a marker line carrying its exit code goes to stdout and a marker
-// line to stderr. The marker holds a random nonce, so no command output can
-// forge a boundary.
+// per command. Each command runs with stdin closed unless it is the one given
+// the exec's stdin, then a marker line carrying its exit code goes to stdout
+// and a marker line to stderr. The marker holds a random nonce, so no command
+// output can forge a boundary.
+//
+// A fact command runs in a `{ }` group: a subshell per command costs a fork of
+// the login shell, about a fifth of the remote work of a batch of small fact
+// commands. A command that could change the shell for the ones after it (exit,
+// set -e, cd, trap, IFS=, ...) and the command given stdin (an apply) get a
+// subshell, so that stays inside them. Fact commands set every variable they read.
 
 import type { ExecResult } from '../transport/types.js';
 
 const marker = (nonce: string) => `@@rb-facts-${nonce}`;
 
-/** The script running `commands` one after the other, each in a subshell; `stdinTo` reads the exec's stdin. */
+/** Words that change the shell itself (a false alarm only costs a subshell). */
+const SHELL_STATE = /(^|[\s;&|(){}`])(exit|exec|return|trap|cd|pushd|popd|umask|ulimit|unset|readonly|export|alias|eval|source|shopt|enable)($|[\s;&|(){}`])|(^|[\s;&|({])set\s+[-+](?!-)|\bIFS=/;
+
+/** Whether a command must run in a subshell to keep the shell unchanged for the next ones. */
+export function needsSubshell(command: string): boolean {
+  return SHELL_STATE.test(command);
+}
+
+/** The script running `commands` one after the other; `stdinTo` is the one reading the exec's stdin. */
 export function factsBatchScript(commands: readonly string[], nonce: string, stdinTo = -1): string {
   if (!/^[0-9a-f]{8,}$/.test(nonce)) throw new Error(`facts batch nonce must be hex, got ${JSON.stringify(nonce)}`);
   const m = marker(nonce);
-  // The newline before `)` ends a trailing comment or heredoc in the command. The
-  // marker starts with a newline so output without a final newline stays exact.
-  return commands.map((c, i) => `(\n${c}\n)${i === stdinTo ? '' : ' </dev/null'}; printf '\\n${m} %s\\n' "$?"; printf '\\n${m}\\n' >&2`).join('\n');
+  // The newline before `)` or `}` ends a trailing comment or heredoc in the command.
+  // The marker starts with a newline so output without a final newline stays exact.
+  return commands
+    .map((c, i) => {
+      const [open, close] = i === stdinTo || needsSubshell(c) ? ['(', ')'] : ['{', '}'];
+      return `${open}\n${c}\n${close}${i === stdinTo ? '' : ' </dev/null'}; printf '\\n${m} %s\\n' "$?"; printf '\\n${m}\\n' >&2`;
+    })
+    .join('\n');
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { factsBatchScript, splitFactsBatch } from '../../core/engine/facts-batch.js';
+import { factsBatchScript, needsSubshell, splitFactsBatch } from '../../core/engine/facts-batch.js';
 import type { ExecResult } from '../../core/transport/types.js';
 
 const NONCE = '0123456789abcdef';
@@ -31,6 +31,21 @@ describe('facts batch', () => {
     const cmds = ['set -e; v=1; false; echo not reached', 'echo "v=${v:-unset}"; false; echo after', 'cat; echo "read $?"'];
     const parts = splitFactsBatch(sh(factsBatchScript(cmds, NONCE)), 3, NONCE);
     expect(parts.map((p) => [p!.code, p!.stdout])).to.deep.equal([[1, ''], [0, 'v=unset\nafter\n'], [0, 'read 0\n']]);
+  });
+
+  it('runs plain fact commands in one shell, without a fork each, and the rest in subshells', () => {
+    for (const c of ['sysctl net.ipv4.ip_forward', 'set -- /a /b; for p in "$@"; do stat "$p"; done', "grep -q 'exit' /etc/x", 'echo "$HOME"']) expect(needsSubshell(c), c).to.equal(false);
+    for (const c of ['exit 1', 'x; exit', 'set -e', 'set -eu; y', 'cd /tmp && ls', 'trap "rm f" EXIT', 'IFS=: read a b', 'f() { return 1; }', 'eval "$x"', 'exec 3>&1']) expect(needsSubshell(c), c).to.equal(true);
+    const r = sh(`${factsBatchScript(['w=1; echo "$$"', 'echo "${w:-unset} $$"', 'set -e; echo "$BASHPID"'], NONCE)}`);
+    const [a, b] = splitFactsBatch(r, 3, NONCE);
+    expect(b!.stdout).to.equal(`1 ${a!.stdout.trim()}\n`);
+  });
+
+  it('gives the command reading stdin (an apply) a subshell and the stdin, the others /dev/null', () => {
+    const r = spawnSync('sh', ['-c', factsBatchScript(['read line; echo "got $line"; v=2', 'echo "${v:-unset}"; cat'], NONCE, 0)], { input: 'content\n', encoding: 'utf8' });
+    const [apply, facts] = splitFactsBatch({ code: r.status!, stdout: r.stdout, stderr: r.stderr, durationMs: 1 }, 2, NONCE);
+    expect(apply!.stdout).to.equal('got content\n');
+    expect(facts!.stdout).to.equal('unset\n');
   });
 
   it('ignores a marker with another nonce printed by a command', () => {
