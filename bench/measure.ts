@@ -12,7 +12,10 @@ export interface Command {
 
 export interface Measured {
   seconds: number;
+  /** Peak of the process tree's RSS sum. */
   peakBytes: number;
+  /** Peak of its PSS sum (pages shared by forked workers counted once). */
+  peakPssBytes: number;
   code: number;
   stdout: string;
   stderr: string;
@@ -37,7 +40,7 @@ export function measure(c: Command, timeoutMs: number): Promise<Measured> {
     const mem = new TreeMemory(child.pid!);
     mem.start();
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    let exited: { seconds: number; code: number; peak: number } | undefined;
+    let exited: { seconds: number; code: number; peak: { rss: number; pss: number } } | undefined;
     child.on('error', (e) => {
       clearTimeout(timer);
       mem.stop();
@@ -49,7 +52,7 @@ export function measure(c: Command, timeoutMs: number): Promise<Measured> {
     });
     child.on('close', () => {
       if (!exited) return;
-      resolve({ seconds: exited.seconds, peakBytes: exited.peak, code: exited.code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      resolve({ seconds: exited.seconds, peakBytes: exited.peak.rss, peakPssBytes: exited.peak.pss, code: exited.code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
 }

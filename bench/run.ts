@@ -76,9 +76,9 @@ async function timedRun(tool: ToolName, mode: Mode, hosts: BenchHosts, p: Paths,
   if (tool === 'ansible') await closeMasters(controlDir(p, runId));
   const o = await outcome(tool, mode, r, hosts, p, runId);
   const execs = o.execs ? Object.values(o.execs) : [];
-  const rec: RunRecord = { hosts: hosts.hosts.length, tool, mode, round, seconds: r.seconds, peakMB: r.peakBytes / 2 ** 20 };
+  const rec: RunRecord = { hosts: hosts.hosts.length, tool, mode, round, seconds: r.seconds, peakMB: r.peakBytes / 2 ** 20, peakPssMB: r.peakPssBytes / 2 ** 20 };
   if (execs.length) rec.execsPerHost = execs.reduce((a, b) => a + b, 0) / execs.length;
-  log(`  ${String(rec.hosts).padStart(3)} hosts  ${tool.padEnd(7)} ${mode.padEnd(5)} ${rec.seconds.toFixed(2).padStart(7)} s ${rec.peakMB.toFixed(0).padStart(5)} MB${rec.execsPerHost !== undefined ? `  ${rec.execsPerHost.toFixed(1)} execs/host` : ''}`);
+  log(`  ${String(rec.hosts).padStart(3)} hosts  ${tool.padEnd(7)} ${mode.padEnd(5)} ${rec.seconds.toFixed(2).padStart(7)} s ${rec.peakMB.toFixed(0).padStart(5)} MB (PSS ${rec.peakPssMB!.toFixed(0)})${rec.execsPerHost !== undefined ? `  ${rec.execsPerHost.toFixed(1)} execs/host` : ''}`);
   return rec;
 }
 

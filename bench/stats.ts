@@ -8,7 +8,10 @@ export interface RunRecord {
   mode: Mode;
   round: number;
   seconds: number;
+  /** Peak RSS sum of the process tree. */
   peakMB: number;
+  /** Peak PSS sum of the process tree. */
+  peakPssMB?: number;
   /** rb: mean remote execs per host. */
   execsPerHost?: number;
 }
@@ -21,6 +24,7 @@ export interface Cell {
   median: number;
   /** Largest peak of the cell's runs. */
   peakMB: number;
+  peakPssMB?: number;
   execsPerHost?: number;
 }
 
@@ -46,6 +50,7 @@ export function cells(records: readonly RunRecord[]): Cell[] {
       seconds: rs.map((r) => r.seconds),
       median: median(rs.map((r) => r.seconds)),
       peakMB: Math.max(...rs.map((r) => r.peakMB)),
+      peakPssMB: Math.max(...rs.map((r) => r.peakPssMB ?? 0)),
       ...(execs.length ? { execsPerHost: median(execs) } : {}),
     };
   });

@@ -31,10 +31,11 @@ export function renderTable(cs: readonly Cell[], sizes: readonly number[], runs:
       lines.push(pad([String(n), MODE_LABEL[m], sec(rb?.median), sec(an?.median), sec(fl?.median), ratio(rb, an), fl && rb ? (rb.median / fl.median).toFixed(2) : '—', rb?.execsPerHost?.toFixed(1) ?? '—'], w));
     }
   }
-  lines.push('', 'peak controller memory, MB (process tree, largest run)', pad(['hosts', '', ...TOOLS], [5, 0, 8, 9, 8]));
+  const mw = [5, 0, 10, 11, 10];
+  lines.push('', 'peak controller memory, MB, RSS / PSS summed over the process tree (largest run)', pad(['hosts', '', ...TOOLS], mw));
   for (const n of sizes) {
-    const peak = TOOLS.map((t) => Math.max(...MODES.map((m) => find(cs, n, t, m)?.peakMB ?? -1)));
-    lines.push(pad([String(n), '', ...peak.map((p) => (p < 0 ? '—' : p.toFixed(0)))], [5, 0, 8, 9, 8]));
+    const peak = (t: (typeof TOOLS)[number], k: 'peakMB' | 'peakPssMB') => Math.max(...MODES.map((m) => find(cs, n, t, m)?.[k] ?? -1));
+    lines.push(pad([String(n), '', ...TOOLS.map((t) => (peak(t, 'peakMB') < 0 ? '—' : `${peak(t, 'peakMB').toFixed(0)} / ${peak(t, 'peakPssMB').toFixed(0)}`))], mw));
   }
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { renderChart } from '../../bench/chart.js';
-import { parseHwm, parseStatm } from '../../bench/memory.js';
+import { parseHwm, parsePss, parseStatm } from '../../bench/memory.js';
 import { parseBenchArgs } from '../../bench/run.js';
 import { cells, median, type RunRecord } from '../../bench/stats.js';
 import { renderTable } from '../../bench/table.js';
@@ -49,6 +49,7 @@ describe('bench output parsing', () => {
     expect(parseStatm('12345 2000 300 1 0 500 0\n')).to.equal(2000 * 4096);
     expect(parseHwm('Name:\tnode\nVmHWM:\t   65536 kB\nVmRSS:\t 1 kB\n')).to.equal(65536 * 1024);
     expect(parseHwm('Name:\tzombie\nState:\tZ\n')).to.equal(0);
+    expect(parsePss('00400000-7ffd [rollup]\nRss:\t  9000 kB\nPss:\t  3000 kB\nPss_Anon: 10 kB\n')).to.equal(3000 * 1024);
     expect(() => parseStatm('garbage')).to.throw(/statm: cannot read/);
   });
 });
@@ -56,7 +57,7 @@ describe('bench output parsing', () => {
 describe('bench medians, table and chart', () => {
   const recs: RunRecord[] = [];
   for (const [tool, base] of [['rb', 1], ['ansible', 40], ['floor', 0.8]] as const) {
-    for (const round of [1, 2, 3]) recs.push({ hosts: 50, tool, mode: 'noop', round, seconds: base * (1 + round / 10), peakMB: 50 + round, ...(tool === 'rb' ? { execsPerHost: 1 } : {}) });
+    for (const round of [1, 2, 3]) recs.push({ hosts: 50, tool, mode: 'noop', round, seconds: base * (1 + round / 10), peakMB: 50 + round, peakPssMB: 40 + round, ...(tool === 'rb' ? { execsPerHost: 1 } : {}) });
   }
 
   it('takes the median of each cell and its largest memory peak', () => {
@@ -72,7 +73,7 @@ describe('bench medians, table and chart', () => {
     const t = renderTable(cells(recs), [50], 3);
     const row = t.split('\n').find((l) => l.startsWith('50') && l.includes('no-op'))!;
     expect(row).to.match(/1\.20 s\s+48\.00 s\s+0\.96 s\s+0\.025 \(40\.0× faster\)\s+1\.25\s+1\.0$/);
-    expect(t).to.match(/\n50\s+53\s+53\s+53$/);
+    expect(t).to.match(/\n50\s+53 \/ 43\s+53 \/ 43\s+53 \/ 43$/);
   });
 
   it('draws one line per tool through the medians, on log axes', () => {
