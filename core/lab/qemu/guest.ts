@@ -71,6 +71,7 @@ export async function startGuest(o: BootOptions): Promise<GuestProcess & { accel
   const accel = o.accel ?? chooseAccel(readAccelFacts());
   const args = qemuArgs({
     accelArgs: accel.args,
+    cpus: accel.cpus,
     kernel: o.kernel.kernel,
     initrd: P.QEMU_INITRD,
     consoleLog: P.QEMU_CONSOLE_LOG,

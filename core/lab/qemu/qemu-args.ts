@@ -9,8 +9,8 @@ export interface QemuConfig {
   tap: string;
   mac: string;
   hostRootTag: string;
+  cpus: number;
   memoryMiB?: number;
-  cpus?: number;
 }
 
 // quiet + loglevel keep the serial console (a file) short; mitigations cost much under emulation and
@@ -23,7 +23,7 @@ export function qemuArgs(c: QemuConfig): string[] {
     '-nodefaults', '-no-user-config', '-nographic', '-display', 'none', '-no-reboot',
     '-machine', 'q35',
     ...c.accelArgs,
-    '-smp', String(c.cpus ?? 2),
+    '-smp', String(c.cpus),
     '-m', String(c.memoryMiB ?? 512),
     '-kernel', c.kernel,
     '-initrd', c.initrd,

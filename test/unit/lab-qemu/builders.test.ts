@@ -51,16 +51,17 @@ describe('lab qemu: builders', () => {
   });
 
   describe('chooseAccel', () => {
-    const tcg = ['-accel', 'tcg,thread=multi,tb-size=256', '-cpu', 'max'];
+    const tcg = { kind: 'tcg', args: ['-accel', 'tcg,tb-size=256', '-cpu', 'max'], cpus: 1 };
     it('uses a real KVM', () => {
       expect(chooseAccel({ kernelModules: new Set(['kvm', 'kvm_intel']), hasKvmDevice: true })).to.deep.equal({
         kind: 'kvm',
         args: ['-accel', 'kvm', '-cpu', 'host'],
+        cpus: 2,
       });
       expect(chooseAccel({ kernelModules: new Set(['kvm', 'kvm_amd']), hasKvmDevice: true }).kind).to.equal('kvm');
     });
     it('emulates under the nested PVM hypervisor', () => {
-      expect(chooseAccel({ kernelModules: new Set(['kvm', 'kvm_pvm', 'kvm_intel']), hasKvmDevice: true })).to.deep.equal({ kind: 'tcg', args: tcg });
+      expect(chooseAccel({ kernelModules: new Set(['kvm', 'kvm_pvm', 'kvm_intel']), hasKvmDevice: true })).to.deep.equal(tcg);
     });
     it('emulates without /dev/kvm or without a KVM vendor module', () => {
       expect(chooseAccel({ kernelModules: new Set(['kvm_intel']), hasKvmDevice: false }).kind).to.equal('tcg');
@@ -72,6 +73,7 @@ describe('lab qemu: builders', () => {
     expect(
       qemuArgs({
         accelArgs: ['-accel', 'kvm', '-cpu', 'host'],
+        cpus: 2,
         kernel: '/k/vmlinux',
         initrd: '/s/initrd.cpio',
         consoleLog: '/s/console.log',
