@@ -101,7 +101,9 @@ async function round(tool: ToolName, hosts: BenchHosts, p: Paths, n: number, cro
       return recs;
     } catch (e) {
       if (attempt >= ATTEMPTS) throw e;
-      log(`  ${tool} round ${n} failed (${(e as Error).message.split('\n')[0]}); rebuilding the hosts and running the round again`);
+      log(`  ${tool} round ${n} failed (${(e as Error).message.split('\n').slice(0, 3).join(' | ')}); rebuilding the hosts and running the round again`);
+      // The lab is shared: give whoever took it down (a test's teardown) time to finish.
+      await pause(15_000 * attempt);
     }
   }
 }
@@ -135,7 +137,7 @@ export async function bench(o: BenchOptions): Promise<void> {
   process.stdout.write(`${table}\n`);
   await mkdir(o.out, { recursive: true });
   const base = join(o.out, stamp(started));
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version, ansible, loadavgAtStart: load };
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version, ansible, loadavgAtStart: load, loadavgAtEnd: loadavg() };
   await writeFile(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, options: { ...o, out: undefined }, cells: cs, records, table }, null, 1) + '\n');
   await writeFile(`${base}.svg`, renderChart(cs, o.sizes, `rb vs Ansible vs SSH floor (median of ${o.runs}), ${started.toISOString().slice(0, 10)}`));
   log(`wrote ${base}.json and ${base}.svg`);
