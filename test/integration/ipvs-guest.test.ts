@@ -8,9 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootRecord, ipvsDown, ipvsExec, ipvsStatus, ipvsUp } from '../../core/lab/qemu/index.js';
-import { TAP_DEVICE } from '../../core/lab/qemu/paths.js';
 import { linkExists } from '../../core/lab/qemu/tap.js';
-import { startTimeOf } from '../../core/lab/qemu/guest.js';
+import { startGuest, startTimeOf, stopGuest, waitForGuest } from '../../core/lab/qemu/guest.js';
+import { ensureKernel } from '../../core/lab/qemu/kernel.js';
+import { cpioArchive } from '../../core/lab/qemu/cpio.js';
+import { ensureTap, removeTap } from '../../core/lab/qemu/tap.js';
+import * as QP from '../../core/lab/qemu/paths.js';
 import { labDown } from '../../core/lab/index.js';
 import { INVENTORY, KNOWN_HOSTS } from '../../core/lab/paths.js';
 import { loadInventory } from '../../core/inventory/index.js';
@@ -161,7 +164,29 @@ describe('rb lab up --ipvs: lab hosts in a qemu guest with IPVS', function () {
     await ipvsDown();
     figures['down'] = `${Date.now() - t} ms`;
     expect(await startTimeOf(qemuPid)).to.not.equal(started);
-    expect(await linkExists(TAP_DEVICE)).to.equal(false);
+    expect(await linkExists(QP.TAP_DEVICE)).to.equal(false);
     expect(await ipvsStatus()).to.deep.equal({ running: false, hosts: [] });
+  });
+
+  it('a guest whose init fails ends in an error showing the console, and nothing is left running', async () => {
+    const kernel = await ensureKernel();
+    const dir = mkdtempSync(join(tmpdir(), 'rb-badinit-'));
+    try {
+      // An initramfs without its modules: stage 1 cannot insmod and gives up.
+      const base = join(dir, 'base.cpio');
+      writeFileSync(base, cpioArchive([{ type: 'dir', path: 'bin' }, { type: 'file', path: 'bin/busybox', data: readFileSync('/bin/busybox'), mode: 0o755 }]));
+      await ensureTap(QP.TAP_DEVICE, QP.LAB_BRIDGE);
+      const g = await startGuest({ kernel: { ...kernel, baseInitramfs: base }, authorizedKey: 'ssh-ed25519 AAAA test' });
+      const ssh = { address: QP.GUEST_ADDRESS, key: QP.LAB_KEY, knownHosts: QP.GUEST_KNOWN_HOSTS, controlSocket: QP.SSH_CONTROL_SOCKET };
+      let error: unknown;
+      await waitForGuest(g, ssh, 120_000).catch((e: unknown) => (error = e));
+      await stopGuest(g);
+      expect(String(error)).to.match(/stopped while booting/);
+      expect(String(error)).to.match(/rblab stage 1: insmod/);
+      expect(await startTimeOf(g.pid)).to.equal(undefined);
+    } finally {
+      await removeTap(QP.TAP_DEVICE);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -150,10 +150,20 @@ export async function stopGuest(known?: GuestProcess): Promise<boolean> {
 
 export async function consoleTail(lines = 20): Promise<string> {
   const log = await fs.readFile(P.QEMU_CONSOLE_LOG, 'utf8').catch(() => '');
-  // The firmware paints the serial console with escape sequences; keep the text.
+  return `console (${P.QEMU_CONSOLE_LOG}):\n${consoleExcerpt(log, lines).map((l) => `  ${l}`).join('\n') || '  (empty)'}`;
+}
+
+/**
+ * The last lines of the guest console worth showing: the firmware's escape
+ * sequences stripped, and a kernel panic cut after its first line, since the
+ * call trace below it would push out the init's own message about why.
+ */
+export function consoleExcerpt(log: string, lines: number): string[] {
   const clean = log.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1bc/g, '').replace(/\r/g, '');
-  const tail = clean.split('\n').filter((l) => l.trim()).slice(-lines);
-  return `console (${P.QEMU_CONSOLE_LOG}):\n${tail.map((l) => `  ${l}`).join('\n') || '  (empty)'}`;
+  let all = clean.split('\n').filter((l) => l.trim());
+  const panic = all.findIndex((l) => l.includes('Kernel panic'));
+  if (panic >= 0) all = all.slice(0, panic + 1);
+  return all.slice(-lines);
 }
 
 async function qemuStderr(): Promise<string> {
