@@ -12,7 +12,8 @@ import { installFile, restoreCommand } from '../../core/files/write.js';
 import { runFactsQuery } from '../../core/module.js';
 import { reloadHeartbeat, restartHeartbeat, startHeartbeat, stopHeartbeat } from './daemon.js';
 import { MASK } from './diff.js';
-import { files, heartbeatFactsQuery, scriptPath, type FileState, type HeartbeatFacts } from './facts.js';
+import { files, heartbeatFactsQuery, RUNTIME_KEYS, scriptPath, type FileState, type HeartbeatFacts } from './facts.js';
+import { writtenValues } from './hacf.js';
 import { render, runtimeValues, wanted } from './model.js';
 import type { HeartbeatParams } from './params.js';
 
@@ -112,6 +113,9 @@ export async function rollbackHeartbeat(ctx: HostContext, p: HeartbeatParams, sn
   const wasRunning = snapshot.daemon.running;
   if (wasRunning && !now.daemon.running) await startHeartbeat(ctx, p.timeout);
   else if (wasRunning && restored.includes('haresources')) await restartHeartbeat(ctx, p.timeout);
-  else if (wasRunning && (restored.includes('ha_cf') || restored.includes('authkeys'))) await reloadHeartbeat(ctx, now.daemon.pid!, {}, p.timeout);
+  else if (wasRunning && (restored.includes('ha_cf') || restored.includes('authkeys'))) {
+    const values = snapshot.ha_cf.content !== undefined ? writtenValues(snapshot.ha_cf.content, RUNTIME_KEYS) : {};
+    await reloadHeartbeat(ctx, now.daemon.pid!, values, p.timeout);
+  }
   else if (!wasRunning && now.daemon.running) await stopHeartbeat(ctx, p.timeout);
 }

@@ -105,3 +105,14 @@ export function haCfFromParams(p: Obj): HaCf {
   model.extra = ((p.extra as string[] | undefined) ?? []).map((l) => l.trim().replace(/\s+/g, ' '));
   return model;
 }
+
+/** The last value written for each of `names`, token as in the file (heartbeat reports values as written). */
+export function writtenValues(text: string, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const words = raw.replace(/#.*$/, '').trim().split(/[\s,]+/).filter(Boolean);
+    const d = words.length > 1 ? BY_NAME.get(words[0]) : undefined;
+    if (d && names.includes(d.name)) out[d.name] = words[words.length - 1];
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { parseAuthkeys, renderAuthkeys, AuthkeysSyntaxError } from '../../modules/heartbeat/authkeys.js';
 import { diffAuthkeys, diffHaCf, diffHaresources } from '../../modules/heartbeat/diff.js';
 import { parseSeconds, secondsText } from '../../modules/heartbeat/directives.js';
-import { haCfFromParams, parseHaCf, renderHaCf, HEADER } from '../../modules/heartbeat/hacf.js';
+import { haCfFromParams, parseHaCf, renderHaCf, writtenValues, HEADER } from '../../modules/heartbeat/hacf.js';
 import { parseHaresources, renderHaresources, scriptOf } from '../../modules/heartbeat/haresources.js';
 import { validateFields } from '../../core/schema/validate.js';
 import heartbeat from '../../modules/heartbeat/index.js';
@@ -100,6 +100,10 @@ describe('heartbeat ha.cf', () => {
 
   it('turns mcast objects into the line heartbeat reads', () => {
     expect(haCfFromParams({ mcast: [{ dev: 'eth1', group: '239.0.0.1', port: 694, ttl: 1, loop: 0 }] }).values.mcast).to.deep.equal(['eth1 239.0.0.1 694 1 0']);
+  });
+
+  it('finds the values as written, which is how cl_status reports them after a reload', () => {
+    expect(writtenValues(fixture('every-construct.ha.cf'), ['keepalive', 'warntime', 'udpport', 'node'])).to.deep.equal({ udpport: '694', keepalive: '500ms', warntime: '10000ms', node: 'pykel' });
   });
 
   it('reads heartbeat time syntax', () => {
