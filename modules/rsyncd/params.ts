@@ -9,7 +9,8 @@ import { KEYS, paramName, type KeyInfo } from './keys.js';
 // A value is one line: no newline, and no trailing `\` (it would continue the line).
 const TEXT: ParamSpec = { type: 'string', pattern: /^[^\r\n]*[^\r\n\\]$/, patternName: 'one line of text (no newline, not ending in \\)' };
 const PATH: ParamSpec = { type: 'string', pattern: /^\/[^\r\n]*$/, patternName: 'an absolute path' };
-const WORDS: ParamSpec = { type: 'list', single: true, items: { type: 'string', pattern: /^[^\s\r\n\\]+$/, patternName: 'one word (no spaces)' } };
+// Items are joined with spaces: "a b" as one item and [a, b] write the same line.
+const WORDS: ParamSpec = { type: 'list', single: true, items: { type: 'string', pattern: /^[^\r\n\\]+$/, patternName: 'words on one line (no \\)' } };
 const MODULE_NAME = /^[^\]/\s](?:[^\]/\r\n]*[^\]/\s])?$/;
 const EXTRA: ParamSpec = {
   type: 'map',

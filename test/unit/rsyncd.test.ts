@@ -126,6 +126,9 @@ describe('rsyncd.conf values and edits', () => {
         'port = 873\npid file = /var/run/rsyncd.pid\nuid = root\n\n[html]\npath = /var/www/html\nlist = yes\nauth users = rl1\nhosts allow = 192.168.1.11\nhosts deny = *\nsecrets file = /etc/rsyncd.secrets\n',
     );
     expect(secretsContent(p.secrets!)).to.equal('a:b\nrl1:pw\n');
+    const asText = params({ modules: { data: { path: '/data', hosts_allow: '192.168.1.0/255.255.255.0 10.0.1.0/255.255.255.0' } } });
+    const asList = params({ modules: { data: { path: '/data', hosts_allow: ['192.168.1.0/255.255.255.0', '10.0.1.0/255.255.255.0'] } } });
+    expect(renderModel(modelFromParams(asText))).to.equal(renderModel(modelFromParams(asList)));
   });
 
   it("edits Debian's /etc/default/rsync in place", () => {
