@@ -5,7 +5,7 @@
 // engine re-reads its file while running).
 
 import type { Change, Plan } from '../../core/module.js';
-import { unifiedDiff } from '../../core/files/diff.js';
+import { diffLines, unifiedDiff } from '../../core/files/diff.js';
 import { sha256 } from '../../core/files/write.js';
 import { argv, sh } from '../../core/transport/shell.js';
 import { configPath, daemonSpec, type Engine, type SersyncFacts } from './facts.js';
@@ -26,6 +26,21 @@ export function resolveEngine(p: SersyncParams, f: SersyncFacts, warnings: strin
 
 export function renderFor(p: SersyncParams, engine: Engine): string {
   return engine === 'lsyncd' ? renderLsyncd(p) : renderConfxml(p);
+}
+
+/**
+ * What differs, as the lines themselves (each line of either file is one
+ * setting): `delete = false,` → `delete = true,`. Repeated lines (one per
+ * remote) are shown once; long lists are cut.
+ */
+export function lineChanges(before: string, after: string): { before: string; after: string } {
+  const ops = diffLines(before.split('\n'), after.split('\n'));
+  const pick = (kind: '-' | '+') => {
+    const lines = [...new Set(ops.filter((o) => o.kind === kind).map((o) => o.line.trim()).filter(Boolean))];
+    const text = lines.join(' ');
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text || '(nothing)';
+  };
+  return { before: pick('-'), after: pick('+') };
 }
 
 export const passwordContent = (password: string) => `${password}\n`;
@@ -61,8 +76,7 @@ export function planSersync(p: SersyncParams, f: SersyncFacts): Plan {
       kind: have.exists ? 'write-config' : 'create-config',
       resource: path,
       field: engine,
-      before: have.exists ? (have.content === undefined ? 'unreadable' : 'differs') : undefined,
-      after: `${p.watch} → ${remotes}`,
+      ...(have.exists && have.content !== undefined ? lineChanges(have.content, text) : { before: have.exists ? 'unreadable' : undefined, after: `${p.watch} → ${remotes}` }),
       diff: unifiedDiff(have.content ?? '', text, { fromLabel: `${path} (host)`, toLabel: `${path} (rb)` }),
       data: { text },
     });

@@ -92,7 +92,7 @@ describe('sersync (lsyncd engine) on lab hosts', function () {
       ['start-lsyncd', 'state'],
     ]);
     expect(r.drift!.changes.map((c) => [c.kind, c.field, c.before])).to.deep.equal([
-      ['write-config', 'lsyncd', 'differs'],
+      ['write-config', 'lsyncd', 'delete = false,'],
       ['restart-lsyncd', 'config', r.drift!.changes[1].before],
     ]);
     ran(await rbRun(['run', playbook(), '-i', LAB_INVENTORY]));
