@@ -1,6 +1,6 @@
 // The lab's pure parts (no root needed): names and addresses, renderers,
 // argument parsing, and parsers fed with output captured from the real tools
-// on this machine (test/harness/fixtures/lab/).
+// on this machine (test/fixtures/lab/).
 
 import { expect } from 'chai';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { loadInventory } from '../../core/inventory/index.js';
 import { compareChanges, flatChanges } from '../harness/converge.js';
 import type { RunReport } from '../harness/rb.js';
 
-const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../harness/fixtures/lab', name), 'utf8');
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/lab', name), 'utf8');
 
 describe('lab: hosts, names and addresses', () => {
   it('derives address, MAC and netns from the index', () => {
