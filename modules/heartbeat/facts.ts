@@ -72,7 +72,9 @@ function daemonPart(t: FactsTarget): string {
     sh`pid=; [ -r ${PID_FILE} ] && read -r pid < ${PID_FILE}`,
     'case $pid in ""|*[!0-9]*) pid=;; esac',
     '[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = heartbeat ] || pid=',
-    'if [ -n "$pid" ]; then echo "pid $pid"; echo "started $(( $(date +%s) - $(ps -o etimes= -p "$pid") ))"',
+    // A ps without etimes (busybox) leaves `started` out rather than break the whole script.
+    'if [ -n "$pid" ]; then echo "pid $pid"',
+    '  e=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d " "); case $e in ""|*[!0-9]*) ;; *) echo "started $(( $(date +%s) - e ))";; esac',
     sh`  for k in ${RUNTIME_KEYS}; do v=$(timeout 5 cl_status hbparameter -p "$k" 2>/dev/null) && echo "param $k $v"; done`,
     '  r=$(timeout 5 cl_status rscstatus 2>/dev/null) && echo "resources $r"',
     'fi',

@@ -56,11 +56,11 @@ describe('heartbeat facts', () => {
     expect(f.daemon).to.deep.equal({
       running: true,
       pid: 105,
-      started: 1795302604,
+      started: 1795303781,
       params: { udpport: '694', logfacility: 'local0', keepalive: '1', deadtime: '5', warntime: '3', initdead: '10', auto_failback: 'on' },
       resources: 'local',
     });
-    expect(f.haresources.mtime).to.equal(1795302604);
+    expect(f.haresources.mtime).to.equal(1795303780);
     expect(f.ha_cf.model!.late).to.deep.equal(['udpport']);
     expect(f.ha_cf.model!.values.node).to.deep.equal(['rb11', 'rb12']);
     expect([f.authkeys.mode, f.authkeys.owner, f.authkeys.model]).to.deep.equal(['0600', 'root', { auth: 1, keys: [{ index: 1, method: 'sha1', key: 'testkey123' }] }]);
