@@ -90,7 +90,7 @@ describe('lab qemu: builders', () => {
       '-m', '512',
       '-kernel', '/k/vmlinux',
       '-initrd', '/s/initrd.cpio',
-      '-append', 'console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off',
+      '-append', 'console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off cryptomgr.notests',
       '-serial', 'file:/s/console.log',
       '-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap',
       '-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot',
