@@ -41,6 +41,12 @@ function join(path: string, key: string | number): string {
   return `${path}[${JSON.stringify(key)}]`;
 }
 
+/** A rule may name a nested field (`resources[0].node`): append it as a path, not as one key. */
+function joinRulePath(path: string, field: string): string {
+  if (/^[A-Za-z_]\w*(\[\d+\]|\.[A-Za-z_]\w*)*$/.test(field)) return path ? `${path}.${field}` : field;
+  return join(path, field);
+}
+
 function typeName(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
@@ -145,7 +151,7 @@ function checkObject(spec: ObjectSpec, v: unknown, path: string, opts: ValidateO
     else if (f.required) problems.push({ path: join(path, name), message: 'required parameter is missing' });
   }
   if (spec.check && start === problems.length && !hasTemplate(out)) {
-    for (const [field, message] of spec.check(out)) problems.push({ path: field ? join(path, field) : path, message });
+    for (const [field, message] of spec.check(out)) problems.push({ path: field ? joinRulePath(path, field) : path, message });
   }
   return out;
 }
