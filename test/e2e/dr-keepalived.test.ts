@@ -16,11 +16,18 @@ const INVENTORY = 'inventory/lab/dr-keepalived';
 const VIP = '198.18.0.100';
 const CLIENT = 'rb5';
 const CONF = '/etc/keepalived/keepalived.conf';
+/** A run against hosts in an emulated guest on a busy machine can take minutes. */
+const RUN_TIMEOUT_MS = 600_000;
+
+// bash's /dev/tcp, not a download tool: nothing to install on the client, and
+// busybox-static's wget crashes on this Debian.
+const GET = `timeout 3 bash -c 'exec 3<>/dev/tcp/${VIP}/80 && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3'`;
 
 /** One HTTP request to the VIP from the client: the page (a real server's name) or null. */
 async function fetchVip(): Promise<string | null> {
-  const r = await labExec(CLIENT, `busybox wget -q -O - -T 2 http://${VIP}/`);
-  return r.code === 0 ? r.stdout.trim() : null;
+  const r = await labExec(CLIENT, GET);
+  const body = r.stdout.split('\r\n\r\n')[1];
+  return r.code === 0 && /^HTTP\/1\.\d 200/.test(r.stdout) && body !== undefined ? body.trim() : null;
 }
 
 async function hasVip(host: string): Promise<boolean> {
@@ -76,7 +83,7 @@ describe('playbooks/dr-keepalived.yml on the IPVS lab', function () {
       ['rb2', 'set-option', 'vrrp_instance VI_1.priority', 70, 50],
       ['rb2', 'reload-keepalived', 'config', r.drift!.changes[1].before, 'reloaded'],
     ]);
-    const repair = await rbRun(['run', PLAYBOOK, '-i', INVENTORY]);
+    const repair = await rbRun(['run', PLAYBOOK, '-i', INVENTORY], { timeoutMs: RUN_TIMEOUT_MS });
     expect(repair.code, repair.stdout).to.equal(0);
     expect(flatChanges(repair.report!).map((c) => [c.host, c.kind])).to.deep.equal([
       ['rb2', 'set-option'],
@@ -119,7 +126,7 @@ describe('playbooks/dr-keepalived.yml on the IPVS lab', function () {
   });
 
   it('a run restarts only what was stopped, and the MASTER takes the VIP back', async () => {
-    const r = await rbRun(['run', PLAYBOOK, '-i', INVENTORY]);
+    const r = await rbRun(['run', PLAYBOOK, '-i', INVENTORY], { timeoutMs: RUN_TIMEOUT_MS });
     expect(r.code, r.stdout).to.equal(0);
     expect(flatChanges(r.report!).map((c) => [c.host, c.kind])).to.deep.equal([['rb1', 'start-keepalived']]);
     await until('VIP back on rb1', 30_000, () => hasVip('rb1'));
