@@ -95,7 +95,7 @@ export async function rollbackIpvs(ctx: HostContext, p: IpvsParams, snapshot: Ip
     const after = liveServices(await gatherIpvsFacts(ctx, p)).filter((s) => ids.has(serviceId(s.key)));
     const text = (l: typeof before) => l.map((s) => ruleLines(s).join('\n')).sort().join('\n');
     if (text(after) !== text(before)) {
-      throw new ModuleError(`${ctx.host}: ipvsadm -R did not restore the table:\nexpected\n${text(before) || '(none)'}\nfound\n${text(after) || '(none)'}`);
+      throw new ModuleError(`${ctx.host}: ipvsadm -R did not restore the table: expected [${text(before).replace(/\n/g, '; ') || 'none'}], found [${text(after).replace(/\n/g, '; ') || 'none'}]`);
     }
   }
   const commands: string[] = [];

@@ -92,8 +92,11 @@ export async function applyLdirectord(ctx: HostContext, p: LdParams, plan: Plan,
       backup = (await installFile(ctx, { path: p.path, content: text, mode: facts.exists ? undefined : hasSecrets(want) ? '0600' : '0644', backup: true, validate: validateCommand })).backup;
     } catch (e) {
       if (!(e instanceof CommandError) || !/validation of/.test(e.message)) throw e;
-      const why = `${e.stderr}\n${e.stdout}`.split('\n').map((l) => l.replace(/^Error \[\d+\] reading file \S+ /, '')).filter((l) => l.trim() && !/^validator exit/.test(l));
-      throw new ModuleError(`${ctx.host}: ldirectord refused the new ${p.path}; nothing was changed:\n  ${why.join('\n  ')}`);
+      const why = `${e.stderr}\n${e.stdout}`
+        .split('\n')
+        .map((l) => l.replace(/^Error \[\d+\] reading file \S+ /, '').trim())
+        .filter((l) => l && !/^validator exit/.test(l));
+      throw new ModuleError(`${ctx.host}: ldirectord refused the new ${p.path} (nothing was changed): ${why.join('; ')}`);
     }
   }
   const daemon = plan.changes.find((c) => c.kind === 'start-ldirectord' || c.kind === 'reload-ldirectord');
@@ -106,7 +109,7 @@ export async function applyLdirectord(ctx: HostContext, p: LdParams, plan: Plan,
   const mismatches = await verifyTable(ctx, want, before.filter((id) => !now.has(id)), p.verify_timeout);
   if (mismatches.length) {
     await rollbackLdirectord(ctx, p, facts, plan);
-    throw new ModuleError(`${ctx.host}: after ${p.verify_timeout} s the IPVS table still does not match ${p.path} (rolled back to the previous file):\n  ${mismatches.join('\n  ')}`);
+    throw new ModuleError(`${ctx.host}: after ${p.verify_timeout} s the IPVS table still does not match ${p.path} (rolled back to the previous file): ${mismatches.join('; ')}`);
   }
   return backup ? { backup } : {};
 }

@@ -129,8 +129,8 @@ describe('ldirectord on real IPVS (qemu guest)', function () {
   it('never installs a file ldirectord refuses: the old file and table stay', async () => {
     const file = await labSh('rb1', 'cat /etc/ha.d/ldirectord.cf');
     const r = await runPlay(playbookFile(play(ldirectordTask({ extra: ['bogus = 1'] }, { scheduler: 'wrr' }))), LAB_INVENTORY, [], 3);
-    expect(r.stdout + r.stderr).to.include('ldirectord refused the new /etc/ha.d/ldirectord.cf; nothing was changed');
-    expect(r.stdout + r.stderr).to.include('Unknown command bogus = 1');
+    const msg = r.report!.tasks.find((t) => t.status === 'failed')?.msg ?? '';
+    expect(msg).to.match(/ldirectord refused the new \/etc\/ha.d\/ldirectord.cf \(nothing was changed\): at line \d+: Unknown command bogus = 1/);
     expect(await labSh('rb1', 'cat /etc/ha.d/ldirectord.cf')).to.equal(file);
   });
 });
