@@ -54,7 +54,7 @@ export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, c
 export async function gatherNow(env: TaskEnv, task: Task, state: HostState, ctx: HostContext, def: ModuleDef, params: Record<string, unknown>, ahead: boolean): Promise<unknown> {
   if (!def.factsQuery) return def.facts!(ctx, params);
   const head = await def.factsQuery(ctx, params);
-  const rest = ahead && !task.register ? await queriesAhead(env, task, state) : [];
+  const rest = ahead && !task.register ? (await queriesAhead(env, task, state)).queries : [];
   for (const a of rest) state.prefetched.delete(a.task);
   if (!rest.length) return head.parse(await ctx.exec(head.command));
   const nonce = randomBytes(8).toString('hex');
@@ -80,9 +80,18 @@ export interface Ahead {
   query: FactsQuery<unknown>;
 }
 
-/** The query of the task that runs next on the host, for an apply to carry (facts-carrier.ts). */
+/**
+ * The query of what runs next on the host, for an apply to carry (facts-carrier.ts):
+ * the next task, or after the last task the first handler the host has notified.
+ */
 export async function nextQuery(env: TaskEnv, task: Task, state: HostState): Promise<Ahead | undefined> {
-  return task.register ? undefined : (await queriesAhead(env, task, state, 1))[0];
+  if (task.register) return undefined;
+  const { queries, reachedEnd } = await queriesAhead(env, task, state, 1);
+  if (queries.length || !reachedEnd || !env.following) return queries[0];
+  // The handlers come next; this task notifies its own when its apply changes something.
+  const pending = new Set([...state.notified, ...task.notify]);
+  const handler = env.play.handlers.find((h) => [h.name, ...h.listen].some((n) => pending.has(n)));
+  return (handler && (await aheadQuery(env, task, state, handler))) || undefined;
 }
 
 /** Keep facts an apply carried: gathered after its changes, so valid and fresh at the next task. */
@@ -97,24 +106,32 @@ export function keepCarried(state: HostState, next: Ahead, result: ExecResult): 
 /**
  * The queries of the tasks following `task`, up to the first one whose params
  * or condition could depend on what runs before it (a register, a loop, a task
- * without a facts query, another become), or whose params cannot be rendered yet.
+ * without a facts query, another become), or whose params cannot be rendered
+ * yet. `reachedEnd`: nothing stopped the walk before the last task.
  */
-async function queriesAhead(env: TaskEnv, task: Task, state: HostState, limit = MAX_AHEAD): Promise<Ahead[]> {
-  const out: Ahead[] = [];
+async function queriesAhead(env: TaskEnv, task: Task, state: HostState, limit = MAX_AHEAD): Promise<{ queries: Ahead[]; reachedEnd: boolean }> {
+  const queries: Ahead[] = [];
   for (const t of env.following?.(task) ?? []) {
-    if (out.length >= limit || t.meta || t.loop !== undefined || becomeOf(env, t) !== becomeOf(env, task)) break;
-    const def = env.registry.get(t.module);
-    if (!def?.factsQuery) break;
-    try {
-      const vars = env.vars(state, t);
-      if (t.when === undefined || evalCondition(t.when, vars)) {
-        const params = renderParams(t, def, vars);
-        out.push({ task: t, key: paramsKey(params), query: await def.factsQuery(taskContext(env, t, state, vars, isCheck(env, t)), params) });
-      }
-    } catch {
-      break; // its own turn renders again and reports the error where it belongs
-    }
-    if (t.register) break;
+    if (queries.length >= limit) return { queries, reachedEnd: false };
+    const q = await aheadQuery(env, task, state, t);
+    if (q === null) return { queries, reachedEnd: false };
+    if (q) queries.push(q);
+    if (t.register) return { queries, reachedEnd: false };
   }
-  return out;
+  return { queries, reachedEnd: true };
+}
+
+/** The query of `t` gathered while `task` runs: null when it cannot be, undefined when `t` will be skipped. */
+async function aheadQuery(env: TaskEnv, task: Task, state: HostState, t: Task): Promise<Ahead | null | undefined> {
+  if (t.meta || t.loop !== undefined || becomeOf(env, t) !== becomeOf(env, task)) return null;
+  const def = env.registry.get(t.module);
+  if (!def?.factsQuery) return null;
+  try {
+    const vars = env.vars(state, t);
+    if (t.when !== undefined && !evalCondition(t.when, vars)) return undefined;
+    const params = renderParams(t, def, vars);
+    return { task: t, key: paramsKey(params), query: await def.factsQuery(taskContext(env, t, state, vars, isCheck(env, t)), params) };
+  } catch {
+    return null; // its own turn renders again and reports the error where it belongs
+  }
 }

@@ -122,6 +122,15 @@ describe('facts gathered ahead', () => {
     expect(s.transport!.h1.execs).to.equal(3);
   });
 
+  it("carries the facts of the first handler the host notified on the last task's apply", async () => {
+    const handlers = `  handlers:\n    - name: other\n      value: { path: "{{ d }}/o", want: "o" }\n    - name: h\n      value: { path: "{{ d }}/h", want: "h" }\n`;
+    const s = await run(task('a', 'a', 'a', '      notify: h\n') + handlers);
+    expect(statuses(s)).to.deep.equal(['changed', 'changed']);
+    expect(await readFile(f('h'), 'utf8')).to.equal('h');
+    // a gathered; a's apply carries h's facts; h's apply.
+    expect(s.transport!.h1.execs).to.equal(3);
+  });
+
   it('drops carried facts when the apply touched the host after the exec carrying them', async () => {
     // value_put also puts `then` into the file the next task reads, after its exec.
     await writeFile(f('b'), 'before');
