@@ -7,7 +7,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { RbError } from '../../errors.js';
 import { ensureBridge, ensureClientKeys, writeInventory, type LabHost } from '../index.js';
-import { ensureStateDir, withLock } from '../state.js';
+import { ensureStateDir } from '../state.js';
 import { NETNS_DIR } from '../paths.js';
 import { hostIndex, NAME_PREFIX } from '../topology.js';
 import { mergeHosts } from './hosts.js';
@@ -62,16 +62,14 @@ export interface ExecOutput {
 
 /**
  * Boot the guest unless it already runs, then bring up rb1..rbN inside it.
- * Idempotent; holds the lab's lock (re-entrant, so `rb lab up --ipvs` may hold it already).
+ * Idempotent. The caller holds the lab's lock (`rb lab up --ipvs` does): taking
+ * it here deadlocks where the lab loads this file as a second module instance
+ * (its dynamic import under tsx), whose re-entrancy count starts at zero.
  */
 export async function ipvsUp(n: number): Promise<LabHost[]> {
   if (!Number.isInteger(n) || n < 1) throw new RbError(`rb lab up --ipvs: the host count must be a positive integer, got ${n}`);
   if (process.getuid?.() !== 0) throw new RbError('rb lab up --ipvs must run as root');
   if (!qemuInstalled()) throw new RbError('qemu-system-x86_64 is missing: install it with rb lab deps');
-  return withLock(() => up(n));
-}
-
-async function up(n: number): Promise<LabHost[]> {
   await refuseLocalHosts();
   await ensureStateDir();
   await ensureBridge();
@@ -99,12 +97,8 @@ async function up(n: number): Promise<LabHost[]> {
   return hosts;
 }
 
-/** Stop the guest (only the qemu process recorded by us) and remove its tap. */
-export function ipvsDown(): Promise<void> {
-  return withLock(stopAll);
-}
-
-async function stopAll(): Promise<void> {
+/** Stop the guest (only the qemu process recorded by us) and remove its tap. `rb lab down` holds the lock. */
+export async function ipvsDown(): Promise<void> {
   await closeMaster(SSH);
   await stopGuest();
   await removeTap(P.TAP_DEVICE);
@@ -127,7 +121,7 @@ export async function ipvsExec(host: string, argv: string[], opts: { input?: str
 
 async function bootGuest(authorizedKey: string): Promise<void> {
   // A recorded guest that does not answer is hung or half-booted: start over.
-  await stopAll();
+  await ipvsDown();
   const t0 = Date.now();
   const kernel = await ensureKernel();
   const t1 = Date.now();
