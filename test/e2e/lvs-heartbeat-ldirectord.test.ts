@@ -27,8 +27,10 @@ const tableReals = async (host: string) => (await labSh(host, 'ipvsadm -Sn')).sp
 
 /** One HTTP request to the VIP from the client: the page names the box that served it. */
 async function fetchVip(): Promise<string> {
-  const r = await labExec('rb3', `busybox wget -q -T 5 -O - http://${VIP}/index.html`);
-  return r.code === 0 ? r.stdout.trim() : `failed: ${r.stderr.trim()}`;
+  // bash's /dev/tcp: busybox wget crashed (SIGSEGV) in the emulated guest.
+  const get = `exec 3<>/dev/tcp/${VIP}/80 && printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' >&3 && tail -n 1 <&3`;
+  const r = await labExec('rb3', ['timeout', '10', 'bash', '-c', get]);
+  return r.code === 0 ? r.stdout.trim() : `failed (exit ${r.code}): ${r.stderr.trim()}`;
 }
 
 describe('seed 004: heartbeat + ldirectord on two boxes (playbooks/heartbeat-ldirectord.yml, real IPVS)', function () {
