@@ -47,7 +47,8 @@ mkdir -p dev/pts dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts dev/pts && mount -t tmpfs -o mode=1777 shm dev/shm || fail "devpts"
 ln -sf pts/ptmx dev/ptmx; ln -sf /proc/self/fd dev/fd
 ln -sf /proc/self/fd/0 dev/stdin; ln -sf /proc/self/fd/1 dev/stdout; ln -sf /proc/self/fd/2 dev/stderr
-mount -t tmpfs -o mode=0755 run run && mount -t tmpfs -o mode=1777 tmp tmp || fail "run, tmp"
+# /tmp stays on the RAM overlay: a checkout of rb under the host's /tmp must stay visible.
+mount -t tmpfs -o mode=0755 run run || fail "run"
 mkdir -p ${modules} && mount -o bind ${quote(`/newroot${cfg.modulesDir}`)} ${modules} || fail "bind the module tree"
 # This machine's .bashrc is costly under emulation and its /root is none of the guest's business.
 mount -t tmpfs -o mode=0700 root root && cp -a etc/skel/. root/ && mkdir -m 0700 root/.ssh || fail "/root"
