@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { TemplateError } from '../../core/errors.js';
 import { renderString } from '../../core/template/index.js';
+import { ansibleVars } from '../fixtures/template/ansible-vars.js';
 
 // Filters, operators and Python methods, one expression per row.
 // Expected values were captured from Ansible itself (ansible-core 2.14.18 with the
@@ -8,39 +9,7 @@ import { renderString } from '../../core/template/index.js';
 // by evaluating `{{ expr }}` in a debug task with exactly these vars. Rows marked
 // `rb:` differ from Ansible on purpose; the comment says why.
 
-const vars: Record<string, unknown> = {
-  prio: 100,
-  name: "lb1",
-  num: "42",
-  flt: "1.5",
-  s: "  Hello World  ",
-  csv: "a,b,c",
-  text: "eth0: 10.0.0.1/24",
-  nothing: null,
-  yes_str: "yes",
-  empty: "",
-  flag: true,
-  nums: [3, 1, 2],
-  words: ["b", "A", "c"],
-  nested: [1, [2, [3, [4]]]],
-  dup: [1, 2, 2, 1],
-  d: {"x": 1, "y": 2},
-  e: {"y": {"z": 2}},
-  deep: {"a": {"b": 1, "l": [1]}},
-  servers: [{"name": "a", "ip": "10.0.0.1", "w": 3, "up": true}, {"name": "b", "ip": "10.0.0.2", "w": 1, "up": false}, {"name": "c", "ip": "10.0.0.3", "w": 2}],
-  pairs: [{"key": "k1", "value": 1}, {"key": "k2", "value": 2}],
-  path: "/etc/keepalived/keepalived.conf",
-  cidr: "198.18.0.11/24",
-  net: "198.18.0.0/24",
-  mask_form: "10.1.2.3/255.255.0.0",
-  addrs: ["198.18.0.1", "not-an-ip", "10.0.0.0/8", "fe80::1"],
-  result_ok: {"rc": 0, "changed": false, "failed": false, "stdout": "ok"},
-  result_changed: {"rc": 0, "changed": true},
-  result_failed: {"rc": 2, "failed": true, "changed": false},
-  result_skipped: {"skipped": true, "changed": false},
-  result_loop: {"changed": false, "results": [{"changed": false}, {"changed": true}]},
-  yaml_text: "a: [1, 2]\nb: yes\nc: ~\n",
-};
+const vars = ansibleVars;
 
 const ERROR = Symbol('error');
 
