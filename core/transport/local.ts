@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { constants, userInfo } from 'node:os';
 import { ModuleError } from '../errors.js';
-import { MISSING_FILE_MARKER, readFileCommand, tempBeside, writeFileCommand } from './command-lines.js';
+import { MISSING_FILE_MARKER, readFileCommand, tempBeside } from './command-lines.js';
+import { putThroughSudo } from './sudo-put.js';
 import { SudoWrapper } from './sudo-wrapper.js';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.js';
 
@@ -96,11 +97,7 @@ export class LocalTransport implements Transport {
   async put(path: string, data: string | Buffer, mode?: number): Promise<void> {
     const buf = Buffer.from(data);
     const token = randomBytes(6).toString('hex');
-    if (this.sudo.active(undefined)) {
-      const r = await this.exec(writeFileCommand(path, mode, token), { stdin: buf });
-      if (r.code !== 0) throw new ModuleError(`${this.host}: cannot write ${path} (exit ${r.code}): ${r.stderr.trim()}`);
-      return;
-    }
+    if (this.sudo.active(undefined)) return putThroughSudo(this, path, buf, mode, token);
     this.stats.bytesOut += buf.length;
     const tmp = tempBeside(path, token);
     try {

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConnectError, ModuleError } from '../errors.js';
-import { MISSING_FILE_MARKER, readFileCommand, tempBeside, timeoutCommand, writeFileCommand } from './command-lines.js';
+import { MISSING_FILE_MARKER, readFileCommand, tempBeside, timeoutCommand } from './command-lines.js';
 import { hostKeyVerifier } from './host-key-check.js';
 import { openLink, privateKeyProblem, type Link, type LinkKey } from './ssh2-link.js';
+import { putThroughSudo } from './sudo-put.js';
 import { SudoWrapper } from './sudo-wrapper.js';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.js';
 
@@ -159,12 +160,7 @@ export class SshTransport implements Transport {
   async put(path: string, data: string | Buffer, mode?: number): Promise<void> {
     const buf = Buffer.from(data);
     const token = randomBytes(6).toString('hex');
-    if (this.sudo.active(undefined)) {
-      // Streaming through sudo: one round trip, and works for any become user.
-      const r = await this.exec(writeFileCommand(path, mode, token), { stdin: buf });
-      if (r.code !== 0) throw new ModuleError(`${this.host}: cannot write ${path} (exit ${r.code}): ${r.stderr.trim()}`);
-      return;
-    }
+    if (this.sudo.active(undefined)) return putThroughSudo(this, path, buf, mode, token);
     this.stats.bytesOut += buf.length;
     const sftp = await this.link.sftp();
     const tmp = tempBeside(path, token);
