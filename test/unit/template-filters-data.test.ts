@@ -1,7 +1,4 @@
-import { expect } from 'chai';
-import { TemplateError } from '../../core/errors.js';
-import { renderString } from '../../core/template/index.js';
-import { ansibleVars } from '../fixtures/template/ansible-vars.js';
+import { ERROR, ansibleParity } from '../fixtures/template/ansible-vars.js';
 
 // List, dict, set and ipaddr filters, one expression per row.
 // Expected values were captured from Ansible itself (ansible-core 2.14.18 with the
@@ -9,9 +6,7 @@ import { ansibleVars } from '../fixtures/template/ansible-vars.js';
 // by evaluating `{{ expr }}` in a debug task with exactly these vars. Rows marked
 // `rb:` differ from Ansible on purpose; the comment says why.
 
-const vars = ansibleVars;
 
-const ERROR = Symbol('error');
 
 const rows: Array<[string, unknown]> = [
   ["csv | length", 5],
@@ -151,15 +146,4 @@ const rows: Array<[string, unknown]> = [
   ["'a' | center(5)", "  a  "],
 ];
 
-describe('template: collection and ipaddr filters (Ansible parity)', () => {
-  before(() => {
-    process.env.RB_TEMPLATE_TEST_ENV = 'envvalue';
-  });
-  for (const [expr, want] of rows) {
-    it(expr, () => {
-      const render = () => renderString(`{{ ${expr} }}`, vars);
-      if (want === ERROR) expect(render).to.throw(TemplateError);
-      else expect(render()).to.deep.equal(want);
-    });
-  }
-});
+ansibleParity('template: collection and ipaddr filters (Ansible parity)', rows);
