@@ -9,6 +9,7 @@ import { launchHost, prepareHost } from './host.js';
 import { writeInventory } from './inventory.js';
 import { ensureClientKeys } from './keys.js';
 import { LabError } from './lab-error.js';
+import { guestRecorded, ipvsPart } from './qemu-link.js';
 import { attachUplink, bridgeExists, createHostNetworks, ensureBridge } from './network.js';
 import { isAlive, readPidRecord } from './pids.js';
 import { requireOverlay, requireRoot, requireTools } from './preflight.js';
@@ -29,7 +30,8 @@ export async function labUp(n: number, opts: UpOptions = {}): Promise<LabHost[]>
   await preflight(n);
   return withLock(async () => {
     if ((await readState()).guestHosts.length) {
-      throw new LabError('the lab runs in the qemu guest (rb lab up --ipvs): rb lab down first');
+      if (await guestRunning()) throw new LabError('the lab runs in the qemu guest (rb lab up --ipvs): rb lab down first');
+      await writeState({ guestHosts: [] });
     }
     const fromNothing = !(await isStateDirMounted()) && !(await bridgeExists());
     try {
@@ -129,4 +131,9 @@ async function updateEtcHosts(running: readonly string[], all: readonly LabHost[
       if (r.code !== 0) throw new LabError(`${name}: cannot update /etc/hosts: ${r.stderr.trim()}`);
     }),
   );
+}
+
+/** Guest hosts recorded in the state are stale once their guest has stopped (killed, or a down that did not finish). */
+async function guestRunning(): Promise<boolean> {
+  return (await guestRecorded()) && (await (await ipvsPart()).ipvsStatus()).running;
 }

@@ -14,7 +14,7 @@ import { ensureKernel } from '../../core/lab/qemu/kernel.js';
 import { cpioArchive } from '../../core/lab/qemu/cpio.js';
 import { ensureTap, removeTap } from '../../core/lab/qemu/tap.js';
 import * as QP from '../../core/lab/qemu/paths.js';
-import { labDown } from '../../core/lab/index.js';
+import { labDown, labStatus } from '../../core/lab/index.js';
 import { INVENTORY, KNOWN_HOSTS } from '../../core/lab/paths.js';
 import { loadInventory } from '../../core/inventory/index.js';
 import { connectionFromVars, openTransport } from '../../core/transport/connect.js';
@@ -166,6 +166,8 @@ describe('rb lab up --ipvs: lab hosts in a qemu guest with IPVS', function () {
     expect(await startTimeOf(qemuPid)).to.not.equal(started);
     expect(await linkExists(QP.TAP_DEVICE)).to.equal(false);
     expect(await ipvsStatus()).to.deep.equal({ running: false, hosts: [] });
+    // Its hosts are forgotten with it, so a plain lab can come up next.
+    expect((await labStatus()).hosts.filter((h) => h.inGuest)).to.deep.equal([]);
   });
 
   it('a guest whose init fails ends in an error showing the console, and nothing is left running', async () => {

@@ -7,7 +7,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { RbError } from '../../errors.js';
 import { ensureBridge, ensureClientKeys, writeInventory, type LabHost } from '../index.js';
-import { ensureStateDir } from '../state.js';
+import { ensureStateDir, isStateDirMounted, writeState } from '../state.js';
 import { NETNS_DIR } from '../paths.js';
 import { hostIndex, NAME_PREFIX } from '../topology.js';
 import { mergeHosts } from './hosts.js';
@@ -103,6 +103,8 @@ export async function ipvsDown(): Promise<void> {
   await stopGuest();
   await removeTap(P.TAP_DEVICE);
   for (const f of [P.GUEST_HOSTS_FILE, P.QEMU_INITRD, P.BOOT_RECORD_FILE]) await fs.rm(f, { force: true });
+  // The guest's hosts are gone with it: a plain `lab up` may take the bridge over.
+  if (await isStateDirMounted()) await writeState({ guestHosts: [] });
 }
 
 export async function ipvsStatus(): Promise<IpvsStatus> {
