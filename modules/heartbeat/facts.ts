@@ -9,7 +9,7 @@ import { CommandError } from '../../core/errors.js';
 import { parseFileFacts, fileFactsCommand, type FileFact } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
 import type { ExecResult } from '../../core/transport/types.js';
-import { partsScript, splitParts } from '../sysctl/remote.js';
+import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { AuthkeysSyntaxError, parseAuthkeys, type Authkeys } from './authkeys.js';
 import { DIRECTIVES } from './directives.js';
 import { parseHaCf, type HaCf } from './hacf.js';

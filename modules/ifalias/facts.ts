@@ -4,8 +4,8 @@
 // whether ifupdown reads interfaces.d at boot.
 
 import { sh } from '../../core/transport/shell.js';
-import { canonicalIp, type IpPrefix } from './address.js';
-import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily, type PartOutput } from '../sysctl/remote.js';
+import { canonicalIp, type IpPrefix } from '../../core/net/address.js';
+import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily, type PartOutput } from '../../core/transport/script-parts.js';
 
 export interface AddressFact {
   family: 'inet' | 'inet6';

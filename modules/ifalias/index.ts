@@ -16,7 +16,7 @@ import { ifaliasFactsCommand, parseIfaliasFacts, type AddressFact, type IfaliasF
 import { ifaliasParams, ifaliasRules, type IfaliasParams } from './params.js';
 import { persistPath } from './persist.js';
 import { delCommand, hostRoute, planIfalias, wanted } from './plan.js';
-import { applyScript, restoreFileCommands } from '../sysctl/remote.js';
+import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 
 /** The persistent files facts read: those `persist` may choose on any distribution. */
 function candidateFiles(p: IfaliasParams): string[] {

@@ -2,7 +2,7 @@
 
 import type { Fields, ObjectSpec } from '../../core/schema/types.js';
 import { isIP } from 'node:net';
-import { parsePrefix } from './address.js';
+import { parsePrefix } from '../../core/net/address.js';
 
 export interface IfaliasParams {
   address: string;

@@ -3,7 +3,7 @@
 // `ifcfg-lo:0`). Both are compared as models, so comments, key order and
 // foreign keys such as NAME=loopback do not count as drift.
 
-import { netmaskToPrefix, parsePrefix, prefixText, prefixToNetmask, type IpPrefix } from './address.js';
+import { netmaskToPrefix, parsePrefix, prefixText, prefixToNetmask, type IpPrefix } from '../../core/net/address.js';
 
 export type PersistStyle = 'debian' | 'redhat';
 

@@ -4,11 +4,11 @@
 
 import type { Change, Plan } from '../../core/module.js';
 import { sh } from '../../core/transport/shell.js';
-import { maxPrefix, parsePrefix, prefixText, type IpPrefix } from './address.js';
+import { maxPrefix, parsePrefix, prefixText, type IpPrefix } from '../../core/net/address.js';
 import type { AddressFact, IfaliasFacts } from './facts.js';
 import type { IfaliasParams } from './params.js';
 import { parsePersist, persistPath, renderPersist, type PersistModel, type PersistStyle } from './persist.js';
-import { writeFileCommands } from '../sysctl/remote.js';
+import { writeFileCommands } from '../../core/transport/script-parts.js';
 
 export interface Wanted {
   addr: IpPrefix;

@@ -3,7 +3,7 @@
 // them at boot (netfilter-persistent on Debian, iptables-services on RHEL).
 
 import { sh } from '../../core/transport/shell.js';
-import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily } from '../sysctl/remote.js';
+import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily } from '../../core/transport/script-parts.js';
 
 export interface IptablesFacts {
   /** The `-A` lines of the live table, in order, as iptables-save prints them. */

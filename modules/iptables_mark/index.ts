@@ -16,7 +16,7 @@
 import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { argv } from '../../core/transport/shell.js';
-import { applyScript, restoreFileCommands } from '../sysctl/remote.js';
+import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { iptablesFactsCommand, parseIptablesFacts, SAVED_PATHS, type IptablesFacts } from './facts.js';
 import { iptablesMarkParams, iptablesMarkRules, type IptablesMarkParams } from './params.js';
 import { deleteCommand, planIptables } from './plan.js';

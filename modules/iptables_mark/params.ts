@@ -3,7 +3,7 @@
 
 import { isIP } from 'node:net';
 import type { Fields, ObjectSpec } from '../../core/schema/types.js';
-import { netmaskToPrefix } from '../ifalias/address.js';
+import { netmaskToPrefix } from '../../core/net/address.js';
 
 export interface IptablesMarkParams {
   table: 'filter' | 'nat' | 'mangle' | 'raw' | 'security';

@@ -5,7 +5,7 @@
 
 import type { Change, Plan, PlanContext } from '../../core/module.js';
 import { argv } from '../../core/transport/shell.js';
-import { writeFileCommands } from '../sysctl/remote.js';
+import { writeFileCommands } from '../../core/transport/script-parts.js';
 import { SAVED_PATHS, type IptablesFacts } from './facts.js';
 import { splitNot, type IptablesMarkParams } from './params.js';
 import { fieldValue, formatLine, normaliseAddress, normaliseMark, normaliseProtocol, parseRuleLine, RULE_FIELDS, ruleWords, sameRule, saveLine, type Neg, type Rule, type SavedRule } from './rule.js';

@@ -4,7 +4,7 @@
 // `--set-xmark 0x3/0xffffffff`. Rules from params, from `iptables-save` and from
 // a saved rules file are all parsed into this one model and compared there.
 
-import { netmaskToPrefix } from '../ifalias/address.js';
+import { netmaskToPrefix } from '../../core/net/address.js';
 
 /** A match value with iptables' leading `!` negation. */
 export interface Neg {

@@ -14,7 +14,7 @@
 import type { Change, HostContext, Plan } from '../../core/module.js';
 import { CommandError, ModuleError } from '../../core/errors.js';
 import { sh } from '../../core/transport/shell.js';
-import { applyScript, restoreFileCommands } from '../sysctl/remote.js';
+import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { IpvsadmMissing, ipvsFactsCommand, parseIpvsFacts, type IpvsFacts } from './facts.js';
 import { parseListing } from './listing.js';
 import { ruleLines, serviceId } from './model.js';

@@ -9,7 +9,7 @@
 // not run at all.
 
 import { sh } from '../../core/transport/shell.js';
-import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily } from '../sysctl/remote.js';
+import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily } from '../../core/transport/script-parts.js';
 import { parseListing, thresholdsOf } from './listing.js';
 import { parseRules, type Timeouts } from './rules.js';
 

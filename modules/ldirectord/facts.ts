@@ -8,7 +8,7 @@ import type { HostContext } from '../../core/module.js';
 import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
-import { partsScript, splitParts } from '../sysctl/remote.js';
+import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { LdSyntaxError, parseLdirectord, type LdDocument } from './config.js';
 
 export interface LdirectordFacts {

@@ -7,7 +7,7 @@ import { runFactsQuery } from '../../core/module.js';
 import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import type { ExecResult } from '../../core/transport/types.js';
-import { partsScript, splitParts } from '../sysctl/remote.js';
+import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { parseRsyncd, RsyncdSyntaxError } from './conf.js';
 import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from './daemon.js';
 import type { RsyncdParams } from './params.js';

@@ -10,7 +10,7 @@ import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/file
 import { sh } from '../../core/transport/shell.js';
 import type { ExecResult } from '../../core/transport/types.js';
 import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from '../rsyncd/daemon.js';
-import { partsScript, splitParts } from '../sysctl/remote.js';
+import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { LSYNCD_CONFIG, SERSYNC_CONFIG, type SersyncParams } from './params.js';
 
 export type Engine = 'lsyncd' | 'sersync';

@@ -6,7 +6,7 @@ import { raw, sh } from '../../core/transport/shell.js';
 import { ModuleError } from '../../core/errors.js';
 import { parseSysctlConf } from './conf.js';
 import { canonicalKey, likelyCause } from './keys.js';
-import { parseFilePart, partsScript, readFilePart, splitParts } from './remote.js';
+import { parseFilePart, partsScript, readFilePart, splitParts } from '../../core/transport/script-parts.js';
 
 export interface SysctlFacts {
   /** Live value per key as the task names it; null = no such key on the host. */

@@ -16,7 +16,7 @@ import { ModuleError } from '../../core/errors.js';
 import { argv } from '../../core/transport/shell.js';
 import { missingKeysError, parseSysctlFacts, sysctlFactsCommand, type SysctlFacts } from './facts.js';
 import { planSysctl, wantedSettings, type SysctlParams } from './plan.js';
-import { applyScript, restoreFileCommands } from './remote.js';
+import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { sysctlParams, sysctlRules } from './params.js';
 
 /** The facts as one command and its parser, so the engine can batch them with other tasks'. */

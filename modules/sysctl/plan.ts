@@ -5,7 +5,7 @@ import { argv, sh } from '../../core/transport/shell.js';
 import { confValue, parseSysctlConf, updateSysctlConf } from './conf.js';
 import type { SysctlFacts } from './facts.js';
 import { canonicalKey, normaliseValue, sameValue } from './keys.js';
-import { writeFileCommands } from './remote.js';
+import { writeFileCommands } from '../../core/transport/script-parts.js';
 
 export interface SysctlParams {
   name?: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { canonicalIp, netmaskToPrefix, parsePrefix, prefixToNetmask } from '../../modules/ifalias/address.js';
+import { canonicalIp, netmaskToPrefix, parsePrefix, prefixToNetmask } from '../../core/net/address.js';
 import { ifaliasFactsCommand, parseIfaliasFacts, parseIpAddr, parseIpRoute } from '../../modules/ifalias/facts.js';
 import { parsePersist, persistPath, renderPersist, type PersistModel } from '../../modules/ifalias/persist.js';
 

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { parseSysctlFacts, parseSysctlOutput, missingKeysError, sysctlFactsCommand } from '../../modules/sysctl/facts.js';
 import { canonicalKey, likelyCause, sameValue } from '../../modules/sysctl/keys.js';
 import { parseSysctlConf, updateSysctlConf, confValue, CONF_HEADER } from '../../modules/sysctl/conf.js';
-import { splitParts } from '../../modules/sysctl/remote.js';
+import { splitParts } from '../../core/transport/script-parts.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/sysctl/${name}`, import.meta.url), 'utf8');
 

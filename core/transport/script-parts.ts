@@ -1,9 +1,9 @@
 // Several read-only commands in ONE exec. Each part is followed by a marker
 // line carrying its own exit code, so a fact gathering stays one round trip
 // and one failing part (a missing file, a missing tool) does not hide the others.
-// Shared by the kernel-side modules (sysctl, ifalias, iptables_mark).
+// Shared by the modules that read several files and tools at once.
 
-import { heredoc, sh } from '../../core/transport/shell.js';
+import { heredoc, sh } from './shell.js';
 
 const MARK = '@@rb-part';
 const MARK_LINE = /\n@@rb-part (\d+)\n/g;
