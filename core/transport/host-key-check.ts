@@ -2,7 +2,7 @@
 // the key the server presents (strict / accept-new / off), append new keys for
 // accept-new, and explain a refusal in one line naming the files checked.
 
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   checkHostKey,
@@ -49,17 +49,30 @@ export function preferredAlgorithms(knownTypes: readonly string[]): string[] {
   return [...first, ...DEFAULT_ALGORITHMS.filter((a) => !first.includes(a))];
 }
 
+/**
+ * Parsed files, kept while their size and mtime stay the same: a run against
+ * N hosts reads a known_hosts of N lines once, not N times (which was O(N²)).
+ */
+const parsed = new Map<string, { stamp: string; entries: Promise<KnownHostEntry[]> }>();
+
 async function readEntries(files: readonly string[]): Promise<KnownHostEntry[]> {
   const all: KnownHostEntry[] = [];
   for (const file of files) {
-    let text: string;
+    let stamp: string;
     try {
-      text = await readFile(file, 'utf8');
+      const st = await stat(file);
+      stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw err;
     }
-    all.push(...parseKnownHosts(text, file).entries);
+    let hit = parsed.get(file);
+    if (hit?.stamp !== stamp) {
+      // Hosts connecting at once share one read.
+      hit = { stamp, entries: readFile(file, 'utf8').then((text) => parseKnownHosts(text, file).entries) };
+      parsed.set(file, hit);
+    }
+    all.push(...(await hit.entries));
   }
   return all;
 }

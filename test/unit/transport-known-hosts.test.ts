@@ -3,7 +3,8 @@
 // made on them (test/fixtures/transport/README.md says how they were made).
 
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   checkHostKey,
@@ -15,7 +16,7 @@ import {
   knownKeyTypes,
   parseKnownHosts,
 } from '../../core/transport/known-hosts.js';
-import { preferredAlgorithms } from '../../core/transport/host-key-check.js';
+import { hostKeyVerifier, preferredAlgorithms } from '../../core/transport/host-key-check.js';
 
 const dir = join(import.meta.dirname, '../fixtures/transport');
 const read = (f: string) => readFileSync(join(dir, f), 'utf8');
@@ -123,5 +124,20 @@ describe('transport: known_hosts', () => {
       'bad_hosts:6: key does not decode as ssh-ed25519',
     ]);
     expect(entries.map((e) => e.line)).to.deep.equal([7]);
+  });
+
+  it('a known_hosts file read for one host is re-read once it changes (the parse is shared across hosts)', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'rb-kh-'));
+    try {
+      const file = join(tmp, 'known_hosts');
+      const target = { address: 'web1', port: 22, mode: 'strict' as const, knownHostsFile: file };
+      writeFileSync(file, `${knownHostLine('web1', pub('web1'))}\n`);
+      expect(await (await hostKeyVerifier(target)).verify(pub('web1'))).to.equal(null);
+      expect(await (await hostKeyVerifier(target)).verify(pub('web1'))).to.equal(null);
+      writeFileSync(file, `${knownHostLine('web1', pub('web2'))}\n# the key changed\n`);
+      expect(await (await hostKeyVerifier(target)).verify(pub('web1'))).to.match(/host key of web1 is not known \(known only as ecdsa-sha2-nistp256\)/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
