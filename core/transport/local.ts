@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { constants, userInfo } from 'node:os';
 import { ModuleError } from '../errors.js';
-import { MISSING_FILE_MARKER, readFileCommand, tempBeside } from './command-lines.js';
-import { putThroughSudo } from './sudo-put.js';
+import { tempBeside } from './command-lines.js';
+import { getThroughSudo, putThroughSudo } from './sudo-files.js';
 import { SudoWrapper } from './sudo-wrapper.js';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.js';
 
@@ -112,13 +112,7 @@ export class LocalTransport implements Transport {
   }
 
   async get(path: string): Promise<Buffer | null> {
-    if (this.sudo.active(undefined)) {
-      const { command, stdin } = await this.sudo.wrap(readFileCommand(path), undefined);
-      const r = await this.runRaw(command, stdin, undefined);
-      if (r.code === 0) return r.stdout;
-      if (r.stderr.toString().includes(MISSING_FILE_MARKER)) return null;
-      throw new ModuleError(`${this.host}: cannot read ${path} (exit ${r.code}): ${r.stderr.toString().trim()}`);
-    }
+    if (this.sudo.active(undefined)) return getThroughSudo(this.host, this.sudo, (c, stdin) => this.runRaw(c, stdin, undefined), path);
     try {
       const data = await readFile(path);
       this.stats.bytesIn += data.length;

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConnectError, ModuleError } from '../errors.js';
-import { MISSING_FILE_MARKER, readFileCommand, tempBeside, timeoutCommand } from './command-lines.js';
+import { tempBeside, timeoutCommand } from './command-lines.js';
 import { hostKeyVerifier } from './host-key-check.js';
 import { openLink, privateKeyProblem, type Link, type LinkKey } from './ssh2-link.js';
-import { putThroughSudo } from './sudo-put.js';
+import { getThroughSudo, putThroughSudo } from './sudo-files.js';
 import { SudoWrapper } from './sudo-wrapper.js';
 import type { ConnectionSpec, ExecOptions, ExecResult, Transport, TransportStats } from './types.js';
 
@@ -176,14 +176,7 @@ export class SshTransport implements Transport {
   }
 
   async get(path: string): Promise<Buffer | null> {
-    if (this.sudo.active(undefined)) {
-      const { command, stdin } = await this.sudo.wrap(readFileCommand(path), undefined);
-      const r = await this.runRaw(command, stdin, undefined);
-      if (r.code === 0) return r.stdout;
-      const err = r.stderr.toString();
-      if (err.includes(MISSING_FILE_MARKER)) return null;
-      throw new ModuleError(`${this.host}: cannot read ${path} (exit ${r.code}): ${err.trim()}`);
-    }
+    if (this.sudo.active(undefined)) return getThroughSudo(this.host, this.sudo, (c, stdin) => this.runRaw(c, stdin, undefined), path);
     const sftp = await this.link.sftp();
     try {
       const data = await sftp.readFile(path);
