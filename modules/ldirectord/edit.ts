@@ -6,6 +6,7 @@
 
 import type { Entry, LdDocument } from './config.js';
 import { entryLine, group, modelOf, normaliseValue, renderModel, SECRET_KEYS, virtualName, type Model, type VirtualModel } from './model.js';
+import { indentOf, LineEdits } from '../../core/files/line-edits.js';
 
 export interface FieldChange {
   op: 'set' | 'add-virtual' | 'remove-virtual' | 'add-real' | 'remove-real';
@@ -61,22 +62,8 @@ export function diffModels(have: Model, want: Model): FieldChange[] {
   return out;
 }
 
-/** Line edits collected against the original line numbers, applied at the end. */
-class Edits {
-  readonly replace = new Map<number, string>();
-  readonly drop = new Set<number>();
-  readonly insert = new Map<number, string[]>();
-  add(after: number, text: string): void {
-    const l = this.insert.get(after) ?? [];
-    l.push(text);
-    this.insert.set(after, l);
-  }
-}
-
-const indentOf = (text: string) => /^\s*/.exec(text)![0];
-
 /** Edit the key lines of one scope (the globals, or one section) towards `want`. */
-function editScope(doc: LdDocument, idx: number[], want: Entry[], fallbackAfter: number, indent: string, e: Edits): void {
+function editScope(doc: LdDocument, idx: number[], want: Entry[], fallbackAfter: number, indent: string, e: LineEdits): void {
   const entryAt = (i: number) => (doc.lines[i] as { entry: Entry }).entry;
   const have = idx.map(entryAt);
   let lastAfter = idx.length ? idx[idx.length - 1] : fallbackAfter;
@@ -108,7 +95,7 @@ export function editDocument(doc: LdDocument, want: Model): string {
     const rendered = renderModel(want);
     return doc.lines.length ? `${doc.lines.map((l) => l.text).join('\n')}\n${rendered.replace(/^# .*\n/, '')}` : rendered;
   }
-  const e = new Edits();
+  const e = new LineEdits();
   const lineIdx = doc.lines.map((_, i) => i);
   const globals = lineIdx.filter((i) => doc.lines[i].kind === 'global');
   const firstVirtual = lineIdx.find((i) => doc.lines[i].kind === 'virtual') ?? doc.lines.length;
@@ -138,15 +125,7 @@ export function editDocument(doc: LdDocument, want: Model): string {
     tail.push('', `${v.keyword}=${v.virtual}`, ...v.options.map((x) => entryLine(x, '\t')));
   }
 
-  const out: string[] = [];
-  (e.insert.get(-1) ?? []).forEach((t) => out.push(t));
-  doc.lines.forEach((l, i) => {
-    if (!e.drop.has(i)) out.push(e.replace.get(i) ?? l.text);
-    (e.insert.get(i) ?? []).forEach((t) => out.push(t));
-  });
-  while (out.length && out[out.length - 1].trim() === '' && tail.length) out.pop();
-  out.push(...tail);
-  return `${out.join('\n')}\n`;
+  return e.render(doc.lines.map((l) => l.text), tail);
 }
 
 export { modelOf };

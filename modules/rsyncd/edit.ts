@@ -6,6 +6,7 @@
 
 import { entryLine, renderModel, type Entry, type RsyncdDocument, type RsyncdModel } from './conf.js';
 import { keyId, normaliseValue } from './keys.js';
+import { indentOf, LineEdits } from '../../core/files/line-edits.js';
 
 export interface FieldChange {
   op: 'set' | 'add-module' | 'remove-module';
@@ -51,20 +52,8 @@ export function diffModels(have: RsyncdModel, want: RsyncdModel): FieldChange[] 
   return out;
 }
 
-/** Line edits against the original line numbers, applied at the end. */
-class Edits {
-  readonly replace = new Map<number, string>();
-  readonly drop = new Set<number>();
-  readonly insert = new Map<number, string[]>();
-  add(after: number, text: string): void {
-    this.insert.set(after, [...(this.insert.get(after) ?? []), text]);
-  }
-}
-
-const indentOf = (text: string) => /^\s*/.exec(text)![0];
-
 /** Edit the param lines `idx` of one scope towards `want`; new keys go after `fallbackAfter` when the scope has none. */
-function editScope(doc: RsyncdDocument, idx: number[], want: Entry[], fallbackAfter: number, e: Edits): void {
+function editScope(doc: RsyncdDocument, idx: number[], want: Entry[], fallbackAfter: number, e: LineEdits): void {
   const entryAt = (i: number) => (doc.lines[i] as { entry: Entry }).entry;
   const w = byId(want);
   for (const i of idx) {
@@ -93,7 +82,7 @@ export function editDocument(doc: RsyncdDocument, want: RsyncdModel): string {
     const rendered = renderModel(want);
     return doc.lines.length ? `${doc.lines.map((l) => l.text).join('\n')}\n${rendered}` : rendered;
   }
-  const e = new Edits();
+  const e = new LineEdits();
   const all = doc.lines.map((_, i) => i);
   const firstSection = all.find((i) => doc.lines[i].kind === 'section') ?? doc.lines.length;
   let globalsAfter = firstSection - 1;
@@ -124,13 +113,5 @@ export function editDocument(doc: RsyncdDocument, want: RsyncdModel): string {
   const tail: string[] = [];
   for (const m of want.modules) if (!seen.has(m.name)) tail.push('', `[${m.name}]`, ...m.entries.map((x) => entryLine(x)));
 
-  const out: string[] = [];
-  doc.lines.forEach((l, i) => {
-    if (!e.drop.has(i)) out.push(e.replace.get(i) ?? l.text);
-    (e.insert.get(i) ?? []).forEach((t) => out.push(t));
-  });
-  if (e.insert.has(-1)) out.unshift(...e.insert.get(-1)!);
-  while (out.length && out[out.length - 1].trim() === '' && tail.length) out.pop();
-  out.push(...tail);
-  return `${out.join('\n')}\n`;
+  return e.render(doc.lines.map((l) => l.text), tail);
 }
