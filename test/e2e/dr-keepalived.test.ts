@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { labDown } from '../../core/lab/index.js';
 import { ipvsDown, ipvsUp } from '../../core/lab/qemu/index.js';
-import { flatChanges } from '../harness/converge.js';
+import { compareChanges, flatChanges } from '../harness/converge.js';
 import { isRoot, labExec, labSh } from '../harness/lab.js';
 import { rbRun, type RbResult } from '../harness/rb.js';
 
@@ -74,10 +74,14 @@ describe('playbooks/dr-keepalived.yml on the IPVS lab', function () {
     await labDown().catch((e: Error) => console.warn(`      rb lab down after the guest: ${e.message}`));
   });
 
-  // Exact --check is proven per module on the plain lab (test/integration); here a
-  // run may take minutes under emulation, so plain runs with a long timeout.
-  it('the first run converges every host and a second run changes nothing', async () => {
+  it('--check predicts the first run exactly, which converges every host; a second run changes nothing', async () => {
+    const check = await run(['--check']);
+    const unpredictable = check.report!.tasks.filter((t) => t.status === 'unknown').map((t) => `${t.host}: ${t.task}`);
+    expect(unpredictable, 'tasks --check could not predict').to.deep.equal([]);
+    const predicted = flatChanges(check.report!);
+    expect(predicted, 'fresh hosts need changes').to.not.be.empty;
     const first = await run();
+    expect(compareChanges(predicted, flatChanges(first.report!)), 'the run made exactly the predicted changes').to.deep.equal({ missing: [], unexpected: [] });
     const vrrp = flatChanges(first.report!).filter((c) => c.module === 'vrrp');
     expect(vrrp.filter((c) => c.host === 'rb1').map((c) => c.kind)).to.deep.equal([
       'create-config',
