@@ -45,6 +45,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`rb run ... | head`) must not kill a run halfway
+// through a host's changes: output stops, the run and its rollback go on.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
