@@ -2,6 +2,7 @@
 // The shell side prints one tagged record per path; `parseFileFacts` is the
 // pure half, unit-tested on output captured from the real tools.
 
+import { createHash } from 'node:crypto';
 import type { HostContext } from '../module.js';
 import { CommandError } from '../errors.js';
 import { sh } from '../transport/shell.js';
@@ -34,18 +35,23 @@ export interface FileFactsOptions {
 export const CONTENT_LIMIT = 1024 * 1024;
 
 // One record per path: "@@rb N" then tagged lines. Tags rather than positions so
-// a missing tool (no sha256sum) degrades to a missing field, not a shifted parse.
+// a missing tool degrades to a missing field, not a shifted parse.
 //   S <mode> <owner> <group> <size> <type words>   (stat, not following links)
-//   H <sha256>  C <base64 content>  L <link target>
+//   C <base64 content>  (regular files under CONTENT_LIMIT, when asked for:
+//                        the controller hashes it, no sha256sum on the host)
+//   H <sha256>          (other regular files)     L <link target>
+// Two processes per file at most (stat, then base64 or sha256sum): a fact
+// script's cost on a busy host is mostly its process count.
 export function fileFactsCommand(paths: string[], opts: FileFactsOptions = {}): string {
-  const content = opts.withContent
-    ? `if [ "$(stat -c %s -- "$p")" -lt ${CONTENT_LIMIT} ]; then printf 'C '; base64 -w0 < "$p"; echo; fi; `
-    : '';
+  const hash = `printf 'H '; sha256sum < "$p";`;
+  const regular = opts.withContent
+    ? `set -- $s; if [ "\${5:-${CONTENT_LIMIT}}" -lt ${CONTENT_LIMIT} ]; then printf 'C '; base64 -w0 < "$p"; echo; else ${hash} fi;`
+    : hash;
   return (
     sh`set -- ${paths}; i=0; for p in "$@"; do i=$((i+1)); echo "@@rb $i"; ` +
-    `if [ -e "$p" ] || [ -L "$p" ]; then stat -c 'S %a %U %G %s %F' -- "$p"; ` +
+    `if [ -e "$p" ] || [ -L "$p" ]; then s=$(stat -c 'S %a %U %G %s %F' -- "$p"); echo "$s"; ` +
     `if [ -L "$p" ]; then printf 'L '; readlink -- "$p"; ` +
-    `elif [ -f "$p" ]; then printf 'H '; sha256sum < "$p"; ${content}fi; fi; done`
+    `elif [ -f "$p" ]; then ${regular} fi; fi; done`
   );
 }
 
@@ -87,7 +93,9 @@ export function parseFileFacts(paths: string[], stdout: string): Record<string, 
       const m = /^([0-9a-f]{64})\b/.exec(rest);
       if (m) current.sha256 = m[1];
     } else if (tag === 'C ') {
-      current.content = Buffer.from(rest, 'base64').toString('utf8');
+      const bytes = Buffer.from(rest, 'base64');
+      current.content = bytes.toString('utf8');
+      current.sha256 ??= createHash('sha256').update(bytes).digest('hex');
     } else if (tag === 'L ') {
       current.target = rest;
     } else {

@@ -35,15 +35,18 @@ export interface IfaliasFacts {
 }
 
 const ARPING_PART = 'if command -v arping >/dev/null 2>&1; then arping --help 2>&1 | head -n 1; fi';
+/** No probe (two processes) where no announcement can follow: the part stays, empty. */
+const NO_ARPING_PART = ':';
 const IFUPDOWN_PART = "grep -qsE '^[[:space:]]*source(-directory)?[[:space:]]+(/etc/network/)?interfaces\\.d' /etc/network/interfaces && echo yes || echo no";
 
-export function ifaliasFactsCommand(iface: string, addr: IpPrefix, files: readonly string[]): string {
+/** `probeArping`: whether an announcement may follow (IPv4, not on lo, gratuitous_arp on). */
+export function ifaliasFactsCommand(iface: string, addr: IpPrefix, files: readonly string[], probeArping = true): string {
   const ip = addr.family === 'inet6' ? 'ip -6 -j' : 'ip -j';
   return partsScript([
     sh`ip -j addr show dev ${iface}`,
     `${ip} ${sh`route show table main match ${addr.address}`}`,
     OS_FAMILY_PART,
-    ARPING_PART,
+    probeArping ? ARPING_PART : NO_ARPING_PART,
     IFUPDOWN_PART,
     ...files.map(readFilePart),
   ]);

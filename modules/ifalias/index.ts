@@ -31,8 +31,10 @@ function candidateFiles(p: IfaliasParams): string[] {
 /** The facts as one command and its parser, so the engine can batch them with other tasks'. */
 function ifaliasQuery(host: string, p: IfaliasParams): FactsQuery<IfaliasFacts> {
   const files = candidateFiles(p);
+  const addr = wanted(p).addr;
+  const announces = p.gratuitous_arp && addr.family === 'inet' && p.interface !== 'lo';
   return {
-    command: ifaliasFactsCommand(p.interface, wanted(p).addr, files),
+    command: ifaliasFactsCommand(p.interface, addr, files, announces),
     parse(r) {
       let facts: IfaliasFacts;
       try {

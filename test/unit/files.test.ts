@@ -1,5 +1,5 @@
 // Pure parts of core/files: the fact parser on output captured from the real
-// tools (stat, sha256sum, base64, readlink on Debian 12), the install script,
+// tools (stat, base64, sha256sum, readlink on Debian 12, in a lab host), the install script,
 // the backup naming, the unified diff and the attribute planning.
 
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { attrChanges, modeProblem, normalizeMode } from '../../core/files/attrs.
 
 const CAPTURED = readFileSync(join(import.meta.dirname, '../modules/file/captured/file-facts.txt'), 'utf8');
 const D = '/tmp/rb-capture';
-const PATHS = [`${D}/it's a file`, `${D}/empty`, `${D}/sub`, `${D}/link`, `${D}/fifo`, `${D}/bin`, `${D}/missing`];
+const PATHS = [`${D}/it's a file`, `${D}/empty`, `${D}/sub`, `${D}/link`, `${D}/fifo`, `${D}/bin`, `${D}/missing`, `${D}/big`];
 
 describe('file facts', () => {
   it('parses captured output of every kind of path', () => {
@@ -24,6 +24,13 @@ describe('file facts', () => {
     expect(f[PATHS[4]]).to.include({ type: 'other', exists: true });
     expect(f[PATHS[5]]).to.include({ mode: '4755', size: 3, sha256: sha256(Buffer.from([0, 1, 255])) });
     expect(f[PATHS[6]]).to.deep.equal({ path: PATHS[6], exists: false });
+    // Over the content limit: the host hashes it (2 MiB of zeros), no content.
+    expect(f[PATHS[7]]).to.deep.equal({ path: PATHS[7], exists: true, type: 'file', mode: '0600', owner: 'root', group: 'root', size: 2097152, sha256: '5647f05ec18958947d32874eeb788fa396a05d0bab7c1b71f112ceb7e9b31eee' });
+  });
+
+  it("still reads a record carrying both the host's hash and the content (the hash wins)", () => {
+    const f = parseFileFacts(['/a'], `@@rb 1\nS 644 root root 6 regular file\nH ${'0'.repeat(64)}  -\nC aGVsbG8K\n`);
+    expect(f['/a']).to.include({ sha256: '0'.repeat(64), content: 'hello\n' });
   });
 
   it('refuses malformed output with the line number', () => {
@@ -37,6 +44,8 @@ describe('file facts', () => {
     expect(cmd.startsWith(`set -- '/etc/a b' '/x'\\''y'; i=0; for p in "$@"; do`)).to.equal(true);
     expect(cmd).to.not.include('base64');
     expect(fileFactsCommand(['/a'], { withContent: true })).to.include('base64 -w0');
+    // At most two processes per file: one stat, then base64 or sha256sum.
+    expect(fileFactsCommand(['/a'], { withContent: true }).match(/\bstat -c/g)).to.have.length(1);
   });
 });
 

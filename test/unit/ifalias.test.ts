@@ -9,9 +9,9 @@ const LO0 = '/etc/network/interfaces.d/rb-lo-0';
 
 describe('ifalias facts', () => {
   it('builds one command: addresses, covering routes, distribution, arping, ifupdown, files', () => {
-    const cmd = ifaliasFactsCommand('lo', parsePrefix('198.18.0.100')!, [LO0]);
+    const cmd = ifaliasFactsCommand('eth0', parsePrefix('198.18.0.100')!, [LO0]);
     expect(cmd.split('\n').filter((l) => l.startsWith('{ '))).to.deep.equal([
-      '{ ip -j addr show dev lo',
+      '{ ip -j addr show dev eth0',
       '{ ip -j route show table main match 198.18.0.100',
       '{ if [ -f /etc/debian_version ]; then echo debian; elif [ -f /etc/redhat-release ]; then echo redhat; else echo unknown; fi',
       '{ if command -v arping >/dev/null 2>&1; then arping --help 2>&1 | head -n 1; fi',
@@ -19,6 +19,10 @@ describe('ifalias facts', () => {
       `{ if [ -f ${LO0} ]; then echo present; cat ${LO0}; else echo absent; fi`,
     ]);
     expect(ifaliasFactsCommand('lo', parsePrefix('2001:db8::64')!, [])).to.contain('{ ip -6 -j route show table main match 2001:db8::64\n');
+    // No announcement can follow on lo: no arping probe, the part stays (empty).
+    const lo = ifaliasFactsCommand('lo', parsePrefix('198.18.0.100')!, [LO0], false);
+    expect(lo).to.not.contain('arping');
+    expect(lo.split('\n').filter((l) => l.startsWith('{ '))[3]).to.equal('{ :');
   });
 
   it('reads a fresh lo (real output)', () => {
