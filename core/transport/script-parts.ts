@@ -3,7 +3,7 @@
 // and one failing part (a missing file, a missing tool) does not hide the others.
 // Shared by the modules that read several files and tools at once.
 
-import { heredoc, sh } from './shell.js';
+import { sh } from './shell.js';
 
 const MARK = '@@rb-part';
 const MARK_LINE = /\n@@rb-part (\d+)\n/g;
@@ -60,21 +60,22 @@ export function parseOsFamily(part: PartOutput): OsFamily {
 
 /**
  * Commands apply runs as one script: `set -e` so the first failure stops the rest
- * (a heredoc can't be chained with `&&`, newlines can).
+ * (newlines, not `&&`: a multi-line quoted string stays one command).
  */
 export function applyScript(commands: readonly string[]): string {
   return ['set -e', ...commands].join('\n');
 }
 
 /**
- * Replace a file on the host atomically (temp file + rename) through a here-document,
- * so the write is part of the apply script and its command lines are exact in tests.
+ * Replace a file on the host atomically (temp file + rename), written by the
+ * shell's own printf: part of the apply script, exact to the byte (no newline
+ * added), and no process but chmod and mv (mkdir only when the folder is new).
  * Only for content without secrets: the script appears in error messages.
  */
 export function writeFileCommands(path: string, content: string, mode = '0644'): string[] {
   const dir = path.slice(0, path.lastIndexOf('/')) || '/';
   const tmp = `${path}.rb-new`;
-  return [sh`mkdir -p ${dir}`, heredoc(content, tmp), sh`chmod ${mode} ${tmp}`, sh`mv -f ${tmp} ${path}`];
+  return [sh`[ -d ${dir} ] || mkdir -p ${dir}`, sh`printf '%s' ${content} > ${tmp}`, sh`chmod ${mode} ${tmp}`, sh`mv -f ${tmp} ${path}`];
 }
 
 /** Put back what `readFilePart` saw: the old content, or no file at all. */

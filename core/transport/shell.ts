@@ -53,15 +53,3 @@ export function argv(words: readonly (string | number)[]): string {
 export function and(...cmds: string[]): string {
   return cmds.filter(Boolean).join(' && ');
 }
-
-/**
- * Write `content` to `path` through a here-document with a delimiter that does
- * not occur in the content. Used when sftp is not worth a round trip.
- */
-export function heredoc(content: string, target: string): string {
-  let tag = 'RB_EOF';
-  let n = 0;
-  while (content.includes(tag)) tag = `RB_EOF_${++n}`;
-  const body = content.endsWith('\n') ? content : `${content}\n`;
-  return `cat > ${quote(target)} <<'${tag}'\n${body}${tag}`;
-}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { argv, heredoc, quote, raw, sh } from '../../core/transport/shell.js';
+import { argv, quote, raw, sh } from '../../core/transport/shell.js';
 
 describe('shell quoting', () => {
   const cases: Array<[string, string]> = [
@@ -25,10 +25,5 @@ describe('shell quoting', () => {
   it('argv quotes every word', () => {
     expect(argv(['ip', 'addr', 'add', '10.0.0.1/32', 'dev', 'lo', 'label', 'lo:0'])).to.equal('ip addr add 10.0.0.1/32 dev lo label lo:0');
     expect(argv(['echo', '$HOME'])).to.equal("echo '$HOME'");
-  });
-
-  it('heredoc picks a delimiter absent from the content', () => {
-    const cmd = heredoc('line RB_EOF\n', '/tmp/x y');
-    expect(cmd).to.equal("cat > '/tmp/x y' <<'RB_EOF_1'\nline RB_EOF\nRB_EOF_1");
   });
 });
