@@ -173,8 +173,13 @@ export function defineModule<P, F = unknown>(def: ModuleDef<P, F>): ModuleDef<P,
   return def;
 }
 
-/** The registry the engine is given (core never imports modules/). */
-export type ModuleRegistry = ReadonlyMap<string, ModuleDef>;
+/**
+ * The registry the engine is given (core never imports modules/). `load`, when
+ * present, must be awaited for the modules a playbook names before `get`.
+ */
+export interface ModuleRegistry extends ReadonlyMap<string, ModuleDef> {
+  load?(names: Iterable<string>): Promise<void>;
+}
 
 /** Convenience for plans. */
 export function noop(reason: string): Plan {

@@ -1,52 +1,35 @@
-// The module registry: every module rb knows, imported explicitly and listed in
-// alphabetical order (test/unit/registry.test.ts checks the order, that it
-// matches the files in this folder, and that each module has its fixtures).
+// The module registry: every module rb knows, by name, in alphabetical order
+// (test/unit/registry.test.ts checks the order, that it matches the files in
+// this folder, and that each module has its fixtures). A module's code is
+// imported only when a playbook uses it.
 
-import type { ModuleDef, ModuleRegistry } from '../core/module.js';
-import assert from './assert.js';
-import command from './command/index.js';
-import copy from './copy/index.js';
-import debug from './debug.js';
-import file from './file.js';
-import heartbeat from './heartbeat/index.js';
-import ifalias from './ifalias/index.js';
-import iptables_mark from './iptables_mark/index.js';
-import ipvs from './ipvs/index.js';
-import ldirectord from './ldirectord/index.js';
-import lineinfile from './lineinfile/index.js';
-import packageModule from './package/index.js';
-import rsyncd from './rsyncd/index.js';
-import sersync from './sersync/index.js';
-import service from './service.js';
-import set_fact from './set_fact.js';
-import shell from './shell.js';
-import sysctl from './sysctl/index.js';
-import template from './template.js';
-import vrrp from './vrrp/index.js';
-import wait_for from './wait_for.js';
+import { LazyModuleRegistry, type ModuleLoader } from '../core/module-registry.js';
 
-export const moduleList: readonly ModuleDef[] = [
-  assert,
-  command,
-  copy,
-  debug,
-  file,
-  heartbeat,
-  ifalias,
-  iptables_mark,
-  ipvs,
-  ldirectord,
-  lineinfile,
-  packageModule,
-  rsyncd,
-  sersync,
-  service,
-  set_fact,
-  shell,
-  sysctl,
-  template,
-  vrrp,
-  wait_for,
-];
+const loaders: Record<string, ModuleLoader> = {
+  assert: async () => (await import('./assert.js')).default,
+  command: async () => (await import('./command/index.js')).default,
+  copy: async () => (await import('./copy/index.js')).default,
+  debug: async () => (await import('./debug.js')).default,
+  file: async () => (await import('./file.js')).default,
+  heartbeat: async () => (await import('./heartbeat/index.js')).default,
+  ifalias: async () => (await import('./ifalias/index.js')).default,
+  iptables_mark: async () => (await import('./iptables_mark/index.js')).default,
+  ipvs: async () => (await import('./ipvs/index.js')).default,
+  ldirectord: async () => (await import('./ldirectord/index.js')).default,
+  lineinfile: async () => (await import('./lineinfile/index.js')).default,
+  package: async () => (await import('./package/index.js')).default,
+  rsyncd: async () => (await import('./rsyncd/index.js')).default,
+  sersync: async () => (await import('./sersync/index.js')).default,
+  service: async () => (await import('./service.js')).default,
+  set_fact: async () => (await import('./set_fact.js')).default,
+  shell: async () => (await import('./shell.js')).default,
+  sysctl: async () => (await import('./sysctl/index.js')).default,
+  template: async () => (await import('./template.js')).default,
+  vrrp: async () => (await import('./vrrp/index.js')).default,
+  wait_for: async () => (await import('./wait_for.js')).default,
+};
 
-export const modules: ModuleRegistry = new Map(moduleList.map((m) => [m.name, m]));
+/** Every module name, in the order above. */
+export const moduleNames: readonly string[] = Object.keys(loaders);
+
+export const modules = new LazyModuleRegistry(loaders);

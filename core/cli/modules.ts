@@ -6,6 +6,7 @@ import { loadRegistry } from './registry.js';
 
 export async function modulesCommand(argv: string[]): Promise<number> {
   const registry = await loadRegistry();
+  await registry.load?.(argv.length ? [argv[0]] : registry.keys());
   if (!argv.length) {
     const w = Math.max(...[...registry.keys()].map((n) => n.length));
     for (const [name, def] of [...registry].sort(([a], [b]) => a.localeCompare(b))) process.stdout.write(`${name.padEnd(w)}  ${def.summary}\n`);

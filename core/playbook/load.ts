@@ -8,7 +8,7 @@ import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
 import { joinPath, parseYamlPositioned, type PositionedYaml } from '../yaml.js';
-import { PLAY_KEYS } from './keywords.js';
+import { PLAY_KEYS, stripPrefix } from './keywords.js';
 import { Problems } from './problems.js';
 import { parseTask, toList } from './task.js';
 import type { Play, Playbook, Task } from './types.js';
@@ -133,6 +133,8 @@ async function loadTaskList(list: unknown, doc: PositionedYaml, docPath: string,
     problems.add('expected a list of tasks', doc.locate(docPath), display);
     return [];
   }
+  // The modules these tasks name are imported now, before their params are checked.
+  await opts.registry.load?.(list.flatMap((raw) => (isPlainObject(raw) ? Object.keys(raw).map(stripPrefix) : [])));
   const out: Task[] = [];
   for (const [i, raw] of list.entries()) {
     const src = { doc, docPath: `${docPath}[${i}]`, displayPath: `${display}[${i}]` };

@@ -13,6 +13,9 @@ import { validateFields } from '../../core/schema/validate.js';
 import { LocalTransport } from '../../core/transport/local.js';
 import { modules } from '../../modules/index.js';
 
+// Tests reach modules directly (not through a playbook): every one imported.
+await modules.loadAll();
+
 let dir: string;
 
 function context(check: boolean, vars: Record<string, unknown> = {}): HostContext {

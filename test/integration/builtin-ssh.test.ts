@@ -14,6 +14,9 @@ import { SshTransport } from '../../core/transport/ssh.js';
 import { modules } from '../../modules/index.js';
 import { createUser, startSshd, type TestSshd, type TestUser } from '../fixtures/transport/sshd.js';
 
+// Tests reach modules directly (not through a playbook): every one imported.
+await modules.loadAll();
+
 describe('file helpers over ssh with sudo', function () {
   this.timeout(30_000);
   let d: TestSshd;

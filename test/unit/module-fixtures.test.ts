@@ -28,6 +28,9 @@ import { renderText } from '../../core/template/index.js';
 import { parseYaml } from '../../core/yaml.js';
 import { modules } from '../../modules/index.js';
 
+// Tests reach modules directly (not through a playbook): every one imported.
+await modules.loadAll();
+
 const ROOT = join(import.meta.dirname, '..', 'modules');
 const FIXTURE_KEYS = new Set(['description', 'params', 'vars', 'task', 'facts', 'expect', 'check']);
 const EXPECT_KEYS = new Set(['changes', 'commands', 'reason', 'unknown', 'warnings', 'error', 'plan_error', 'result']);

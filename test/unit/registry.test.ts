@@ -1,11 +1,15 @@
-// The registry (modules/index.ts) is the explicit list of modules. This test
-// keeps it honest: sorted, in step with the files of modules/, and every
-// module covered by fixtures in test/modules/<name>/.
+// The registry (modules/index.ts) is the explicit list of modules, imported on
+// demand. This test keeps it honest: sorted, in step with the files of
+// modules/, every module covered by fixtures in test/modules/<name>/, and a
+// run importing only the modules its playbook names.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { moduleList, modules } from '../../modules/index.js';
+import type { ModuleDef } from '../../core/module.js';
+import { LazyModuleRegistry } from '../../core/module-registry.js';
+import { loadPlaybooks } from '../../core/playbook/load.js';
+import { moduleNames, modules } from '../../modules/index.js';
 
 const MODULES_DIR = join(import.meta.dirname, '..', '..', 'modules');
 const FIXTURES_DIR = join(import.meta.dirname, '..', 'modules');
@@ -37,9 +41,14 @@ function missingCases(name: string, action: boolean): string[] {
 }
 
 describe('module registry', () => {
+  let moduleList: ModuleDef[] = [];
+  before(async () => {
+    moduleList = [...(await modules.loadAll()).values()];
+  });
+
   it('lists modules in alphabetical order', () => {
-    const names = moduleList.map((m) => m.name);
-    expect(names).to.deep.equal([...names].sort());
+    expect(moduleNames).to.deep.equal([...moduleNames].sort());
+    expect(moduleList.map((m) => m.name)).to.deep.equal(moduleNames);
   });
 
   it('maps each name to the module of that name, once', () => {
@@ -64,5 +73,21 @@ describe('module registry', () => {
       .filter((g) => g.missing.length > 0)
       .map((g) => `test/modules/${g.name}/: missing ${g.missing.map((m) => `${m}.yaml`).join(', ')}`);
     expect(gaps, gaps.join('\n')).to.deep.equal([]);
+  });
+
+  it('imports a module only when a playbook names it', async () => {
+    const imported: string[] = [];
+    const fake = (name: string) => async () => {
+      imported.push(name);
+      return { ...(await modules.loadAll()).get(name)! };
+    };
+    const lazy = new LazyModuleRegistry(Object.fromEntries(moduleNames.map((n) => [n, fake(n)])));
+    expect(() => lazy.get('sysctl')).to.throw(/used before it was loaded/);
+    const [book] = await loadPlaybooks([join(import.meta.dirname, '..', '..', 'playbooks', 'dr-real-server.yml')], { registry: lazy });
+    const used = [...new Set(book.plays.flatMap((p) => [...p.tasks, ...p.handlers].map((t) => t.module)))].filter((m) => m !== 'meta').sort();
+    expect(imported.sort()).to.deep.equal(used);
+    expect(used.length).to.be.greaterThan(0).and.lessThan(moduleNames.length);
+    expect(lazy.has('vrrp')).to.equal(true);
+    expect(() => [...lazy.values()]).to.throw(/needs loadAll/);
   });
 });
