@@ -23,6 +23,7 @@
 // Params reach every hook validated, converted and defaulted against `params`.
 
 import type { Fields, ObjectSpec } from './schema/types.js';
+import { CommandError } from './errors.js';
 import type { Transport, ExecResult, ExecOptions } from './transport/types.js';
 
 export interface Change {
@@ -101,6 +102,23 @@ export interface FactsQuery<F> {
   command: string;
   /** Pure: no I/O. Throws (ModuleError) on output it cannot read, as `facts` would. */
   parse(result: ExecResult): F;
+}
+
+/**
+ * A query whose parser reads stdout; output it cannot read becomes a
+ * CommandError carrying the command and what it printed ("cannot read WHAT facts").
+ */
+export function stdoutFactsQuery<F>(host: string, what: string, command: string, parse: (stdout: string) => F): FactsQuery<F> {
+  return {
+    command,
+    parse(r) {
+      try {
+        return parse(r.stdout);
+      } catch (e) {
+        throw new CommandError({ host, command, ...r }, `cannot read ${what} facts: ${(e as Error).message}`);
+      }
+    },
+  };
 }
 
 /** `facts` written through a query: run its one command, parse the result. */

@@ -3,10 +3,8 @@
 // Debian's /etc/default/rsync, the module paths, and the running daemon.
 
 import type { FactsQuery, HostContext } from '../../core/module.js';
-import { runFactsQuery } from '../../core/module.js';
-import { CommandError } from '../../core/errors.js';
+import { runFactsQuery, stdoutFactsQuery } from '../../core/module.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
-import type { ExecResult } from '../../core/transport/types.js';
 import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { parseRsyncd, RsyncdSyntaxError } from './conf.js';
 import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from './daemon.js';
@@ -93,17 +91,7 @@ export function parseRsyncdFacts(p: RsyncdParams, stdout: string): RsyncdFacts {
 }
 
 export function rsyncdFactsQuery(host: string, p: RsyncdParams): FactsQuery<RsyncdFacts> {
-  const command = rsyncdFactsCommand(p);
-  return {
-    command,
-    parse(r: ExecResult) {
-      try {
-        return parseRsyncdFacts(p, r.stdout);
-      } catch (e) {
-        throw new CommandError({ host, command, ...r }, `cannot read rsyncd facts: ${(e as Error).message}`);
-      }
-    },
-  };
+  return stdoutFactsQuery(host, 'rsyncd', rsyncdFactsCommand(p), (stdout) => parseRsyncdFacts(p, stdout));
 }
 
 export function gatherRsyncdFacts(ctx: HostContext, p: RsyncdParams): Promise<RsyncdFacts> {

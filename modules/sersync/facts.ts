@@ -4,11 +4,9 @@
 // switch of engine can stop the other one.
 
 import type { FactsQuery, HostContext } from '../../core/module.js';
-import { runFactsQuery } from '../../core/module.js';
-import { CommandError } from '../../core/errors.js';
+import { runFactsQuery, stdoutFactsQuery } from '../../core/module.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
-import type { ExecResult } from '../../core/transport/types.js';
 import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from '../rsyncd/daemon.js';
 import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { LSYNCD_CONFIG, SERSYNC_CONFIG, type SersyncParams } from './params.js';
@@ -75,17 +73,7 @@ export function parseSersyncFacts(p: SersyncParams, stdout: string): SersyncFact
 }
 
 export function sersyncFactsQuery(host: string, p: SersyncParams): FactsQuery<SersyncFacts> {
-  const command = sersyncFactsCommand(p);
-  return {
-    command,
-    parse(r: ExecResult) {
-      try {
-        return parseSersyncFacts(p, r.stdout);
-      } catch (e) {
-        throw new CommandError({ host, command, ...r }, `cannot read sersync facts: ${(e as Error).message}`);
-      }
-    },
-  };
+  return stdoutFactsQuery(host, 'sersync', sersyncFactsCommand(p), (stdout) => parseSersyncFacts(p, stdout));
 }
 
 export function gatherSersyncFacts(ctx: HostContext, p: SersyncParams): Promise<SersyncFacts> {
