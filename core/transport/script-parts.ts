@@ -2,11 +2,15 @@
 // line carrying its own exit code, so a fact gathering stays one round trip
 // and one failing part (a missing file, a missing tool) does not hide the others.
 // Shared by the modules that read several files and tools at once.
+//
+// The marker holds a random nonce, printed first as the script's header line:
+// parts print file contents verbatim, and a file that contained a fixed marker
+// line would otherwise forge a boundary.
 
+import { randomBytes } from 'node:crypto';
 import { sh } from './shell.js';
 
-const MARK = '@@rb-part';
-const MARK_LINE = /\n@@rb-part (\d+)\n/g;
+const HEADER = /^@@rb-parts ([0-9a-f]{16})\n/;
 
 export interface PartOutput {
   /** Exactly what the part printed on stdout. */
@@ -15,16 +19,20 @@ export interface PartOutput {
 }
 
 /** Join shell fragments (built with `sh`) into one script printing a marker after each. */
-export function partsScript(parts: readonly string[]): string {
+export function partsScript(parts: readonly string[], nonce = randomBytes(8).toString('hex')): string {
+  if (!/^[0-9a-f]{16}$/.test(nonce)) throw new Error(`parts nonce must be 16 hex digits, got ${JSON.stringify(nonce)}`);
   // The marker starts with a newline so output without a final newline stays exact.
-  return parts.map((p) => `{ ${p}\n}; printf '\\n${MARK} %s\\n' "$?"`).join('\n');
+  const mark = `@@rb-part-${nonce}`;
+  return [`echo '@@rb-parts ${nonce}'`, ...parts.map((p) => `{ ${p}\n}; printf '\\n${mark} %s\\n' "$?"`)].join('\n');
 }
 
 /** Split the stdout of `partsScript` back into its parts. Throws on truncated output. */
 export function splitParts(stdout: string, count: number): PartOutput[] {
+  const header = HEADER.exec(stdout);
+  if (!header) throw new Error(`expected ${count} output parts, got no header line: ${JSON.stringify(stdout.slice(0, 200))}`);
   const parts: PartOutput[] = [];
-  let start = 0;
-  for (const m of stdout.matchAll(MARK_LINE)) {
+  let start = header[0].length;
+  for (const m of stdout.matchAll(new RegExp(`\\n@@rb-part-${header[1]} (\\d+)\\n`, 'g'))) {
     parts.push({ out: stdout.slice(start, m.index), code: Number(m[1]) });
     start = m.index! + m[0].length;
   }

@@ -91,7 +91,7 @@ describe('heartbeat facts', () => {
 
   it('refuses output it does not recognise', () => {
     const out = captured('facts-running.out');
-    expect(() => parseHeartbeatFacts(target, out.slice(0, out.lastIndexOf('@@rb-part')))).to.throw('expected 5 output parts');
+    expect(() => parseHeartbeatFacts(target, out.slice(0, out.lastIndexOf('@@rb-part-')))).to.throw('expected 5 output parts');
     expect(() => parseDaemon('pid 12\nstarted soon\n')).to.throw('daemon line 2: started is not a number');
     expect(() => parseDaemon('heartbeat OK\n')).to.throw('daemon line 1: unexpected "heartbeat OK"');
     expect(() => parseHeartbeatFacts(target, out.replace('\nrb11\n', '\n\n'))).to.throw('`uname -n` printed no node name');

@@ -14,7 +14,7 @@ const params = (p: Partial<IptablesMarkParams>): IptablesMarkParams => ({ table:
 
 describe('iptables_mark facts', () => {
   it('builds one command: the table, the distribution, the boot loader, the saved files', () => {
-    expect(iptablesFactsCommand('mangle', []).split('\n')[0]).to.equal('{ iptables-save -t mangle');
+    expect(iptablesFactsCommand('mangle', []).split('\n')[1]).to.equal('{ iptables-save -t mangle');
   });
 
   it('reads a fresh mangle table (real output)', () => {

@@ -138,7 +138,7 @@ describe('ipvs facts (the module\'s facts command, run on real IPVS)', () => {
   it('refuses truncated or foreign output', () => {
     expect(() => parseIpvsFacts('table\n')).to.throw('output parts');
     expect(() => parseKernelPart('loaded nf_conntrack\n')).to.throw('unexpected kernel module line');
-    const noIpvsadm = fixture('seed003.stdout').replace(/(@@rb-part 0\n)-A[\s\S]*?\n@@rb-part 0/, '$1\n@@rb-part 127');
+    const noIpvsadm = fixture('seed003.stdout').replace(/(@@rb-part-5eed5eed5eed5eed 0\n)-A[\s\S]*?\n@@rb-part-5eed5eed5eed5eed 0/, '$1\n@@rb-part-5eed5eed5eed5eed 127');
     expect(() => parseIpvsFacts(noIpvsadm)).to.throw('ipvsadm is not installed');
   });
 });

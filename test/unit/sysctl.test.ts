@@ -19,11 +19,15 @@ describe('sysctl facts', () => {
   ];
 
   it('builds one command for the values and the file', () => {
-    expect(sysctlFactsCommand(['net.ipv4.ip_forward', 'net.ipv4.conf.lo.arp_ignore'], '/etc/sysctl.d/90-rb.conf')).to.equal(
-      `{ sysctl net.ipv4.ip_forward net.ipv4.conf.lo.arp_ignore\n}; printf '\\n@@rb-part %s\\n' "$?"\n` +
-        `{ if [ -f /etc/sysctl.d/90-rb.conf ]; then echo present; cat /etc/sysctl.d/90-rb.conf; else echo absent; fi\n}; printf '\\n@@rb-part %s\\n' "$?"\n` +
+    const script = sysctlFactsCommand(['net.ipv4.ip_forward', 'net.ipv4.conf.lo.arp_ignore'], '/etc/sysctl.d/90-rb.conf');
+    const nonce = /^echo '@@rb-parts ([0-9a-f]{16})'\n/.exec(script)?.[1];
+    expect(nonce, 'header line with the nonce').to.be.a('string');
+    expect(script.replaceAll(nonce!, 'NONCE')).to.equal(
+      `echo '@@rb-parts NONCE'\n` +
+        `{ sysctl net.ipv4.ip_forward net.ipv4.conf.lo.arp_ignore\n}; printf '\\n@@rb-part-NONCE %s\\n' "$?"\n` +
+        `{ if [ -f /etc/sysctl.d/90-rb.conf ]; then echo present; cat /etc/sysctl.d/90-rb.conf; else echo absent; fi\n}; printf '\\n@@rb-part-NONCE %s\\n' "$?"\n` +
         `{ grep -sHE '^[[:space:]]*-?(net[./]ipv4[./]ip_forward|net[./]ipv4[./]conf[./]lo[./]arp_ignore)[[:space:]]*=' ` +
-        `/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf\n}; printf '\\n@@rb-part %s\\n' "$?"`,
+        `/etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf /etc/sysctl.conf\n}; printf '\\n@@rb-part-NONCE %s\\n' "$?"`,
     );
   });
 
@@ -66,9 +70,14 @@ describe('sysctl facts', () => {
 
   it('refuses malformed output', () => {
     expect(() => parseSysctlOutput('net.ipv4.ip_forward: 1\n')).to.throw(/line 1: cannot read/);
-    expect(() => parseSysctlFacts(['a.b'], 'a.b = 1\n')).to.throw(/expected 3 output parts, got 0/);
-    expect(() => splitParts('x\n@@rb-part 0\ntrailing', 1)).to.throw(/expected 1 output parts/);
-    expect(splitParts('x\n@@rb-part 0\n\n@@rb-part 2\n', 2)).to.deep.equal([{ out: 'x', code: 0 }, { out: '', code: 2 }]);
+    expect(() => parseSysctlFacts(['a.b'], 'a.b = 1\n')).to.throw(/expected 3 output parts, got no header line/);
+    const head = '@@rb-parts 0123456789abcdef\n';
+    expect(() => splitParts(head + 'x\n@@rb-part-0123456789abcdef 0\ntrailing', 1)).to.throw(/expected 1 output parts/);
+    expect(() => splitParts('x\n@@rb-part-0123456789abcdef 0\n', 1)).to.throw(/no header line/);
+    expect(splitParts(head + 'x\n@@rb-part-0123456789abcdef 0\n\n@@rb-part-0123456789abcdef 2\n', 2)).to.deep.equal([
+      { out: 'x', code: 0 },
+      { out: '', code: 2 },
+    ]);
   });
 
   it('names host, key and likely cause for a missing key', () => {
