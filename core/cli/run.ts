@@ -38,7 +38,7 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
     summary = await runPlaybooks({
       playbooks: args.playbooks,
       inventories: args.inventories,
-      registry: await loadRegistry(),
+      registry: await loadRegistry(args.playbooks),
       reporter,
       options: args,
     });
