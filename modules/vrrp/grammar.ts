@@ -37,7 +37,14 @@ export type FieldSpec = ValueKind & {
   aliases?: string[];
   description: string;
   secret?: boolean;
+  /** What the value (for lists: the first word of each entry) must be, checked before any host. */
+  format?: Format;
+  /** What keepalived does with the keyword repeated in one block (default: the last one counts). */
+  repeat?: 'append' | 'first';
 };
+
+/** Value formats keepalived checks (or needs to be true on the host); see safety.ts. */
+export type Format = 'ip' | 'ifname' | 'ip-port' | 'label';
 
 export interface KeySpec {
   /** Param schema of the key fields, and which are required. */
@@ -104,15 +111,19 @@ const f = (field: string, kind: ValueKind, description: string, more: Partial<Fi
 const int = (min?: number, max?: number): ValueKind => ({ kind: 'int', min, max });
 const num = (min?: number, max?: number): ValueKind => ({ kind: 'number', min, max });
 const word: ValueKind = { kind: 'word' };
+// keepalived keeps the first of some repeated keywords and appends repeated lists.
+const first: Partial<FieldSpec> = { repeat: 'first' };
+const append: Partial<FieldSpec> = { repeat: 'append' };
+const ipw = { kind: 'word', format: 'ip' } as ValueKind;
 const cmd: ValueKind = { kind: 'cmd' };
 const args: ValueKind = { kind: 'args' };
 const flag: ValueKind = { kind: 'flag' };
 const bool: ValueKind = { kind: 'bool' };
 
 const connection: FieldSpec[] = [
-  f('connect_ip', word, 'address to check instead of the real server'),
+  f('connect_ip', ipw, 'address to check instead of the real server'),
   f('connect_port', int(1, 65535), 'port to check instead of the real server port'),
-  f('bindto', word, 'source address of the check'),
+  f('bindto', ipw, 'source address of the check'),
   f('bind_port', int(1, 65535), 'source port of the check'),
   f('connect_timeout', num(0), 'seconds before a connection attempt fails'),
   f('retry', int(0), 'retries before the server is marked down'),
@@ -168,8 +179,8 @@ const realServer: BlockSpec = {
     f('inhibit_on_failure', flag, 'set weight 0 instead of removing on failure'),
     f('uthreshold', int(0), 'maximum connections'),
     f('lthreshold', int(0), 'minimum connections'),
-    f('notify_up', cmd, 'command run when the server comes up'),
-    f('notify_down', cmd, 'command run when the server goes down'),
+    f('notify_up', cmd, 'command run when the server comes up', first),
+    f('notify_down', cmd, 'command run when the server goes down', first),
     { field: 'TCP_CHECK', keyword: 'TCP_CHECK', kind: 'blocks', block: tcpCheck, description: 'TCP connect check(s)' },
     { field: 'HTTP_GET', keyword: 'HTTP_GET', kind: 'blocks', block: httpCheck, description: 'HTTP check(s)' },
     { field: 'SSL_GET', keyword: 'SSL_GET', kind: 'blocks', block: httpCheck, description: 'HTTPS check(s)' },
@@ -189,11 +200,11 @@ const virtualServer: BlockSpec = {
     f('persistence_timeout', int(1, 2678400), 'persistence in seconds'),
     f('persistence_granularity', word, 'persistence netmask'),
     f('virtualhost', word, 'default Host header for HTTP checks'),
-    f('sorry_server', args, '"IP [PORT]" used when no real server is up'),
+    f('sorry_server', args, '"IP [PORT]" used when no real server is up', { format: 'ip-port' }),
     f('quorum', int(0), 'minimum total weight of live servers'),
     f('hysteresis', int(0), 'quorum flap damper'),
-    f('quorum_up', cmd, 'command run when quorum is gained'),
-    f('quorum_down', cmd, 'command run when quorum is lost'),
+    f('quorum_up', cmd, 'command run when quorum is gained', first),
+    f('quorum_down', cmd, 'command run when quorum is lost', first),
     f('alpha', flag, 'start with every real server down'),
     f('omega', flag, 'run down notifiers on shutdown'),
     f('ha_suspend', flag, 'suspend checks while the VIP is not here'),
@@ -210,11 +221,11 @@ const authentication: BlockSpec = {
 };
 
 const notify = (what: string): FieldSpec[] => [
-  f('notify_master', cmd, `command run when the ${what} becomes MASTER`),
-  f('notify_backup', cmd, `command run when the ${what} becomes BACKUP`),
-  f('notify_fault', cmd, `command run when the ${what} enters FAULT`),
-  f('notify_stop', cmd, `command run when the ${what} stops`),
-  f('notify', cmd, `command run on every ${what} transition`),
+  f('notify_master', cmd, `command run when the ${what} becomes MASTER`, first),
+  f('notify_backup', cmd, `command run when the ${what} becomes BACKUP`, first),
+  f('notify_fault', cmd, `command run when the ${what} enters FAULT`, first),
+  f('notify_stop', cmd, `command run when the ${what} stops`, first),
+  f('notify', cmd, `command run on every ${what} transition`, first),
   f('smtp_alert', bool, 'send mail on transitions'),
 ];
 
@@ -222,20 +233,20 @@ const instance: BlockSpec = {
   key: nameKey('VRRP instance'),
   fields: [
     f('state', { kind: 'word', enum: ['MASTER', 'BACKUP'] }, 'initial state'),
-    f('interface', word, 'interface VRRP runs on'),
+    f('interface', word, 'interface VRRP runs on', { format: 'ifname' }),
     f('virtual_router_id', int(1, 255), 'VRID, 1-255, unique per interface, same on every peer'),
     f('priority', int(1, 255), 'priority, 1-255; the highest becomes MASTER'),
-    f('advert_int', num(0), 'seconds between adverts'),
+    f('advert_int', num(0.01, 255), 'seconds between adverts'),
     f('nopreempt', flag, 'a higher priority peer does not take over (needs state BACKUP)'),
     f('preempt_delay', num(0, 1000), 'seconds to wait before preempting (needs state BACKUP)'),
     { field: 'authentication', keyword: 'authentication', kind: 'block', block: authentication, description: '{auth_type, auth_pass}' },
-    f('virtual_ipaddress', { kind: 'vips' }, 'VIPs: "ADDR[/LEN] [dev IF] [label IF:N]" or {address, dev, label, brd, scope}'),
-    f('virtual_ipaddress_excluded', { kind: 'vips' }, 'VIPs left out of adverts'),
-    f('unicast_src_ip', word, 'source address of unicast adverts'),
-    f('unicast_peer', { kind: 'lines' }, 'peers to send unicast adverts to'),
-    f('mcast_src_ip', word, 'source address of multicast adverts'),
-    f('track_interface', { kind: 'lines' }, 'interfaces whose failure means FAULT ("eth1 [weight N]")'),
-    f('track_script', { kind: 'lines' }, 'vrrp_scripts to follow ("NAME [weight N]")'),
+    f('virtual_ipaddress', { kind: 'vips' }, 'VIPs: "ADDR[/LEN] [dev IF] [label IF:N]" or {address, dev, label, brd, scope}', append),
+    f('virtual_ipaddress_excluded', { kind: 'vips' }, 'VIPs left out of adverts', append),
+    f('unicast_src_ip', ipw, 'source address of unicast adverts'),
+    f('unicast_peer', { kind: 'lines' }, 'peers to send unicast adverts to', { format: 'ip', repeat: 'append' }),
+    f('mcast_src_ip', ipw, 'source address of multicast adverts'),
+    f('track_interface', { kind: 'lines' }, 'interfaces whose failure means FAULT ("eth1 [weight N]")', { format: 'ifname', repeat: 'append' }),
+    f('track_script', { kind: 'lines' }, 'vrrp_scripts to follow ("NAME [weight N]")', append),
     f('dont_track_primary', flag, 'ignore faults of the VRRP interface'),
     f('garp_master_delay', int(0), 'seconds before the second set of gratuitous ARPs'),
     f('version', int(2, 3), 'VRRP version'),
@@ -246,9 +257,9 @@ const instance: BlockSpec = {
 const syncGroup: BlockSpec = {
   key: nameKey('sync group'),
   fields: [
-    f('group', { kind: 'words' }, 'instances that change state together'),
-    f('track_script', { kind: 'lines' }, 'vrrp_scripts the whole group follows'),
-    f('track_interface', { kind: 'lines' }, 'interfaces the whole group follows'),
+    f('group', { kind: 'words' }, 'instances that change state together', first),
+    f('track_script', { kind: 'lines' }, 'vrrp_scripts the whole group follows', append),
+    f('track_interface', { kind: 'lines' }, 'interfaces the whole group follows', { format: 'ifname', repeat: 'append' }),
     ...notify('group'),
   ],
 };
@@ -270,7 +281,7 @@ const vrrpScript: BlockSpec = {
 const globalDefs: BlockSpec = {
   fields: [
     f('router_id', word, 'name of this node in notifications'),
-    f('notification_email', { kind: 'words' }, 'addresses to mail on transitions'),
+    f('notification_email', { kind: 'words' }, 'addresses to mail on transitions', append),
     f('notification_email_from', word, 'sender address'),
     f('smtp_server', args, 'SMTP server "IP [PORT]"'),
     f('smtp_connect_timeout', int(1), 'seconds'),
@@ -278,8 +289,8 @@ const globalDefs: BlockSpec = {
     f('script_user', args, 'user [group] scripts run as'),
     f('vrrp_skip_check_adv_addr', flag, 'skip checking the addresses of adverts'),
     f('vrrp_strict', flag, 'strict RFC compliance'),
-    f('vrrp_garp_interval', num(0), 'seconds between gratuitous ARPs'),
-    f('vrrp_gna_interval', num(0), 'seconds between unsolicited NAs'),
+    f('vrrp_garp_interval', num(0.000001, 4294.967295), 'seconds between gratuitous ARPs (keepalived 2.2 refuses 0)'),
+    f('vrrp_gna_interval', num(0.000001, 4294.967295), 'seconds between unsolicited NAs (keepalived 2.2 refuses 0)'),
     f('vrrp_version', int(2, 3), 'default VRRP version'),
   ],
 };

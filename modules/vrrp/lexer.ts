@@ -73,12 +73,47 @@ function lexLine(raw: string, line: number, file: string, out: Token[]): void {
   flush();
 }
 
-const NEEDS_QUOTES = /[\s#!{}"]/;
+// Quoted: blanks, comment and brace characters, a backslash (`\#` would lose it
+// unquoted), the line prefixes keepalived acts on before it reads a statement
+// (`@id`, `~SEQ`, `$NAME=`) and the word `include`, which keepalived only takes
+// as an include when it stands unquoted.
+const NEEDS_QUOTES = /[\s#!{}\\]|^[@~$]|^include$/;
 
-/** A word as it must be written back so the lexer reads the same word. */
+/**
+ * Characters that keepalived cannot read back from any word: a double quote
+ * ends the quoted string (there is no escape), control characters and line or
+ * paragraph separators split or end lines in keepalived or in rb's reader.
+ */
+export const UNWRITABLE = /["\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/u;
+
+/** `$NAME`, `${NAME}` and `$_PWD`: keepalived replaces them on any line, inside quotes too, and has no escape. */
+export const EXPANDED = /\$[A-Za-z_{]/;
+
+/** Why keepalived would not read `word` back as itself, or undefined when it would. */
+export function unwritableReason(word: string): string | undefined {
+  const bad = UNWRITABLE.exec(word);
+  if (bad) return bad[0] === '"' ? 'a double quote (keepalived has no escape for it)' : `the character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (EXPANDED.test(word)) return `"${EXPANDED.exec(word)![0]}" (keepalived expands $NAME and \${NAME} everywhere, even inside quotes)`;
+  if (word.endsWith('\\')) return 'a trailing backslash (it escapes the closing quote)';
+  return undefined;
+}
+
+/** A word as it must be written back so keepalived and the lexer read the same word. */
 export function quoteWord(word: string): string {
-  if (word.includes('"')) throw new Error(`a keepalived word cannot contain a double quote: ${word}`);
+  const why = unwritableReason(word);
+  if (why) throw new Error(`a keepalived word cannot contain ${why}: ${JSON.stringify(word)}`);
   return word === '' || NEEDS_QUOTES.test(word) ? `"${word}"` : word;
+}
+
+/**
+ * A word as rb keeps it in canonical text, never failing: quoted where quoting
+ * keeps its meaning, and as it stood otherwise (a `$NAME=` definition or a word
+ * ending in a backslash read from a file cannot be quoted without changing it).
+ */
+export function canonicalWord(word: string): string {
+  if (word === '' || /[\s#!{}]/.test(word)) return `"${word}"`;
+  if (unwritableReason(word)) return word;
+  return NEEDS_QUOTES.test(word) ? `"${word}"` : word;
 }
 
 /** Words of a one-line fragment (a `track_script` entry, a VIP written as text). */

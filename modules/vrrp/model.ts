@@ -5,7 +5,7 @@
 // `extra`. Two configs are semantically equal when their models are.
 
 import { SPECS, type BlockSpec, type FieldSpec } from './grammar.js';
-import { splitWords } from './lexer.js';
+import { splitWords, unwritableReason } from './lexer.js';
 import { parseConf, type ConfNode } from './parser.js';
 import type { KeepalivedConfig } from './types.js';
 import { canonicalLine, nodeText, parseVip, vipFromParam } from './values.js';
@@ -35,14 +35,19 @@ function readBlock(spec: BlockSpec, nodes: ConfNode[]): Obj {
       extra.push(nodeText(node));
     } else if (fs.kind === 'blocks') {
       ((out[fs.field] ??= []) as unknown[]).push(value);
-    } else {
-      // keepalived keeps the last of a repeated keyword.
+    } else if (out[fs.field] !== undefined && fs.repeat === 'append') {
+      // keepalived adds the entries of a repeated list block to the first one.
+      out[fs.field] = [...(out[fs.field] as unknown[]), ...(value as unknown[])];
+    } else if (out[fs.field] === undefined || fs.repeat !== 'first') {
+      // Otherwise the last one counts, except where keepalived ignores repeats ("already specified").
       out[fs.field] = value;
     }
   }
   if (extra.length) out.extra = extra;
   return prune(out);
 }
+
+const writable = (words: string[]) => words.every((w) => unwritableReason(w) === undefined);
 
 const INT = /^-?\d+$/;
 const NUM = /^-?\d+(\.\d+)?$/;
@@ -53,6 +58,8 @@ const FALSE = new Set(['false', 'off', 'no']);
 function readValue(fs: FieldSpec, node: ConfNode): unknown {
   const args = node.words.slice(1);
   const kids = node.children;
+  // A value rb could not write back as it reads (`$NAME`, control characters) stays verbatim.
+  if (!writable(args) || kids?.some((c) => !writable(c.words))) return undefined;
   const flatKids = kids?.every((c) => !c.children);
   switch (fs.kind) {
     case 'int':
@@ -60,8 +67,9 @@ function readValue(fs: FieldSpec, node: ConfNode): unknown {
     case 'number':
       return !kids && args.length === 1 && NUM.test(args[0]) ? Number(args[0]) : undefined;
     case 'word':
-    case 'cmd':
       return !kids && args.length === 1 ? args[0] : undefined;
+    case 'cmd':
+      return !kids && args.length >= 1 ? commandText(args) : undefined;
     case 'args':
       return !kids && args.length >= 1 && args.every((a) => /^\S+$/.test(a)) ? args.join(' ') : undefined;
     case 'flag':
@@ -86,6 +94,24 @@ function readValue(fs: FieldSpec, node: ConfNode): unknown {
       return key ? { ...key, ...readBlock(fs.block, kids!) } : undefined;
     }
   }
+}
+
+/**
+ * A command given as several words (`notify_master /etc/keepalived/notify.sh master`):
+ * keepalived runs those words as the argument list, and splits one quoted string
+ * on blanks, honouring single quotes. So the words joined by blanks, a word with
+ * blanks in single quotes, run the same command. Undefined when no such text exists.
+ */
+function commandText(words: string[]): string | undefined {
+  if (words.length === 1) return words[0];
+  const out: string[] = [];
+  for (const w of words) {
+    if (w === '' || /[\s'\\]/.test(w)) {
+      if (/['\\]/.test(w)) return undefined;
+      out.push(`'${w}'`);
+    } else out.push(w);
+  }
+  return out.join(' ');
 }
 
 // ---- params → model --------------------------------------------------------

@@ -7,6 +7,8 @@
 import { ConfSyntaxError, splitWords } from './lexer.js';
 import { fromParams, type KeepalivedConfig, type VrrpInstance, type VirtualServer } from './model.js';
 import { parseConf } from './parser.js';
+import { SPECS } from './grammar.js';
+import { blockProblems } from './safety.js';
 import { isIp, isIPv4, vipFromParam } from './values.js';
 
 type Problem = [string, string];
@@ -16,6 +18,7 @@ export function checkParams(p: Obj): Problem[] {
   const problems: Problem[] = [];
   problems.push(...checkExtras(p));
   if (problems.length) return problems;
+  problems.push(...blockProblems(SPECS.root, p));
   const c = fromParams(p);
   problems.push(...checkScripts(c), ...checkInstances(p, c), ...checkSyncGroups(c), ...checkVirtualServers(c));
   return problems;
@@ -90,12 +93,6 @@ function checkInstances(p: Obj, c: KeepalivedConfig): Problem[] {
     const auth = inst.authentication;
     if (auth && auth.auth_type === 'PASS' && !auth.auth_pass) out.push(at('authentication: auth_type PASS needs auth_pass'));
     out.push(...checkVips(inst, (raw[idx]?.virtual_ipaddress as unknown[]) ?? [], at));
-    for (const f of ['unicast_src_ip', 'mcast_src_ip'] as const) {
-      if (inst[f] !== undefined && !isIp(inst[f]!)) out.push(at(`${f} ${inst[f]} is not an IP address`));
-    }
-    for (const peer of inst.unicast_peer ?? []) {
-      if (!isIp(splitWords(peer)[0] ?? '')) out.push(at(`unicast_peer ${peer} is not an IP address`));
-    }
     out.push(...trackedScripts(`vrrp_instance ${inst.name}`, inst.track_script, c, 'instances'));
   });
   return out;

@@ -7,11 +7,16 @@ import { SPECS, type BlockSpec, type FieldSpec } from './grammar.js';
 
 export const DEFAULT_PATH = '/etc/keepalived/keepalived.conf';
 
-// Values are written inside double quotes when needed, which keepalived cannot escape.
-const TEXT: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: /^[^"\r\n]+$/, patternName: 'text without double quotes or newlines' };
+// What no keepalived word can hold (lexer.ts UNWRITABLE / EXPANDED): a double
+// quote, control and separator characters, `$NAME`/`${...}`, a trailing backslash.
+const UNSAFE = '"\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Co}\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
+const safe = (more: string, body = '+') => new RegExp(`^(?![^]*\\$[A-Za-z_{])(?![^]*\\\\$)[^${UNSAFE}${more}]${body}$`, 'u');
+const SAFE_NOTE = 'no double quote, control or line-separator character, $NAME or trailing backslash';
+// Values are written inside double quotes when needed.
+const TEXT: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe(''), patternName: `text keepalived reads back as written (${SAFE_NOTE})` };
 // Items split into words on our side: a comment or brace character would change their meaning.
-const PLAIN: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: /^[^"\r\n{}#!]+$/, patternName: 'words without quotes, braces, # or !' };
-const ONE_WORD: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: /^[^"\s{}#!]+$/, patternName: 'one word' };
+const PLAIN: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('{}#!'), patternName: `words without braces, # or ! (${SAFE_NOTE})` };
+const ONE_WORD: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('\\s{}#!'), patternName: `one word without braces, # or ! (${SAFE_NOTE})` };
 
 const EXTRA: ParamSpec = {
   type: 'list',

@@ -3,7 +3,8 @@
 // and the params) go through these, so `172.16.0.30` equals `172.16.0.30/32`
 // and `chk  weight -2` equals `chk weight -2`.
 
-import { quoteWord, splitWords } from './lexer.js';
+import { isIP } from 'node:net';
+import { canonicalWord, splitWords } from './lexer.js';
 import type { ConfNode } from './parser.js';
 
 export interface Vip {
@@ -18,14 +19,14 @@ export interface Vip {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const IPV6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/;
 
 export function isIPv4(s: string): boolean {
   return IPV4.test(s);
 }
 
+/** An IPv6 address as inet_pton reads it (no zone). */
 export function isIPv6(s: string): boolean {
-  return IPV6.test(s) && s.split('::').length <= 2;
+  return isIP(s) === 6 && !s.includes('%');
 }
 
 export function isIp(s: string): boolean {
@@ -60,7 +61,7 @@ export function parseVip(words: string[]): Vip | undefined {
       rest.push(words[i]);
     }
   }
-  if (rest.length) vip.options = rest.map(quoteWord).join(' ');
+  if (rest.length) vip.options = rest.map(canonicalWord).join(' ');
   return vip;
 }
 
@@ -80,7 +81,7 @@ export function vipFromParam(v: unknown): Vip | undefined {
 export function vipWords(v: Vip): string[] {
   const out = [v.address];
   for (const k of VIP_OPTIONS) if (v[k] !== undefined) out.push(k, v[k]!);
-  const words = out.map(quoteWord);
+  const words = out.map(canonicalWord);
   if (v.options) words.push(v.options);
   return words;
 }
@@ -91,7 +92,7 @@ export function vipText(v: Vip): string {
 
 /** Words → one canonical line (single spaces, quotes where needed). */
 export function canonicalLine(words: string[]): string {
-  return words.map(quoteWord).join(' ');
+  return words.map(canonicalWord).join(' ');
 }
 
 /** A node as canonical text, blocks over several lines indented by four spaces. */

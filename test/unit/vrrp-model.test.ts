@@ -97,8 +97,11 @@ describe('vrrp model: every construct', () => {
 
   it('keeps a known keyword whose arguments it cannot model verbatim, never half-read', () => {
     expect(m.vrrp_scripts![1]).to.deep.equal({ name: 'chk_db', script: '/bin/true', interval: 5, extra: ['weight -20 reverse'] });
-    expect(m.instances![1].notify_master).to.equal(undefined);
-    expect(m.instances![1].extra).to.deep.equal(['notify_master /bin/true root']);
+  });
+
+  it('reads an unquoted command of several words as the command keepalived runs', () => {
+    expect(m.instances![1].notify_master).to.equal('/bin/true root');
+    expect(m.instances![1].extra).to.equal(undefined);
   });
 
   it('normalises what keepalived treats as equal', () => {
