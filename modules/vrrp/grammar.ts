@@ -41,6 +41,8 @@ export type FieldSpec = ValueKind & {
   format?: Format;
   /** What keepalived does with the keyword repeated in one block (default: the last one counts). */
   repeat?: 'append' | 'first';
+  /** keepalived keeps only this many bytes of the value (`auth_pass`). */
+  truncateBytes?: number;
 };
 
 /** Value formats keepalived checks (or needs to be true on the host); see safety.ts. */
@@ -216,7 +218,7 @@ const virtualServer: BlockSpec = {
 const authentication: BlockSpec = {
   fields: [
     f('auth_type', { kind: 'word', enum: ['PASS', 'AH'] }, 'PASS or AH'),
-    f('auth_pass', { kind: 'word', maxLength: 8 }, 'password, at most 8 characters (keepalived silently truncates longer ones)', { secret: true }),
+    f('auth_pass', word, 'password; keepalived uses its first 8 bytes (a longer one is accepted with a warning and compared and written as those 8 bytes)', { secret: true, truncateBytes: 8 }),
   ],
 };
 

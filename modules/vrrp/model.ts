@@ -30,7 +30,7 @@ function readBlock(spec: BlockSpec, nodes: ConfNode[]): Obj {
   const extra: string[] = [];
   for (const node of nodes) {
     const fs = fieldFor(spec, node.words[0]);
-    const value = fs ? readValue(fs, node) : undefined;
+    const value = fs ? truncated(fs, readValue(fs, node)) : undefined;
     if (!fs || value === undefined) {
       extra.push(nodeText(node));
     } else if (fs.kind === 'blocks') {
@@ -114,6 +114,21 @@ function commandText(words: string[]): string | undefined {
   return out.join(' ');
 }
 
+/** The value keepalived uses: the first `truncateBytes` bytes (on a character boundary). */
+export function truncated(fs: FieldSpec, v: unknown): unknown {
+  if (fs.truncateBytes === undefined || typeof v !== 'string') return v;
+  return truncateUtf8(v, fs.truncateBytes);
+}
+
+export function truncateUtf8(s: string, bytes: number): string {
+  let out = '';
+  for (const ch of s) {
+    if (Buffer.byteLength(out + ch) > bytes) break;
+    out += ch;
+  }
+  return out;
+}
+
 // ---- params → model --------------------------------------------------------
 
 /** The model of validated params (the config fields of the vrrp task). */
@@ -126,7 +141,7 @@ function paramBlock(spec: BlockSpec, p: Obj): Obj {
   for (const k of Object.keys(spec.key?.fields ?? {})) if (p[k] !== undefined) out[k] = p[k];
   for (const fs of spec.fields) {
     const v = p[fs.field];
-    if (v !== undefined && v !== null) out[fs.field] = paramValue(fs, v);
+    if (v !== undefined && v !== null) out[fs.field] = truncated(fs, paramValue(fs, v));
   }
   const extra = Array.isArray(p.extra) ? p.extra.flatMap((t) => parseConf(String(t), 'extra').map(nodeText)) : [];
   if (extra.length) out.extra = extra;

@@ -6,7 +6,7 @@ import type { Change, Plan } from '../../core/module.js';
 import { diffConfig, type FieldChange } from './diff.js';
 import type { VrrpFacts } from './facts.js';
 import { fromParams } from './model.js';
-import { configWarnings } from './rules.js';
+import { configWarnings, paramWarnings } from './rules.js';
 import { reloadCommand } from './service.js';
 
 export interface ServiceParams {
@@ -46,7 +46,7 @@ export function planVrrp(p: ServiceParams & Record<string, unknown>, f: VrrpFact
   } else if (p.state === 'stopped' && f.running) {
     changes.push({ kind: 'stop-keepalived', resource, field: 'state', before: 'running', after: 'stopped' });
   }
-  const warnings = configWarnings(fromParams(p));
+  const warnings = [...paramWarnings(p), ...configWarnings(fromParams(p))];
   if (changes.length === 0) {
     const n = (fromParams(p).instances ?? []).length;
     const v = (fromParams(p).virtual_servers ?? []).length;

@@ -90,6 +90,14 @@ function checkInstances(p: Obj, c: KeepalivedConfig): Problem[] {
     for (const t of inst.track_interface ?? []) {
       if (splitWords(t)[0] === inst.interface) out.push(at(`track_interface ${inst.interface} is the instance's own interface (keepalived ignores it and -t fails)`));
     }
+    // keepalived makes a MASTER without a priority the address owner (255), whose priority never changes.
+    if ((inst.priority ?? (inst.state === 'MASTER' ? 255 : 100)) === 255) {
+      for (const t of inst.track_script ?? []) {
+        const [name, ...rest] = splitWords(t);
+        const weighted = rest.includes('weight') ? !/^weight 0$/.test(rest.join(' ')) : Boolean(c.vrrp_scripts?.find((s) => s.name === name)?.weight);
+        if (weighted) out.push(at(`track_script ${name} has a weight, which keepalived ignores on an address owner (priority 255${inst.priority === undefined ? ', the default of a MASTER' : ''}; -t fails): set a priority below 255`));
+      }
+    }
     const auth = inst.authentication;
     if (auth && auth.auth_type === 'PASS' && !auth.auth_pass) out.push(at('authentication: auth_type PASS needs auth_pass'));
     out.push(...checkVips(inst, (raw[idx]?.virtual_ipaddress as unknown[]) ?? [], at));
@@ -167,6 +175,18 @@ function checkVirtualServers(c: KeepalivedConfig): Problem[] {
       if (vs.fwmark !== undefined && rs.port !== undefined) {
         out.push(at(`real_server ${rs.ip}: a fwmark service's real servers have no port (keepalived -t fails on ${rs.ip} ${rs.port}); remove port`));
       }
+    }
+  }
+  return out;
+}
+
+/** auth_pass longer than keepalived keeps: accepted, as keepalived does, with its warning. */
+export function paramWarnings(p: Obj): string[] {
+  const out: string[] = [];
+  for (const i of (p.instances as Obj[] | undefined) ?? []) {
+    const pass = (i.authentication as Obj | undefined)?.auth_pass;
+    if (typeof pass === 'string' && Buffer.byteLength(pass) > 8) {
+      out.push(`vrrp_instance ${String(i.name)}: auth_pass is ${Buffer.byteLength(pass)} bytes; keepalived truncates it to 8 (its warning: "Truncating auth_pass to 8 characters"), so rb compares and writes the first 8`);
     }
   }
   return out;

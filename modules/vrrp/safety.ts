@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import type { BlockSpec, FieldSpec, Format } from './grammar.js';
 import { quoteWord, splitWords, unwritableReason } from './lexer.js';
 import { INCLUDE_KEYWORDS, parseConf, type ConfNode } from './parser.js';
+import { truncateUtf8 } from './model.js';
 import { canonicalLine, normalizeAddress, vipFromParam, vipText } from './values.js';
 
 type Problem = [string, string];
@@ -55,6 +56,20 @@ function formatProblem(format: Format, value: string, entry = false): string | u
       return why && `label ${JSON.stringify(value)}: ${why}`;
     }
   }
+}
+
+/**
+ * keepalived splits a command into its arguments honouring single quotes and
+ * backslash escapes (also inside the quotes), and refuses the script when a
+ * quote is not closed.
+ */
+export function commandProblem(command: string): string | undefined {
+  let quoted = false;
+  for (let i = 0; i < command.length; i++) {
+    if (command[i] === '\\') i++;
+    else if (command[i] === "'") quoted = !quoted;
+  }
+  return quoted ? `the command ${JSON.stringify(command)} has an unclosed single quote (keepalived refuses the script)` : undefined;
 }
 
 const NUMBER_TEXT = /^-?\d+(\.\d{1,6})?$/;
@@ -113,6 +128,10 @@ function fieldProblems(fs: FieldSpec, v: unknown, path: string, depth: number): 
     case 'args':
       if (typeof v !== 'string') break;
       if (fs.format) at(path, formatProblem(fs.format, v, fs.kind === 'args'));
+      if (fs.kind === 'cmd') at(path, commandProblem(v));
+      if (fs.truncateBytes !== undefined && Buffer.byteLength(v) > fs.truncateBytes && Buffer.byteLength(truncateUtf8(v, fs.truncateBytes)) !== fs.truncateBytes) {
+        at(path, `keepalived keeps the first ${fs.truncateBytes} bytes, which would cut a character in two here`);
+      }
       at(path, lineProblem(fs.kind === 'args' ? v.split(' ').map(quoteWord).join(' ') : quoteWord(v), depth, fs.keyword));
       break;
     case 'words':
@@ -131,7 +150,10 @@ function fieldProblems(fs: FieldSpec, v: unknown, path: string, depth: number): 
       break;
     case 'blocks':
       (v as unknown[]).forEach((item, i) => {
-        if (item && typeof item === 'object') out.push(...blockProblems(fs.block, item as Obj, pathOf(path, i), depth + 1));
+        if (!item || typeof item !== 'object') return;
+        const head = (fs.block.key?.render(item as Obj) ?? []).map((w) => (unwritableReason(w) ? w : quoteWord(w)));
+        at(pathOf(path, i), lineProblem(`${head.join(' ')} {`, depth, fs.keyword));
+        out.push(...blockProblems(fs.block, item as Obj, pathOf(path, i), depth + 1));
       });
       break;
   }

@@ -12,8 +12,9 @@ export const DEFAULT_PATH = '/etc/keepalived/keepalived.conf';
 const UNSAFE = '"\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Co}\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000';
 const safe = (more: string, body = '+') => new RegExp(`^(?![^]*\\$[A-Za-z_{])(?![^]*\\\\$)[^${UNSAFE}${more}]${body}$`, 'u');
 const SAFE_NOTE = 'no double quote, control or line-separator character, $NAME or trailing backslash';
-// Values are written inside double quotes when needed.
-const TEXT: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe(''), patternName: `text keepalived reads back as written (${SAFE_NOTE})` };
+// Values are written inside double quotes when needed. Braces are refused even
+// there: keepalived 2.2 still takes a quoted "}" or "/bin/x a}" as a block end.
+const TEXT: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('{}'), patternName: `text without braces that keepalived reads back as written (${SAFE_NOTE})` };
 // Items split into words on our side: a comment or brace character would change their meaning.
 const PLAIN: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('{}#!'), patternName: `words without braces, # or ! (${SAFE_NOTE})` };
 const ONE_WORD: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('\\s{}#!'), patternName: `one word without braces, # or ! (${SAFE_NOTE})` };
