@@ -13,7 +13,7 @@ const UNSAFE = '"\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Co}\\u00a0\\u1680\\u2000
 const safe = (more: string, body = '+') => new RegExp(`^(?![^]*\\$[A-Za-z_{])(?![^]*\\\\$)[^${UNSAFE}${more}]${body}$`, 'u');
 const SAFE_NOTE = 'no double quote, control or line-separator character, $NAME or trailing backslash';
 // Values are written inside double quotes when needed. Braces are refused even
-// there: keepalived 2.2 still takes a quoted "}" or "/bin/x a}" as a block end.
+// there: keepalived 2.2 still takes a quoted "}" as the end of the block.
 const TEXT: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('{}'), patternName: `text without braces that keepalived reads back as written (${SAFE_NOTE})` };
 // Items split into words on our side: a comment or brace character would change their meaning.
 const PLAIN: Pick<StringSpec, 'pattern' | 'patternName'> = { pattern: safe('{}#!'), patternName: `words without braces, # or ! (${SAFE_NOTE})` };

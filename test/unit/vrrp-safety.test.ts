@@ -83,7 +83,7 @@ describe('vrrp: values are written so keepalived reads back exactly them', () =>
     ['U+2028', { global_defs: { notification_email_from: 'a\u2028b' } }, 'global_defs.notification_email_from: expected text'],
     ['U+0085', { instances: [instance({ notify_fault: '/bin/true \u0085x' })] }, 'instances[0].notify_fault: expected text'],
     ['a carriage return', { instances: [instance({ track_script: ['chk\rweight 2'] })] }, 'instances[0].track_script[0]: expected words'],
-    ['a closing brace, even quoted (keepalived 2.2 ends the block there)', { instances: [instance({ notify_master: '/bin/true a}' })] }, 'instances[0].notify_master: expected text without braces'],
+    ['a closing brace (quoted alone, keepalived 2.2 ends the block there)', { instances: [instance({ notify_master: '/bin/true a}' })] }, 'instances[0].notify_master: expected text without braces'],
     ['an opening brace', { global_defs: { router_id: 'a{' } }, 'global_defs.router_id: expected text without braces'],
     ['an unclosed single quote in a command', { instances: [instance({ notify_master: "/bin/true 'a" })] }, 'instances[0].notify_master: the command'],
     ['a tab', { global_defs: { router_id: 'a\tb' } }, 'global_defs.router_id: expected text'],
@@ -108,7 +108,7 @@ describe('vrrp: values are written so keepalived reads back exactly them', () =>
     expect(keepalivedTest(`global_defs {\n${long}\n}\n`).output).to.include("Unknown keyword 'a");
     const at = keepalivedTest('vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 192.0.2.1\n @other 192.0.2.2\n }\n}\n');
     expect(at, 'the @other line is silently dropped').to.deep.equal({ code: 0, output: '' });
-    const brace = keepalivedTest('vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n 192.0.2.1\n }\n notify_master "/bin/true a}"\n}\n');
-    expect(brace.output, 'a quoted brace still ends the block').to.include("Extra '}' found");
+    const brace = keepalivedTest('global_defs {\n router_id "}"\n}\n');
+    expect(brace.output, 'a quoted "}" still ends the block').to.include("Unknown keyword '}'");
   });
 });
