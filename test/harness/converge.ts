@@ -56,16 +56,37 @@ export function flatChanges(report: RunReport): FlatChange[] {
     .flatMap((t) => t.changes.map((c) => ({ host: t.host, task: t.task, module: t.module, ...c })));
 }
 
-/** What must agree between a prediction and a run: where, what, and the value it ends with. */
+/** What must agree between a prediction and a run: every field of every change. */
 export function changeKey(c: FlatChange): string {
-  return JSON.stringify([c.host, c.task, c.resource, c.field ?? null, c.after ?? null]);
+  return JSON.stringify([c.host, c.task, c.kind ?? null, c.resource, c.field ?? null, c.before ?? null, c.after ?? null]);
 }
 
-/** Keys only in `predicted` (missed by the run) and only in `actual` (not predicted). */
-export function compareChanges(predicted: FlatChange[], actual: FlatChange[]): { unexpected: string[]; missing: string[] } {
-  const p = new Set(predicted.map(changeKey));
-  const a = new Set(actual.map(changeKey));
-  return { missing: [...p].filter((k) => !a.has(k)).sort(), unexpected: [...a].filter((k) => !p.has(k)).sort() };
+/** Keys in host order (hosts run in parallel; within a host, changes keep their order). */
+function ordered(list: FlatChange[]): string[] {
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.host.localeCompare(b.c.host) || a.i - b.i)
+    .map(({ c }) => changeKey(c));
+}
+
+/**
+ * Changes only in `predicted` (missed by the run) and only in `actual` (not
+ * predicted), counted (a change made twice is one unexpected); when both agree
+ * as collections but not in order within a host, `reordered` shows both lists.
+ */
+export function compareChanges(predicted: FlatChange[], actual: FlatChange[]): { unexpected: string[]; missing: string[]; reordered?: { predicted: string[]; actual: string[] } } {
+  const p = ordered(predicted);
+  const a = ordered(actual);
+  const left = [...a];
+  const missing: string[] = [];
+  for (const k of p) {
+    const at = left.indexOf(k);
+    if (at >= 0) left.splice(at, 1);
+    else missing.push(k);
+  }
+  const out: { unexpected: string[]; missing: string[]; reordered?: { predicted: string[]; actual: string[] } } = { missing: missing.sort(), unexpected: left.sort() };
+  if (!missing.length && !left.length && p.some((k, i) => k !== a[i])) out.reordered = { predicted: p, actual: a };
+  return out;
 }
 
 function describeRun(label: string, r: RbResult): string {

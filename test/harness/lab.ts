@@ -43,6 +43,16 @@ export async function ensureLab(n = 4): Promise<LabHost[]> {
 }
 
 /**
+ * In a `before` hook: skip the block, loudly, when not root (sshd, users and
+ * namespaces need it). Under CI (--forbid-pending) a skipped test fails the run.
+ */
+export function skipUnlessRoot(ctx: Mocha.Context): void {
+  if (isRoot()) return;
+  warnNotRoot();
+  ctx.skip();
+}
+
+/**
  * Register a `before` hook in the current describe that brings the lab up,
  * or skips every test of the block (loudly) when not root — the only skip
  * the suite allows.

@@ -118,7 +118,9 @@ describe('ldirectord on real IPVS (qemu guest)', function () {
     const r = await runPlay(playbookFile(play(ldirectordTask({}, { scheduler: 'wrr' }))), LAB_INVENTORY);
     expect(flatChanges(r.report!).map((c) => c.kind)).to.deep.equal(['set-option', 'reload-ldirectord']);
     expect(await labSh('rb1', 'ipvsadm -Sn')).to.include(`-A -t ${VIP}:80 -s wrr`);
+    // The same daemon, still alive: the pid file names the pid read before, and that process is ldirectord.
     expect((await labSh('rb1', 'cat /var/run/ldirectord.ldirectord.cf.pid')).trim()).to.equal(pid);
+    expect(await labSh('rb1', `tr '\\0' ' ' < /proc/${pid}/cmdline`)).to.include('ldirectord');
   });
 
   it('never installs a file ldirectord refuses: the old file and table stay', async () => {

@@ -11,6 +11,7 @@ import { ConnectionPool, connectionFromVars } from '../../core/transport/connect
 import { SshTransport } from '../../core/transport/ssh.js';
 import type { ConnectionSpec } from '../../core/transport/types.js';
 import { freePort, startSshd, type TestSshd } from '../fixtures/transport/sshd.js';
+import { skipUnlessRoot } from '../harness/lab.js';
 
 /** Established TCP connections to the sshd port, split into ours (this process) and others. */
 function connections(port: number): { ours: number; all: number } {
@@ -25,7 +26,7 @@ describe('transport: jump hosts and the connection pool', function () {
   let vars: Record<string, unknown>;
 
   before(async function () {
-    if (process.getuid?.() !== 0) this.skip();
+    skipUnlessRoot(this);
     d = await startSshd();
     home = mkdtempSync('/tmp/rb-jump-');
     kh = join(home, 'known_hosts');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { SshTransport, type SshConnectOptions } from '../../core/transport/ssh.js';
 import type { ConnectionSpec } from '../../core/transport/types.js';
 import { createUser, startSshd, type TestSshd, type TestUser } from '../fixtures/transport/sshd.js';
+import { skipUnlessRoot } from '../harness/lab.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -17,7 +18,7 @@ describe('transport: latency', function () {
   let spec: ConnectionSpec;
 
   before(async function () {
-    if (process.getuid?.() !== 0) this.skip();
+    skipUnlessRoot(this);
     d = await startSshd();
     // A user whose login shell is sh: root's .bashrc here costs more than the transport.
     u = createUser('nopasswd');

@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 import { LocalTransport } from '../../core/transport/local.js';
 import { connectionFromVars, openTransport } from '../../core/transport/connect.js';
 import { createUser, type TestUser } from '../fixtures/transport/sshd.js';
+import { skipUnlessRoot } from '../harness/lab.js';
 
 describe('transport: local', function () {
   let work: string;
@@ -65,7 +66,7 @@ describe('transport: local', function () {
   describe('become (root becomes a throw-away user)', () => {
     let u: TestUser;
     before(function () {
-      if (process.getuid?.() !== 0) this.skip();
+      skipUnlessRoot(this);
       u = createUser('nopasswd');
       chmodSync(work, 0o755); // the become user must reach work/shared
     });

@@ -11,6 +11,7 @@ import { ConnectError } from '../../core/errors.js';
 import { SshTransport } from '../../core/transport/ssh.js';
 import type { ConnectionSpec } from '../../core/transport/types.js';
 import { createUser, freePort, keygen, startSshd, type TestSshd, type TestUser } from '../fixtures/transport/sshd.js';
+import { skipUnlessRoot } from '../harness/lab.js';
 
 const otherKey = readFileSync(join(import.meta.dirname, '../fixtures/transport/keys/other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
 
@@ -32,7 +33,7 @@ describe('transport: ssh against a real sshd', function () {
   const open: SshTransport[] = [];
 
   before(async function () {
-    if (process.getuid?.() !== 0) this.skip();
+    skipUnlessRoot(this);
     d = await startSshd();
     np = createUser('nopasswd');
     pw = createUser('password');

@@ -186,4 +186,19 @@ describe('lab harness: comparing predicted and made changes', () => {
     expect(diff.missing).to.have.length(1);
     expect(diff.unexpected[0]).to.contain('"2"');
   });
+  const change = (kind: string, before: string, after: string, resource = 'net.ipv4.ip_forward') => ({ host: 'rb1', task: 't', module: 'sysctl', kind, resource, field: 'value', before, after });
+  it('sees a different kind or before value as a mismatch', () => {
+    expect(compareChanges([change('set-sysctl', '0', '1')], [change('persist-sysctl', '0', '1')]).missing).to.have.length(1);
+    expect(compareChanges([change('set-sysctl', '0', '1')], [change('set-sysctl', '2', '1')]).unexpected).to.have.length(1);
+  });
+  it('counts a change made twice', () => {
+    expect(compareChanges([change('set-sysctl', '0', '1')], [change('set-sysctl', '0', '1'), change('set-sysctl', '0', '1')]).unexpected).to.have.length(1);
+  });
+  it('sees changes of one host made in another order', () => {
+    const a = change('set-sysctl', '0', '1', 'a');
+    const b = change('set-sysctl', '0', '1', 'b');
+    expect(compareChanges([a, b], [b, a]).reordered).to.not.equal(undefined);
+    const other = { ...b, host: 'rb2' };
+    expect(compareChanges([a, other], [other, a])).to.deep.equal({ missing: [], unexpected: [] });
+  });
 });
