@@ -9,7 +9,7 @@
 
 import { defineModule } from '../core/module.js';
 import { argv } from '../core/transport/shell.js';
-import { applyRun, planRun, runFacts, runFields, takeInlineTail, type RunFacts, type RunParams } from './command/run.js';
+import { applyRun, planRun, runFacts, runFields, takeInlineTail, type RunFacts, type RunParams } from './lib/command-run.js';
 
 export interface ShellParams extends RunParams {
   executable: string;

@@ -23,7 +23,7 @@ import {
   targetPath,
   type ContentFacts,
   type ContentParams,
-} from './copy/content.js';
+} from './lib/file-content.js';
 
 export interface TemplateParams extends ContentParams {
   src: string;

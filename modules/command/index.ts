@@ -10,7 +10,7 @@
 
 import { defineModule } from '../../core/module.js';
 import { argv } from '../../core/transport/shell.js';
-import { applyRun, planRun, runFacts, runFields, takeInline, type RunFacts, type RunParams } from './run.js';
+import { applyRun, planRun, runFacts, runFields, takeInline, type RunFacts, type RunParams } from '../lib/command-run.js';
 import { splitWords, SplitError } from './split.js';
 
 const resolve = (p: RunParams) => takeInline(p, splitWords(p.cmd));

@@ -23,7 +23,7 @@ import {
   targetPath,
   type ContentFacts,
   type ContentParams,
-} from './content.js';
+} from '../lib/file-content.js';
 
 export interface CopyParams extends ContentParams {
   content?: string;

@@ -12,7 +12,7 @@ import { defineModule, noop, type Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { CONTENT_LIMIT, type FileFact } from '../../core/files/facts.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam } from '../../core/files/attrs.js';
-import { applyContent, destFacts, planContent, rollbackContent, type ContentParams } from '../copy/content.js';
+import { applyContent, destFacts, planContent, rollbackContent, type ContentParams } from '../lib/file-content.js';
 import { editLines, type LineEdit } from './edit.js';
 
 export interface LineinfileParams extends LineEdit {
