@@ -83,7 +83,7 @@ async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler
     run.reporter.hostResult(r);
     if (r.status === 'unreachable') {
       s.unreachable = true;
-    } else if (r.status === 'failed' && !task.ignoreErrors) {
+    } else if (r.status === 'failed' && !r.task.ignoreErrors) {
       await failHost(run, s, `${task.name}: ${r.msg ?? 'failed'}`);
     }
     return r;

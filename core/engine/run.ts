@@ -4,12 +4,13 @@
 import { dirname } from 'node:path';
 import { configError } from '../errors.js';
 import { isIpAddress } from '../inventory/host-range.js';
-import { groupsMap, loadInventory, selectHosts, type Inventory } from '../inventory/index.js';
+import { groupsMap, loadInventory, type Inventory } from '../inventory/index.js';
 import type { ModuleRegistry } from '../module.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import type { Play, Task } from '../playbook/types.js';
 import { ConnectionPool, connectionFromVars } from '../transport/connect.js';
 import type { Transport, TransportStats } from '../transport/types.js';
+import { selectPlayHosts } from './host-selection.js';
 import { HostState, hostvarsView } from './host-state.js';
 import { LazyTransport } from './lazy-transport.js';
 import { runPlay, type PlayRun } from './play-runner.js';
@@ -28,9 +29,8 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
   const started = Date.now();
   const books = await loadPlaybooks(req.playbooks, { registry: req.registry });
   const inventory = await loadInventory(req.inventories, { playbookDir: books[0] ? dirname(books[0].file) : undefined });
-  const limited = req.options.limit ? new Set(selectHosts(inventory, req.options.limit)) : undefined;
   // Resolve every play's hosts up front: a bad pattern is bad input, found before any connection.
-  const plays = books.flatMap((b) => b.plays).map((play) => ({ play, hosts: selectHosts(inventory, play.hosts).filter((h) => !limited || limited.has(h)) }));
+  const plays = selectPlayHosts(inventory, books.flatMap((b) => b.plays), req.options.limit, req.options.extraVars);
   if (req.options.startAtTask && !plays.some(({ play }) => play.tasks.some((t) => t.name === req.options.startAtTask))) {
     throw configError(`--start-at-task: no task named "${req.options.startAtTask}"`);
   }

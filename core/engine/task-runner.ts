@@ -3,6 +3,7 @@
 
 import { ConfigError, ConnectError, RbError, formatLocation } from '../errors.js';
 import type { ModuleRegistry, Plan } from '../module.js';
+import { resolveTaskKeywords } from '../playbook/keyword-values.js';
 import type { Play, Task } from '../playbook/types.js';
 import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
 import type { Transport } from '../transport/types.js';
@@ -30,6 +31,9 @@ export async function runTask(env: TaskEnv, task: Task, state: HostState, handle
   let result: TaskResult;
   try {
     const vars = env.vars(state, task);
+    task = resolveTaskKeywords(task, vars);
+    base.task = task;
+    base.checked = isCheck(env, task);
     if (task.loop === undefined) {
       result = (await whenHolds(task, vars)) ? await runOnce(env, task, state, vars, base) : skipped(base, task);
     } else {

@@ -21,6 +21,7 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { editDistance } from '../schema/suggest.js';
 import { groupHosts } from './group-hosts.js';
 import { parseAddress } from './host-range.js';
+import { patternProblems, SUBSCRIPT } from './pattern-check.js';
 import type { Inventory, InventoryHost } from './types.js';
 
 export const LOCALHOST_NAMES = ['localhost', '127.0.0.1', '::1'];
@@ -32,14 +33,21 @@ export function setImplicitLocalhost(inv: Inventory, hosts: InventoryHost[]): vo
   implicitLocalhosts.set(inv, new Map(hosts.map((h) => [h.name, h])));
 }
 
-const SUBSCRIPT = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 const WILDCARD = /[*?[]/;
 
+/** Hosts a pattern selects; a blank or malformed pattern is an error, never `all`. */
 export function selectHosts(inv: Inventory, pattern: string): string[] {
+  const bad = patternProblems(pattern);
+  if (bad.length) throw new ConfigError(bad.map((m) => ({ message: `host pattern "${pattern}": ${m}` })));
+  return selectParts(inv, splitHostPattern(pattern), pattern);
+}
+
+/** Hosts selected by already split parts (a list of patterns, a limit file's lines). */
+export function selectParts(inv: Inventory, parts: string[], pattern = parts.join(',')): string[] {
   const problems: ConfigProblem[] = [];
   const cache = new Map<string, string[]>();
   let hosts: string[] = [];
-  for (const p of orderPatterns(splitHostPattern(pattern))) {
+  for (const p of orderPatterns(parts)) {
     if (inv.hosts.has(p)) {
       hosts.push(p);
       continue;
@@ -182,11 +190,23 @@ export function fnmatchToRegex(pat: string): string {
         out += negate ? '.' : '(?!)';
         continue;
       }
-      const cls = [...body].map((ch, k) => (ch === '-' && k > 0 && k < body.length - 1 ? '-' : escapeClassChar(ch))).join('');
-      out += `[${negate ? '^' : ''}${cls}]`;
+      const cls = classBody(body);
+      out += cls ? `[${negate ? '^' : ''}${cls}]` : negate ? '.' : '(?!)';
     } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
   return out;
+}
+
+/** A class body; reversed ranges (`[1:-1]` holds `:-1`) match nothing, as Python's fnmatch drops them. */
+function classBody(body: string): string {
+  let cls = '';
+  for (let k = 0; k < body.length; k++) {
+    if (body[k + 1] === '-' && k + 2 < body.length) {
+      if (body[k] <= body[k + 2]) cls += `${escapeClassChar(body[k])}-${escapeClassChar(body[k + 2])}`;
+      k += 2;
+    } else cls += escapeClassChar(body[k]);
+  }
+  return cls;
 }
 
 function escapeClassChar(ch: string): string {

@@ -8,7 +8,9 @@ import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
 import { joinPath, parseYamlPositioned, type PositionedYaml } from '../yaml.js';
+import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { PLAY_KEYS, stripPrefix } from './keywords.js';
+import { playPatterns } from './play-hosts.js';
 import { Problems } from './problems.js';
 import { parseTask, toList } from './task.js';
 import type { Play, Playbook, Task } from './types.js';
@@ -80,7 +82,8 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
   for (const key of Object.keys(raw)) {
     if (!PLAY_KEYS.has(key)) problems.add(`unknown play keyword${didYouMean(key, PLAY_KEYS)}`, doc.locate(`${joinPath(path, key)}#key`), key);
   }
-  if (typeof raw.hosts !== 'string' && !Array.isArray(raw.hosts)) problems.add('required: hosts (a host pattern)', loc, 'hosts');
+  const kw = readKeywords(raw, (key) => doc.locate(joinPath(path, key)), `plays${path}`, problems);
+  const patterns = playPatterns(raw.hosts, doc, path, problems);
   const vars: Record<string, unknown> = {};
   if (raw.vars !== undefined) {
     if (isPlainObject(raw.vars)) Object.assign(vars, raw.vars);
@@ -96,35 +99,34 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     if (vdoc && isPlainObject(vdoc.value)) Object.assign(vars, vdoc.value);
     else if (vdoc && vdoc.value != null) problems.add('a vars file must hold a mapping', vdoc.locate(''));
   }
-  const serial = raw.serial === undefined ? [] : (Array.isArray(raw.serial) ? raw.serial : [raw.serial]) as Array<number | string>;
-  for (const s of serial) {
-    if (!(typeof s === 'number' && s > 0) && !(typeof s === 'string' && /^\d+%?$/.test(s.trim()))) problems.add(`serial: expected a positive number or a percentage, got ${JSON.stringify(s)}`, doc.locate(joinPath(path, 'serial')), 'serial');
-  }
   const tasks: Task[] = [];
   for (const section of ['pre_tasks', 'tasks', 'post_tasks'] as const) {
     tasks.push(...(await loadTaskList(raw[section], doc, joinPath(path, section), section, dir, opts, problems, false, [])));
   }
   const handlers = await loadTaskList(raw.handlers, doc, joinPath(path, 'handlers'), 'handlers', dir, opts, problems, true, []);
-  const mfp = raw.max_fail_percentage;
-  return {
-    name: typeof raw.name === 'string' ? raw.name : String(raw.hosts ?? ''),
-    hosts: Array.isArray(raw.hosts) ? raw.hosts.join(':') : String(raw.hosts ?? ''),
+  const play: Play = {
+    name: typeof raw.name === 'string' ? raw.name : patterns.join(','),
+    hosts: patterns.join(','),
+    patterns,
     vars,
     varsFiles,
     tasks,
     handlers,
-    serial,
-    anyErrorsFatal: Boolean(raw.any_errors_fatal),
-    maxFailPercentage: typeof mfp === 'number' ? mfp : mfp === undefined ? undefined : Number(mfp),
-    become: raw.become === undefined ? undefined : Boolean(raw.become),
-    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
-    remoteUser: typeof raw.remote_user === 'string' ? raw.remote_user : undefined,
-    checkMode: raw.check_mode === undefined ? undefined : Boolean(raw.check_mode),
+    serial: (kw.values.serial as Array<number | string> | undefined) ?? [],
+    anyErrorsFatal: (kw.values.any_errors_fatal as boolean | undefined) ?? false,
+    maxFailPercentage: kw.values.max_fail_percentage as number | undefined,
+    become: kw.values.become as boolean | undefined,
+    becomeUser: kw.values.become_user as string | undefined,
+    remoteUser: kw.values.remote_user as string | undefined,
+    checkMode: kw.values.check_mode as boolean | undefined,
     tags: toList(raw.tags),
     file: doc.file,
     dir,
     loc,
+    locate: (key: string) => doc.locate(key ? joinPath(path, key) : path),
   };
+  setKeywordTemplates(play, kw.templates);
+  return play;
 }
 
 async function loadTaskList(list: unknown, doc: PositionedYaml, docPath: string, display: string, dir: string, opts: LoadOptions, problems: Problems, isHandler: boolean, chain: string[]): Promise<Task[]> {

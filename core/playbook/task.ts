@@ -6,6 +6,7 @@ import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
+import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { INCLUDE_KEYS, TASK_KEYS, stripPrefix } from './keywords.js';
 import type { Problems } from './problems.js';
 import type { Condition, Task } from './types.js';
@@ -85,6 +86,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     }
     if (isPlainObject(raw.args)) args = { ...raw.args, ...args };
   }
+  const kw = readKeywords(raw, at, src.displayPath, problems);
   const name = typeof raw.name === 'string' ? raw.name : module === 'meta' ? `meta: ${meta}` : module;
   const loopControl = isPlainObject(raw.loop_control) ? raw.loop_control : {};
   const task: Task = {
@@ -101,20 +103,22 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     register: typeof raw.register === 'string' ? raw.register : undefined,
     notify: toList(raw.notify),
     tags: toList(raw.tags),
-    checkMode: raw.check_mode === undefined ? undefined : Boolean(raw.check_mode),
-    ignoreErrors: Boolean(raw.ignore_errors),
+    checkMode: kw.values.check_mode as boolean | undefined,
+    ignoreErrors: (kw.values.ignore_errors as boolean | undefined) ?? false,
     changedWhen: raw.changed_when as Condition | undefined,
     failedWhen: raw.failed_when as Condition | undefined,
-    become: raw.become === undefined ? undefined : Boolean(raw.become),
-    becomeUser: typeof raw.become_user === 'string' ? raw.become_user : undefined,
+    become: kw.values.become as boolean | undefined,
+    becomeUser: kw.values.become_user as string | undefined,
     vars: isPlainObject(raw.vars) ? raw.vars : {},
-    noLog: Boolean(raw.no_log),
+    // A templated no_log masks until it is rendered.
+    noLog: (kw.values.no_log as boolean | undefined) ?? kw.templates.no_log !== undefined,
     listen: isHandler ? toList(raw.listen) : [],
     file: src.doc.file,
     loc,
     path: src.displayPath,
     locate: (sub: string) => src.doc.locate(!sub ? src.docPath : sub.startsWith('[') ? src.docPath + sub : `${src.docPath}.${sub}`),
   };
+  setKeywordTemplates(task, kw.templates);
   if (raw.listen !== undefined && !isHandler) problems.add('"listen" is only valid on handlers', at('listen'), joinPath(src.displayPath, 'listen'));
   if (raw.with_items !== undefined && raw.loop !== undefined) problems.add('give either loop or with_items, not both', at('with_items'), src.displayPath);
   return { task };

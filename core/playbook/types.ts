@@ -47,7 +47,10 @@ export interface Task {
 
 export interface Play {
   name: string;
+  /** The host patterns joined with commas, for display. */
   hosts: string;
+  /** `hosts:` as written: one pattern, or a list of them (each split on its own). */
+  patterns?: string[];
   vars: Record<string, unknown>;
   varsFiles: string[];
   tasks: Task[];
@@ -64,6 +67,8 @@ export interface Play {
   file: string;
   dir: string;
   loc: Location;
+  /** Location of a play keyword (`hosts`, `serial`); the play's own when absent. */
+  locate?(key: string): Location;
 }
 
 export interface Playbook {

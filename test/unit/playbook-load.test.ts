@@ -56,7 +56,7 @@ describe('playbook loading', () => {
     const lines = await problemsOf(`${dir}/p.yml`);
     expect(lines).to.deep.equal([
       `${dir}/p.yml:2:3: task: unknown play keyword (did you mean "tasks"?)`,
-      `${dir}/p.yml:4:11: serial: serial: expected a positive number or a percentage, got "fast"`,
+      `${dir}/p.yml:4:11: plays[0].serial: expected a positive integer or a percentage from 1% to 100% (or a list of them), got string "fast"`,
     ]);
   });
 });
