@@ -60,8 +60,8 @@ cd /
 mkdir -p -m 755 /run/sshd
 mkdir -p -m 1777 /run/lock
 hostname "$2"
-[ ! -e /proc/sys/net/ipv6/conf/eth0 ] || echo 1 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6
-printf 'link set lo up\\naddr add %s/${PREFIX_LEN} dev eth0\\nlink set eth0 up\\n' "$3" | ip -batch -
+for i in eth0 eth1; do [ ! -e /proc/sys/net/ipv6/conf/$i ] || echo 1 > /proc/sys/net/ipv6/conf/$i/disable_ipv6; done
+printf 'link set lo up\\naddr add %s/${PREFIX_LEN} dev eth0\\nlink set eth0 up\\nlink set eth1 up\\n' "$3" | ip -batch -
 busybox syslogd -O /var/log/syslog
 /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log
 echo ready

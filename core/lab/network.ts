@@ -6,7 +6,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { LabError } from './lab-error.js';
 import { findConflicts } from './conflicts.js';
 import { ipBatch, must, run } from './proc.js';
-import { BRIDGE, BRIDGE_ADDRESS, BRIDGE_MAC, PREFIX_LEN, SUBNET, vethName, type LabHost } from './topology.js';
+import { BRIDGE, BRIDGE2, BRIDGE_ADDRESS, BRIDGE_MAC, PREFIX_LEN, SUBNET, veth2Name, vethName, labHost, type LabHost } from './topology.js';
 
 interface LinkDetail {
   ifname: string;
@@ -53,6 +53,20 @@ export async function ensureBridge(opts: { address?: boolean } = {}): Promise<vo
   const lines = [`link set ${BRIDGE} up`];
   if (address) lines.push(`addr replace ${BRIDGE_ADDRESS}/${PREFIX_LEN} dev ${BRIDGE}`);
   await ipBatch(lines, `configure bridge ${BRIDGE} (${SUBNET})`);
+  await ensureSecondBridge();
+}
+
+/** The second segment: a bridge with no address, so it only joins the hosts' eth1. */
+async function ensureSecondBridge(): Promise<void> {
+  const existing = await linkDetail(BRIDGE2);
+  if (existing && existing.linkinfo?.info_kind !== 'bridge') {
+    throw new LabError(`address conflict: ${BRIDGE2} exists and is a ${existing.linkinfo?.info_kind ?? 'plain'} link, not the lab's second bridge`);
+  }
+  if (!existing) {
+    await ipBatch([`link add ${BRIDGE2} type bridge stp_state 0 mcast_snooping 0`], `create bridge ${BRIDGE2}`);
+    await disableIpv6(BRIDGE2);
+  }
+  await ipBatch([`link set ${BRIDGE2} up`], `bring ${BRIDGE2} up`);
 }
 
 async function disableIpv6(dev: string): Promise<void> {
@@ -65,13 +79,20 @@ export async function attachUplink(dev: string): Promise<void> {
   await ipBatch([`link set ${dev} master ${BRIDGE} up`], `attach ${dev} to ${BRIDGE}`);
 }
 
-/** netns + veth pair with the host's fixed MAC on eth0; addresses are set by the host's boot. */
+/**
+ * netns + veth pairs with the host's fixed MACs: eth0 on the lab bridge (its
+ * address is set by the host's boot), eth1 on the second one (no address).
+ */
 export function hostNetLines(h: LabHost): string[] {
   const veth = vethName(h);
+  const veth2 = veth2Name(h);
+  const mac2 = h.mac2 ?? labHost(h.index).mac2;
   return [
     `netns add ${h.netns}`,
     `link add ${veth} type veth peer name eth0 address ${h.mac} netns ${h.netns}`,
     `link set ${veth} master ${BRIDGE} up`,
+    `link add ${veth2} type veth peer name eth1 address ${mac2} netns ${h.netns}`,
+    `link set ${veth2} master ${BRIDGE2} up`,
   ];
 }
 
@@ -88,7 +109,7 @@ export async function createHostNetworks(hosts: readonly LabHost[]): Promise<voi
 export async function deleteHostNetworks(hosts: readonly Pick<LabHost, 'name' | 'netns'>[]): Promise<void> {
   if (hosts.length === 0) return;
   await ipBatch(hosts.map((h) => `netns del ${h.netns}`), 'delete lab netns', true);
-  const veths = hosts.map(vethName);
+  const veths = hosts.flatMap((h) => [vethName(h), veth2Name(h)]);
   const deadline = Date.now() + VETH_GONE_MS;
   let left = await existingLinks(veths);
   while (left.length && Date.now() < deadline) {
@@ -106,5 +127,5 @@ async function existingLinks(names: readonly string[]): Promise<string[]> {
 }
 
 export async function deleteBridge(): Promise<void> {
-  if (await linkDetail(BRIDGE)) await ipBatch([`link del ${BRIDGE}`], `delete bridge ${BRIDGE}`, true);
+  for (const b of [BRIDGE, BRIDGE2]) if (await linkDetail(b)) await ipBatch([`link del ${b}`], `delete bridge ${b}`, true);
 }

@@ -8,6 +8,12 @@ export const BRIDGE_ADDRESS = '198.18.0.1';
 /** Fixed so hosts' ARP caches stay valid when ports join the bridge. */
 export const BRIDGE_MAC = '02:72:62:00:00:00';
 export const SUBNET = '198.18.0.0/24';
+/**
+ * A second L2 segment (eth1 in every host) with no address from the lab:
+ * playbooks put theirs on it (an LVS-NAT director's outside side, say). The
+ * machine holds no address there, so nothing on it is reachable from outside.
+ */
+export const BRIDGE2 = 'rblab1';
 export const PREFIX_LEN = 24;
 /** Host I is 198.18.0.(10+I): .254 is the last usable address. */
 export const MAX_HOSTS = 244;
@@ -19,6 +25,8 @@ export interface LabHost {
   address: string;
   mac: string;
   netns: string;
+  /** MAC of eth1, on the second segment: `02:72:62:01:00:II`. */
+  mac2?: string;
   /** pid of the host's pid 1 (tini) as seen from the machine; absent for guest hosts. */
   pid?: number;
   /** The host lives inside the qemu guest (`rb lab up --ipvs`). */
@@ -35,6 +43,7 @@ export function labHost(index: number): LabHost {
     index,
     address: `198.18.0.${10 + index}`,
     mac: `02:72:62:00:00:${index.toString(16).padStart(2, '0')}`,
+    mac2: `02:72:62:01:00:${index.toString(16).padStart(2, '0')}`,
     netns: `${NAME_PREFIX}${name}`,
   };
 }
@@ -42,6 +51,11 @@ export function labHost(index: number): LabHost {
 /** The machine-side end of the host's veth pair (the host side is eth0). */
 export function vethName(host: Pick<LabHost, 'name'>): string {
   return `${NAME_PREFIX}${host.name}`;
+}
+
+/** The machine-side end of the host's eth1 veth pair (on BRIDGE2). */
+export function veth2Name(host: Pick<LabHost, 'name'>): string {
+  return `${NAME_PREFIX}${host.name}-1`;
 }
 
 /** "rb7" → 7; anything else → undefined. */

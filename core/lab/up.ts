@@ -15,7 +15,7 @@ import { isAlive, readPidRecord } from './pids.js';
 import { requireOverlay, requireRoot, requireTools } from './preflight.js';
 import { ensureStateDir, isStateDirMounted, readState, recordedHostNames, withLock, writeState } from './state.js';
 import { labNetnsNames, removeHosts, removeLabLeftovers } from './teardown.js';
-import { MAX_HOSTS, byIndex, hostIndex, labHost, vethName, type LabHost } from './topology.js';
+import { MAX_HOSTS, byIndex, hostIndex, labHost, veth2Name, vethName, type LabHost } from './topology.js';
 
 export interface UpOptions {
   /** Remove running hosts numbered above N (by default they are kept). */
@@ -108,7 +108,7 @@ async function build(wanted: readonly LabHost[], all: readonly LabHost[]): Promi
   if (wanted.length === 0) return;
   try {
     await createHostNetworks(wanted);
-    await Promise.all(wanted.map((h) => disableIpv6(vethName(h))));
+    await Promise.all(wanted.flatMap((h) => [disableIpv6(vethName(h)), disableIpv6(veth2Name(h))]));
     await Promise.all(wanted.map((h) => prepareHost(h, all)));
     const results = await Promise.allSettled(wanted.map(launchHost));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

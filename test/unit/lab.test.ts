@@ -15,6 +15,7 @@ import { knownHostsLine } from '../../core/lab/keys.js';
 import { parseStartTime } from '../../core/lab/pids.js';
 import { LAB_TOOLS, hasOverlay, missingPackages, requireRoot } from '../../core/lab/preflight.js';
 import { hostIndex, labHost } from '../../core/lab/topology.js';
+import { hostNetLines } from '../../core/lab/network.js';
 import { loadInventory } from '../../core/inventory/index.js';
 import { compareChanges, flatChanges } from '../harness/converge.js';
 import type { RunReport } from '../harness/rb.js';
@@ -23,9 +24,18 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fix
 
 describe('lab: hosts, names and addresses', () => {
   it('derives address, MAC and netns from the index', () => {
-    expect(labHost(1)).to.deep.equal({ name: 'rb1', index: 1, address: '198.18.0.11', mac: '02:72:62:00:00:01', netns: 'rblab-rb1' });
+    expect(labHost(1)).to.deep.equal({ name: 'rb1', index: 1, address: '198.18.0.11', mac: '02:72:62:00:00:01', mac2: '02:72:62:01:00:01', netns: 'rblab-rb1' });
     expect(labHost(15).mac).to.equal('02:72:62:00:00:0f');
     expect(labHost(244)).to.include({ address: '198.18.0.254', mac: '02:72:62:00:00:f4' });
+  });
+  it('gives every host eth1 on the second bridge, with its own MAC and no address', () => {
+    expect(hostNetLines(labHost(10))).to.deep.equal([
+      'netns add rblab-rb10',
+      'link add rblab-rb10 type veth peer name eth0 address 02:72:62:00:00:0a netns rblab-rb10',
+      'link set rblab-rb10 master rblab0 up',
+      'link add rblab-rb10-1 type veth peer name eth1 address 02:72:62:01:00:0a netns rblab-rb10',
+      'link set rblab-rb10-1 master rblab1 up',
+    ]);
   });
   it('refuses indexes with no address', () => {
     expect(() => labHost(0)).to.throw(/1-244/);
