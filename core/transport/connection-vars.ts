@@ -8,7 +8,7 @@ import { configError, type Location } from '../errors.js';
 import type { HostKeyMode } from './host-key-check.js';
 import { parseSshArgs, type SshArgs } from './ssh-args.js';
 import { loadSshConfig, resolveSshConfig } from './ssh-config.js';
-import { emptyOptions, expandPath, hostKeyMode, parseProxyJump, type ExpandContext, type SshOptions } from './ssh-options.js';
+import { emptyOptions, expandPath, parseProxyJump, type ExpandContext, type SshOptions } from './ssh-options.js';
 import type { ConnectionSpec, JumpSpec } from './types.js';
 
 export interface ConnectionDefaults {

@@ -5,7 +5,7 @@
 
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2, { type AnyAuthMethod, type Client, type ClientChannel } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type Client } from 'ssh2';
 import { ConnectError } from '../errors.js';
 import type { HostKeyVerifier } from './host-key-check.js';
 import { channelResult, sftpOps, type LinkExecResult, type LinkSftp } from './ssh2-channel.js';

@@ -83,7 +83,7 @@ export interface RsyncdParams extends Obj {
 export function checkRsyncdParams(v: Obj): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const mods = v.modules as Record<string, Obj>;
-  for (const [name, m] of Object.entries(mods)) {
+  for (const name of Object.keys(mods)) {
     if (!MODULE_NAME.test(name) || name.toLowerCase() === 'global') out.push([`modules`, `bad module name ${JSON.stringify(name)}: no "/", "]", leading/trailing spaces, and not "global"`]);
   }
   for (const user of Object.keys((v.secrets as Obj | undefined) ?? {})) {

@@ -58,7 +58,7 @@ describe('schema validation', () => {
 describe('cross-field rules', () => {
   it('may point at a nested field', () => {
     const fields: Fields = { groups: { type: 'list', items: { type: 'object', fields: { node: { type: 'string' } } } } };
-    const r = validateFields(fields, { groups: [{ node: 'a' }, { node: 'b' }] }, 'task', {}, (v) => [['groups[1].node', `"b" is not in the node list`]]);
+    const r = validateFields(fields, { groups: [{ node: 'a' }, { node: 'b' }] }, 'task', {}, () => [['groups[1].node', `"b" is not in the node list`]]);
     expect(r.problems).to.deep.equal([{ path: 'task.groups[1].node', message: '"b" is not in the node list' }]);
   });
 });

@@ -1,4 +1,4 @@
-import { ERROR, ansibleParity } from '../fixtures/template/ansible-vars.js';
+import { ansibleParity } from '../fixtures/template/ansible-vars.js';
 
 // Filters, operators and Python methods, one expression per row.
 // Expected values were captured from Ansible itself (ansible-core 2.14.18 with the
