@@ -96,13 +96,15 @@ const virtualServerKey: KeySpec = {
     ip: { type: 'string', description: 'virtual address (with `port`), or use `fwmark`' },
     port: { type: 'int', min: 0, max: 65535, description: 'virtual port' },
     fwmark: { type: 'int', min: 1, max: 4294967295, description: 'firewall mark of the service (instead of ip/port)' },
+    group: { type: 'string', description: 'name of a virtual_server_group (instead of ip/port or fwmark)' },
   },
   parse: (args) => {
     if (args[0] === 'fwmark') return args.length === 2 && isUint(args[1]) ? { fwmark: Number(args[1]) } : undefined;
+    if (args[0] === 'group') return args.length === 2 ? { group: args[1] } : undefined;
     return ipPortKey('').parse(args);
   },
-  render: (item) => (item.fwmark !== undefined ? ['fwmark', String(item.fwmark)] : ipPortKey('').render(item)),
-  label: (item) => (item.fwmark !== undefined ? `fwmark ${item.fwmark}` : ipPortKey('').label(item)),
+  render: (item) => (item.fwmark !== undefined ? ['fwmark', String(item.fwmark)] : item.group !== undefined ? ['group', String(item.group)] : ipPortKey('').render(item)),
+  label: (item) => (item.fwmark !== undefined ? `fwmark ${item.fwmark}` : item.group !== undefined ? `group ${item.group}` : ipPortKey('').label(item)),
 };
 
 const noKey: KeySpec = { fields: {}, parse: (args) => (args.length === 0 ? {} : undefined), render: () => [], label: () => '' };
@@ -160,6 +162,13 @@ const httpCheck: BlockSpec = {
 
 const tcpCheck: BlockSpec = { key: noKey, fields: connection };
 
+const smtpCheck: BlockSpec = { key: noKey, fields: [...connection, f('helo_name', word, 'name sent in HELO')] };
+
+const udpCheck: BlockSpec = {
+  key: noKey,
+  fields: [...connection, f('require_reply', args, 'reply the check expects (hex), optional'), f('payload', word, 'payload sent (hex)')],
+};
+
 const miscCheck: BlockSpec = {
   key: noKey,
   fields: [
@@ -187,6 +196,9 @@ const realServer: BlockSpec = {
     { field: 'HTTP_GET', keyword: 'HTTP_GET', kind: 'blocks', block: httpCheck, description: 'HTTP check(s)' },
     { field: 'SSL_GET', keyword: 'SSL_GET', kind: 'blocks', block: httpCheck, description: 'HTTPS check(s)' },
     { field: 'MISC_CHECK', keyword: 'MISC_CHECK', kind: 'blocks', block: miscCheck, description: 'script check(s)' },
+    { field: 'SMTP_CHECK', keyword: 'SMTP_CHECK', kind: 'blocks', block: smtpCheck, description: 'SMTP check(s)' },
+    { field: 'PING_CHECK', keyword: 'PING_CHECK', kind: 'blocks', block: tcpCheck, description: 'ICMP echo check(s)' },
+    { field: 'UDP_CHECK', keyword: 'UDP_CHECK', kind: 'blocks', block: udpCheck, description: 'UDP check(s)' },
   ],
 };
 
@@ -250,7 +262,16 @@ const instance: BlockSpec = {
     f('track_interface', { kind: 'lines' }, 'interfaces whose failure means FAULT ("eth1 [weight N]")', { format: 'ifname', repeat: 'append' }),
     f('track_script', { kind: 'lines' }, 'vrrp_scripts to follow ("NAME [weight N]")', append),
     f('dont_track_primary', flag, 'ignore faults of the VRRP interface'),
-    f('garp_master_delay', int(0), 'seconds before the second set of gratuitous ARPs'),
+    f('garp_master_delay', int(0, 255), 'seconds before the second set of gratuitous ARPs'),
+    f('garp_master_repeat', int(1, 255), 'gratuitous ARPs sent at once on becoming MASTER'),
+    f('garp_master_refresh', int(0), 'seconds between gratuitous ARP refreshes as MASTER (0: none)'),
+    f('garp_master_refresh_repeat', int(1, 255), 'gratuitous ARPs sent at each refresh'),
+    f('garp_lower_prio_delay', int(0), 'seconds before gratuitous ARPs after a lower priority advert'),
+    f('garp_lower_prio_repeat', int(0), 'gratuitous ARPs sent after a lower priority advert'),
+    f('use_vmac', flag, 'run VRRP on a macvlan interface with the VRRP MAC (name: give "use_vmac NAME" in extra)'),
+    f('vmac_xmit_base', flag, 'send adverts on the base interface, not the VMAC'),
+    f('virtual_routes', { kind: 'lines' }, 'routes added while MASTER ("DEST via GW dev IF")', append),
+    f('virtual_rules', { kind: 'lines' }, 'policy rules added while MASTER ("from ADDR table N")', append),
     f('version', int(2, 3), 'VRRP version'),
     ...notify('instance'),
   ],
@@ -294,6 +315,14 @@ const globalDefs: BlockSpec = {
     f('vrrp_garp_interval', num(0.000001, 4294.967295), 'seconds between gratuitous ARPs (keepalived 2.2 refuses 0)'),
     f('vrrp_gna_interval', num(0.000001, 4294.967295), 'seconds between unsolicited NAs (keepalived 2.2 refuses 0)'),
     f('vrrp_version', int(2, 3), 'default VRRP version'),
+    f('vrrp_mcast_group4', ipw, 'IPv4 multicast group of adverts (default 224.0.0.18)'),
+    f('vrrp_mcast_group6', ipw, 'IPv6 multicast group of adverts (default ff02::12)'),
+    f('vrrp_garp_master_delay', int(0, 255), 'default garp_master_delay'),
+    f('vrrp_garp_master_repeat', int(1, 255), 'default garp_master_repeat'),
+    f('vrrp_garp_master_refresh', int(0), 'default garp_master_refresh'),
+    f('vrrp_garp_master_refresh_repeat', int(1, 255), 'default garp_master_refresh_repeat'),
+    f('vrrp_garp_lower_prio_delay', int(0), 'default garp_lower_prio_delay'),
+    f('vrrp_garp_lower_prio_repeat', int(0), 'default garp_lower_prio_repeat'),
   ],
 };
 
@@ -305,6 +334,9 @@ export const ROOT: BlockSpec = {
     { field: 'vrrp_sync_groups', keyword: 'vrrp_sync_group', kind: 'blocks', block: syncGroup, description: 'groups of instances that fail over together' },
     { field: 'instances', keyword: 'vrrp_instance', kind: 'blocks', block: instance, description: 'VRRP instances' },
     { field: 'virtual_servers', keyword: 'virtual_server', kind: 'blocks', block: virtualServer, description: 'LVS virtual servers' },
+    f('static_ipaddress', { kind: 'vips' }, 'addresses keepalived adds at start, whatever the VRRP state', append),
+    f('static_routes', { kind: 'lines' }, 'routes keepalived adds at start', append),
+    f('static_rules', { kind: 'lines' }, 'policy rules keepalived adds at start', append),
   ],
 };
 

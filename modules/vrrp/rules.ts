@@ -147,6 +147,7 @@ function checkSyncGroups(c: KeepalivedConfig): Problem[] {
 }
 
 function vsLabel(vs: VirtualServer): string {
+  if (vs.group !== undefined) return `group ${vs.group}`;
   return vs.fwmark !== undefined ? `fwmark ${vs.fwmark}` : `${vs.ip}${vs.port === undefined ? '' : `:${vs.port}`}`;
 }
 
@@ -156,10 +157,11 @@ function checkVirtualServers(c: KeepalivedConfig): Problem[] {
   for (const n of duplicates(list.map(vsLabel))) out.push(['virtual_servers', `virtual_server ${n} is defined more than once`]);
   for (const vs of list) {
     const at = (msg: string): Problem => ['virtual_servers', `virtual_server ${vsLabel(vs)}: ${msg}`];
-    if ((vs.fwmark === undefined) === (vs.ip === undefined)) {
-      out.push(at('give either ip (with port) or fwmark'));
+    if ([vs.fwmark, vs.ip, vs.group].filter((k) => k !== undefined).length !== 1) {
+      out.push(at('give one of ip (with port), fwmark or group'));
       continue;
     }
+    if (vs.group !== undefined) continue;
     if (vs.fwmark !== undefined && vs.port !== undefined) out.push(at('a fwmark service has no port'));
     if (vs.ip !== undefined && !isIp(vs.ip)) out.push(at(`${vs.ip} is not an IP address`));
     if (vs.fwmark !== undefined && vs.protocol) out.push(at('protocol does not apply to a fwmark service (keepalived -t fails on it); remove it'));

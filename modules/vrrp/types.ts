@@ -24,6 +24,14 @@ export interface GlobalDefs extends Extra {
   vrrp_garp_interval?: number;
   vrrp_gna_interval?: number;
   vrrp_version?: number;
+  vrrp_mcast_group4?: string;
+  vrrp_mcast_group6?: string;
+  vrrp_garp_master_delay?: number;
+  vrrp_garp_master_repeat?: number;
+  vrrp_garp_master_refresh?: number;
+  vrrp_garp_master_refresh_repeat?: number;
+  vrrp_garp_lower_prio_delay?: number;
+  vrrp_garp_lower_prio_repeat?: number;
 }
 
 export interface VrrpScript extends Extra {
@@ -78,6 +86,15 @@ export interface VrrpInstance extends Extra, Notify {
   track_script?: string[];
   dont_track_primary?: boolean;
   garp_master_delay?: number;
+  garp_master_repeat?: number;
+  garp_master_refresh?: number;
+  garp_master_refresh_repeat?: number;
+  garp_lower_prio_delay?: number;
+  garp_lower_prio_repeat?: number;
+  use_vmac?: boolean;
+  vmac_xmit_base?: boolean;
+  virtual_routes?: string[];
+  virtual_rules?: string[];
   version?: number;
 }
 
@@ -133,10 +150,15 @@ export interface RealServer extends Extra {
   HTTP_GET?: HttpChecker[];
   SSL_GET?: HttpChecker[];
   MISC_CHECK?: MiscChecker[];
+  SMTP_CHECK?: Array<Checker & { helo_name?: string }>;
+  PING_CHECK?: Checker[];
+  UDP_CHECK?: Array<Checker & { require_reply?: string; payload?: string }>;
 }
 
 export interface VirtualServer extends Extra {
   ip?: string;
+  /** `virtual_server group NAME`: the service is a virtual_server_group. */
+  group?: string;
   port?: number;
   fwmark?: number;
   delay_loop?: number;
@@ -164,4 +186,7 @@ export interface KeepalivedConfig extends Extra {
   vrrp_sync_groups?: SyncGroup[];
   instances?: VrrpInstance[];
   virtual_servers?: VirtualServer[];
+  static_ipaddress?: Vip[];
+  static_routes?: string[];
+  static_rules?: string[];
 }

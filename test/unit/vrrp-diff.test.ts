@@ -119,10 +119,10 @@ global_defs { router_id rb1 }
   });
 
   it('compares unknown keywords as text, grouped by keyword', () => {
-    const a = conf('vrrp_instance VI_1 {\n garp_master_refresh 60\n use_vmac\n}');
-    const b = conf('vrrp_instance VI_1 {\n use_vmac\n garp_master_refresh   10\n}');
+    const a = conf('vrrp_instance VI_1 {\n debug 1\n accept\n}');
+    const b = conf('vrrp_instance VI_1 {\n accept\n debug   2\n}');
     expect(diffConfig(a, b)).to.deep.equal([
-      { op: 'set', field: 'vrrp_instance VI_1.garp_master_refresh', keyword: 'garp_master_refresh', before: 'garp_master_refresh 60', after: 'garp_master_refresh 10' },
+      { op: 'set', field: 'vrrp_instance VI_1.debug', keyword: 'debug', before: 'debug 1', after: 'debug 2' },
     ]);
   });
 });

@@ -89,10 +89,14 @@ describe('vrrp model: every construct', () => {
   });
 
   it('keeps unknown keywords verbatim at every level', () => {
-    expect(m.extra).to.deep.equal(['$ADMIN=root', 'static_ipaddress {\n    192.0.2.200/32 dev lo scope host\n}']);
-    expect(m.global_defs!.extra).to.deep.equal(['vrrp_garp_master_refresh 60']);
-    expect(m.instances![0].extra).to.deep.equal(['garp_master_refresh 10']);
-    expect(m.virtual_servers![0].real_servers![1].extra).to.deep.equal(['SMTP_CHECK {\n    connect_timeout 5\n}']);
+    expect(m.extra).to.deep.equal(['$ADMIN=root']);
+  });
+
+  it('types static addresses, garp settings and SMTP checks', () => {
+    expect(m.static_ipaddress).to.deep.equal([{ address: '192.0.2.200/32', dev: 'lo', scope: 'host' }]);
+    expect(m.global_defs!.vrrp_garp_master_refresh).to.equal(60);
+    expect(m.instances![0].garp_master_refresh).to.equal(10);
+    expect(m.virtual_servers![0].real_servers![1].SMTP_CHECK).to.deep.equal([{ connect_timeout: 5 }]);
   });
 
   it('keeps a known keyword whose arguments it cannot model verbatim, never half-read', () => {

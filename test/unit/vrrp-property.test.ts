@@ -73,7 +73,8 @@ function instanceArb(i: number, scripts: string[]) {
     notify_backup: optional(cmd),
     notify_fault: optional(cmd),
     notify: optional(cmd),
-    extra: optional(fc.constantFrom(['garp_master_refresh 10'], ['garp_master_repeat 2'])),
+    extra: optional(fc.constantFrom(['accept'], ['skip_check_adv_addr'])),
+    garp_master_refresh: optional(fc.integer({ min: 0, max: 60 })),
   }).map(clean);
 }
 
@@ -85,7 +86,7 @@ const paramsArb = fc
       notification_email_from: optional(word()),
       enable_script_security: fc.constant(true),
       script_user: fc.constant('root'),
-      extra: optional(fc.array(fc.tuple(fc.integer({ min: 1, max: 99 }), text(5)).map(([n, s]) => `vrrp_garp_master_refresh ${n} # ${s}`), { maxLength: 1 })),
+      extra: optional(fc.array(fc.tuple(fc.integer({ min: 1, max: 99 }), text(5)).map(([n, s]) => `vrrp_check_unicast_src # ${n} ${s}`), { maxLength: 1 })),
     }),
     scripts: fc.uniqueArray(scriptArb, { maxLength: 2, selector: (s) => s.name }),
     nInstances: fc.integer({ min: 1, max: 2 }),
