@@ -25,16 +25,32 @@ function fieldFor(spec: BlockSpec, keyword: string): FieldSpec | undefined {
   return spec.fields.find((f) => f.keyword === keyword || f.aliases?.includes(keyword));
 }
 
+/**
+ * The order statements had in the file they were read from, as render keys
+ * (`priority`, `real_servers[1]`, `extra[0]`), so that a file read and written
+ * again keeps untyped statements where they stood among typed ones. Kept
+ * beside the model (comparisons ignore it); params have none.
+ */
+const ORDER = new WeakMap<object, string[]>();
+
+export function statementOrder(block: object): string[] | undefined {
+  return ORDER.get(block);
+}
+
 function readBlock(spec: BlockSpec, nodes: ConfNode[]): Obj {
   const out: Obj = {};
   const extra: string[] = [];
+  const order: string[] = [];
   for (const node of nodes) {
     const fs = fieldFor(spec, node.words[0]);
     const value = fs ? truncated(fs, readValue(fs, node)) : undefined;
     if (!fs || value === undefined) {
+      order.push(`extra[${extra.length}]`);
       extra.push(nodeText(node));
     } else if (fs.kind === 'blocks') {
-      ((out[fs.field] ??= []) as unknown[]).push(value);
+      const items = (out[fs.field] ??= []) as unknown[];
+      order.push(`${fs.field}[${items.length}]`);
+      items.push(value);
     } else if (out[fs.field] !== undefined && fs.repeat === 'append') {
       // keepalived adds the entries of a repeated list block to the first one.
       out[fs.field] = [...(out[fs.field] as unknown[]), ...(value as unknown[])];
@@ -42,9 +58,12 @@ function readBlock(spec: BlockSpec, nodes: ConfNode[]): Obj {
       // Otherwise the last one counts, except where keepalived ignores repeats ("already specified").
       out[fs.field] = value;
     }
+    if (fs && value !== undefined && fs.kind !== 'blocks' && !order.includes(fs.field)) order.push(fs.field);
   }
   if (extra.length) out.extra = extra;
-  return prune(out);
+  // An empty block in the file stays (keepalived reads it as absent; diffs do too).
+  ORDER.set(out, order);
+  return out;
 }
 
 const writable = (words: string[]) => words.every((w) => unwritableReason(w) === undefined);
@@ -91,7 +110,11 @@ function readValue(fs: FieldSpec, node: ConfNode): unknown {
       return kids && args.length === 0 ? readBlock(fs.block, kids) : undefined;
     case 'blocks': {
       const key = kids && fs.block.key?.parse(args);
-      return key ? { ...key, ...readBlock(fs.block, kids!) } : undefined;
+      if (!key) return undefined;
+      const body = readBlock(fs.block, kids!);
+      const item = { ...key, ...body };
+      ORDER.set(item, ORDER.get(body)!);
+      return item;
     }
   }
 }

@@ -1,7 +1,7 @@
-// model → keepalived.conf, canonically: fields in grammar order, four-space
-// indentation, one statement per line, unknown keywords after the known ones
-// (at the top of the file for top-level ones, so `$VAR=` definitions still
-// come before their use). parse(render(m)) gives m back.
+// model → keepalived.conf, canonically: four-space indentation, one statement
+// per line; statements in the order of the file the model was read from, else
+// fields in grammar order with unknown keywords after the known ones (at the top
+// of the file for top-level ones). parse(render(m)) gives m back.
 //
 // Every output line remembers which field it came from, so the line numbers in
 // `keepalived -t` messages can be shown as `vrrp_instance VI_1.priority`.
@@ -9,7 +9,7 @@
 import type { BlockSpec, FieldSpec } from './grammar.js';
 import { SPECS } from './grammar.js';
 import { quoteWord } from './lexer.js';
-import type { KeepalivedConfig } from './model.js';
+import { statementOrder, type KeepalivedConfig } from './model.js';
 import { vipText, type Vip } from './values.js';
 
 export interface RenderedLine {
@@ -46,28 +46,46 @@ export function join(parent: string, child: string): string {
 export function render(config: KeepalivedConfig): Rendered {
   const out = new Out();
   out.push(0, HEADER, '');
-  const root = config as Obj;
-  for (const e of (root.extra as string[] | undefined) ?? []) out.push(0, e, e.split(/\s/)[0]);
-  for (const fs of SPECS.root.fields) {
-    const v = root[fs.field];
-    if (v === undefined) continue;
-    const items = fs.kind === 'blocks' ? (v as Obj[]) : [v as Obj];
-    for (const item of items) {
-      out.push(0, '', '');
-      renderField(out, 0, '', fs, item);
-    }
-  }
+  renderEntries(out, 0, '', SPECS.root, config as Obj, true);
   return { text: `${out.text.join('\n')}\n`, lines: out.lines };
 }
 
 function renderBlock(out: Out, depth: number, label: string, spec: BlockSpec, o: Obj): void {
+  renderEntries(out, depth, label, spec, o, false);
+}
+
+/**
+ * The statements of a block: in the order they were read (a parsed file), then
+ * whatever remains in grammar order, unknown keywords first at the top of the
+ * file (so `$VAR=` definitions still come before their use) and last elsewhere.
+ */
+function renderEntries(out: Out, depth: number, label: string, spec: BlockSpec, o: Obj, root: boolean): void {
+  const extras = (o.extra as string[] | undefined) ?? [];
+  const fieldKeys: string[] = [];
   for (const fs of spec.fields) {
     const v = o[fs.field];
     if (v === undefined) continue;
-    if (fs.kind === 'blocks') for (const item of v as Obj[]) renderField(out, depth, label, fs, item);
-    else renderField(out, depth, label, fs, v);
+    if (fs.kind === 'blocks') (v as Obj[]).forEach((_, i) => fieldKeys.push(`${fs.field}[${i}]`));
+    else fieldKeys.push(fs.field);
   }
-  for (const e of (o.extra as string[] | undefined) ?? []) out.push(depth, e, join(label, e.split(/\s/)[0]));
+  const extraKeys = extras.map((_, i) => `extra[${i}]`);
+  const known = new Set([...fieldKeys, ...extraKeys]);
+  const keys = [...(statementOrder(o) ?? []).filter((k) => known.has(k)), ...(root ? [...extraKeys, ...fieldKeys] : [...fieldKeys, ...extraKeys])];
+  const done = new Set<string>();
+  for (const key of keys) {
+    if (done.has(key)) continue;
+    done.add(key);
+    const m = /^(\w+)(?:\[(\d+)\])?$/.exec(key)!;
+    if (m[1] === 'extra') {
+      const e = extras[Number(m[2])];
+      out.push(depth, e, join(label, e.split(/\s/)[0]));
+      continue;
+    }
+    const fs = spec.fields.find((f) => f.field === m[1])!;
+    const v = m[2] === undefined ? o[fs.field] : (o[fs.field] as Obj[])[Number(m[2])];
+    if (root) out.push(0, '', '');
+    renderField(out, depth, label, fs, v);
+  }
 }
 
 /** Label of one item of a repeated block: `vrrp_instance VI_1`, `TCP_CHECK`. */

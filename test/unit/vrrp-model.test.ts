@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { diffConfig } from '../../modules/vrrp/diff.js';
 import { fromParams, fromTree, type KeepalivedConfig } from '../../modules/vrrp/model.js';
 import { parseConf } from '../../modules/vrrp/parser.js';
 import { HEADER, render } from '../../modules/vrrp/render.js';
@@ -37,7 +38,8 @@ describe('vrrp model: round trip', () => {
 describe('vrrp model: what the seeds say', () => {
   it('reads seed 001 web load balancing field by field, comments dropped', () => {
     const m = readConfig(join(FIXTURES, 'seed-001-web.conf'));
-    expect(m.global_defs, 'an empty notification_email block leaves nothing').to.equal(undefined);
+    expect(m.global_defs, 'an empty notification_email block is kept').to.deep.equal({ notification_email: [] });
+    expect(diffConfig({ ...m, global_defs: undefined }, m), 'and compares as absent, as keepalived reads it').to.deep.equal([]);
     expect(m.instances).to.deep.equal([
       {
         name: 'VI_1',

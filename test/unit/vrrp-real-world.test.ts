@@ -3,11 +3,11 @@
 // of the file, rendered, is accepted by the real keepalived -t as the file was
 // (no message the original did not get), and parse(render(x)) == parse(x).
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fromTree } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf, type ConfNode } from '../../modules/vrrp/parser.js';
 import { render } from '../../modules/vrrp/render.js';
 import { FIXTURES, keepalivedTest, keepalivedTestFile, readConfig } from '../fixtures/vrrp/local.js';
 
@@ -17,6 +17,19 @@ const FILES = readdirSync(DIR).filter((f) => f.endsWith('.conf')).sort();
 /** keepalived -t messages without file names and line numbers, once each. */
 function messages(output: string): Set<string> {
   return new Set(output.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/^\([^)]*Line \d+\)\s*/, '')));
+}
+
+const LISTS = new Set(['notification_email', 'group', 'track_script', 'track_interface', 'unicast_peer', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'static_ipaddress', 'static_routes', 'static_rules', 'virtual_routes', 'virtual_rules', 'virtual_server_group']);
+
+/** Per block, its keywords in the order they first appear (repeated list blocks are merged on write). */
+function keywordOrder(nodes: ConfNode[], path = ''): string[] {
+  const seen: string[] = [];
+  const out: string[] = [];
+  nodes.forEach((n, i) => {
+    if (!seen.includes(n.words[0]) || n.children?.some((c) => c.children)) seen.push(n.words[0]);
+    if (n.children && !LISTS.has(n.words[0])) out.push(...keywordOrder(n.children, `${path}/${n.words[0]}#${i}`));
+  });
+  return [`${path}: ${seen.join(' ')}`, ...out.map((l) => l.replace(/#\d+/g, ''))];
 }
 
 describe('vrrp real-world corpus: parse → render → keepalived -t, and parse(render(x)) == parse(x)', () => {
@@ -33,6 +46,8 @@ describe('vrrp real-world corpus: parse → render → keepalived -t, and parse(
       expect(added, `new keepalived -t messages for the rendering:\n${text}`).to.deep.equal([]);
       if (before.code === 0) expect(after.code).to.equal(0);
       expect(fromTree(parseConf(text, 'rendered')), 'parse(render(x))').to.deep.equal(model);
+      const original = readFileSync(path, 'utf8');
+      expect(keywordOrder(parseConf(text, 'rendered')), 'statements keep their order, untyped among typed').to.deep.equal(keywordOrder(parseConf(original, file)));
     });
   }
 
@@ -51,6 +66,13 @@ describe('vrrp real-world corpus: parse → render → keepalived -t, and parse(
     expect(checks[0].real_servers![0].SMTP_CHECK).to.deep.equal([{ connect_timeout: 10, helo_name: 'lb.example.org' }]);
     expect(checks[1].real_servers![0].UDP_CHECK).to.deep.equal([{ connect_timeout: 3 }]);
     expect(readConfig(join(DIR, '17-vmac.conf')).instances![0]).to.include({ use_vmac: true, vmac_xmit_base: true });
+  });
+
+  it('keeps empty blocks, which compare as absent', () => {
+    const m = readConfig(join(DIR, '28-empty-blocks.conf'));
+    expect(m.global_defs!.notification_email).to.deep.equal([]);
+    expect(m.instances![0].authentication).to.deep.equal({});
+    expect(render(m).text).to.include('    authentication {\n    }\n');
   });
 
   it('keeps the first of a repeated notify, as keepalived does ("already specified - ignoring")', () => {
