@@ -2,7 +2,7 @@
 // contacted, then play after play over one pooled connection per host.
 
 import { dirname } from 'node:path';
-import { configError } from '../errors.js';
+import { ConfigError, configError, type ConfigProblem } from '../errors.js';
 import { isIpAddress } from '../inventory/host-range.js';
 import { groupsMap, loadInventory, type Inventory } from '../inventory/index.js';
 import type { ModuleRegistry } from '../module.js';
@@ -10,7 +10,9 @@ import { loadPlaybooks } from '../playbook/load.js';
 import type { Play, Task } from '../playbook/types.js';
 import { ConnectionPool, connectionFromVars } from '../transport/connect.js';
 import type { Transport, TransportStats } from '../transport/types.js';
-import { selectPlayHosts } from './host-selection.js';
+import { selectPlayHosts, type PlayHosts } from './host-selection.js';
+import { checkPlayStructure, preflightConnections, preflightPlay, runtimeNames } from './preflight.js';
+import { VarOrigins } from './var-origins.js';
 import { HostState, hostvarsView } from './host-state.js';
 import { LazyTransport } from './lazy-transport.js';
 import { runPlay, type PlayRun } from './play-runner.js';
@@ -37,6 +39,7 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
 
   const states = new Map<string, HostState>();
   for (const [name, h] of inventory.hosts) states.set(name, new HostState(name, h.vars, h.groups.filter((g) => g !== 'all').sort()));
+  checkBeforeConnecting(req, inventory, plays, states, commonVars(inventory, req.options, states), books[0]?.dir);
   const pool = new ConnectionPool();
   const transports = new Map<string, Transport>();
   const results: TaskResult[] = [];
@@ -71,6 +74,27 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
   const summary: RunSummary = { stats: stats(results, states), results, rollbacks, check: req.options.check, durationMs: Date.now() - started, transport };
   await req.reporter.runEnd(summary);
   return summary;
+}
+
+/** Every play's tasks on every host, and each host's connection, checked before the first connection. */
+function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: PlayHosts[], states: Map<string, HostState>, magic: Record<string, unknown>, playbookDir?: string): void {
+  const origins = new VarOrigins(inventory, playbookDir);
+  const runtime = runtimeNames(plays.map((p) => p.play));
+  const problems: ConfigProblem[] = [];
+  for (const { play } of plays) problems.push(...checkPlayStructure(play, req.registry));
+  const selected = [...new Set(plays.flatMap((p) => p.hosts))].map((h) => states.get(h)!);
+  problems.push(...preflightConnections(selected, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs }, origins));
+  for (const { play, hosts } of plays) {
+    const ss = hosts.map((h) => states.get(h)!);
+    const saved = ss.map((s) => s.playVars);
+    for (const s of ss) s.playVars = play.vars;
+    const env = taskEnv(req, play, hosts, magic, () => {
+      throw new Error('no connection is made before every host is checked');
+    });
+    problems.push(...preflightPlay(env, play, ss, runtime, origins));
+    ss.forEach((s, i) => (s.playVars = saved[i]));
+  }
+  if (problems.length) throw new ConfigError(problems);
 }
 
 function commonVars(inv: Inventory, options: RunOptions, states: Map<string, HostState>): Record<string, unknown> {

@@ -62,7 +62,14 @@ async function loadOne(file: string, opts: LoadOptions, problems: Problems, seen
   }
   for (const [i, raw] of doc.value.entries()) {
     const path = `[${i}]`;
-    if (isPlainObject(raw) && typeof raw.import_playbook === 'string') {
+    if (isPlainObject(raw) && raw.import_playbook !== undefined) {
+      for (const other of Object.keys(raw)) {
+        if (other !== 'import_playbook' && other !== 'name') problems.add(`"${other}" on import_playbook is not supported (it would be dropped); put it on the imported plays`, doc.locate(`${joinPath(path, other)}#key`), `plays${path}.${other}`);
+      }
+      if (typeof raw.import_playbook !== 'string' || !raw.import_playbook.trim() || raw.import_playbook.includes('{{')) {
+        problems.add('expected the path of a playbook file', doc.locate(joinPath(path, 'import_playbook')), `plays${path}.import_playbook`);
+        continue;
+      }
       const sub = await loadOne(resolve(dir, raw.import_playbook), opts, problems, new Set(seen));
       if (sub) book.plays.push(...sub.plays);
       continue;

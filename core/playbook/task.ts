@@ -48,6 +48,10 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
         problems.add('expected the path of a task file', at(key), joinPath(src.displayPath, key));
         return;
       }
+      // Keywords an include would silently drop are refused (loop, vars, become...).
+      for (const other of Object.keys(raw)) {
+        if (other !== key && other !== 'name' && other !== 'when' && other !== 'tags') problems.add(`"${other}" on ${key} is not supported (rb applies only name, when and tags to an included file); move it onto the included tasks`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
+      }
       return { include: file, kind: key, when: raw.when as Condition | undefined, tags: toList(raw.tags), loc };
     }
   }

@@ -67,13 +67,11 @@ describe('engine on lab hosts', function () {
     expect((await labExec('rb7', 'test -e /etc/rb-marker')).code).to.equal(1);
   });
 
-  it('fails a host on a template error naming the variable, before touching it', async () => {
+  it('refuses a variable no source defines before any host, naming the variable and the task', async () => {
     const file = await playbook([{ hosts: 'rb7', tasks: [{ name: 'uses an undefined var', copy: { dest: '/etc/rb-undef', content: '{{ no_such_var }}' } }] }]);
     const r = await rbRun(['run', file, '-i', LAB_INVENTORY]);
-    expect(r.code).to.equal(3);
-    const t = r.report!.tasks[0];
-    expect(t.status).to.equal('failed');
-    expect(t.msg).to.contain('no_such_var');
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/:\d+:\d+: tasks\[0\]: undefined variable "no_such_var"/);
     expect((await labExec('rb7', 'test -e /etc/rb-undef')).code).to.equal(1);
   });
 

@@ -1,0 +1,155 @@
+// Everything that can be known wrong before the first connection is found
+// here, for every host: task keywords, `when` and `loop` rendered with the
+// host's variables, module parameters rendered and validated against their
+// schema (cross-field rules included), connection variables. A task whose
+// values depend on what only the run knows (registered results, set_fact,
+// facts, loop items of a loop that is itself run-time data) is left to the run.
+
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, dirname } from 'node:path';
+import { ConfigError, RbError, type ConfigProblem } from '../errors.js';
+import type { ModuleRegistry } from '../module.js';
+import { hasTemplate } from '../playbook/keyword-types.js';
+import { resolveTaskKeywords } from '../playbook/keyword-values.js';
+import type { Play, Task } from '../playbook/types.js';
+import { evalCondition, renderValue } from '../template/index.js';
+import { connectionFromVars } from '../transport/connect.js';
+import type { HostState } from './host-state.js';
+import { renderParams } from './task-context.js';
+import type { TaskEnv } from './task-runner.js';
+import { VarOrigins } from './var-origins.js';
+import { joinPath } from '../yaml.js';
+
+/** Names only a run can define: registered results, set_fact keys, loop variables. */
+export function runtimeNames(plays: Play[]): Set<string> {
+  const names = new Set(['ansible_facts', 'ansible_loop', 'item', 'ansible_failed_result', 'ansible_failed_task', 'result']);
+  for (const play of plays) {
+    for (const t of [...play.tasks, ...play.handlers]) {
+      if (t.register) names.add(t.register);
+      if (t.module === 'set_fact') for (const k of Object.keys(t.args)) names.add(k);
+      names.add(t.loopVar);
+    }
+  }
+  return names;
+}
+
+const UNDEFINED = /undefined variable "([^"]+)"/;
+
+class Deferred extends Error {}
+
+/** Problems of one play's tasks on its hosts; an empty list when all is well. */
+export function preflightPlay(env: TaskEnv, play: Play, states: HostState[], runtime: Set<string>, origins: VarOrigins): ConfigProblem[] {
+  // One problem per place and message, naming every host it holds for.
+  const found = new Map<string, { p: ConfigProblem; hosts: string[] }>();
+  const add = (p: ConfigProblem, host: string) => {
+    const key = `${p.loc?.file}:${p.loc?.line}:${p.loc?.col}:${p.path}:${p.message}`;
+    const hit = found.get(key);
+    if (hit) hit.hosts.push(host);
+    else found.set(key, { p, hosts: [host] });
+  };
+  for (const s of states) {
+    for (const task of [...play.tasks, ...play.handlers]) {
+      if (task.meta) continue;
+      try {
+        checkTask(env, task, s, runtime);
+      } catch (e) {
+        if (e instanceof Deferred) continue;
+        for (const p of asProblems(e, task)) add({ ...p, message: `${p.message}${UNDEFINED.test(p.message) ? '' : origins.explain(s.name, task, p.path)}` }, s.name);
+      }
+    }
+  }
+  return [...found.values()].map(({ p, hosts }) => ({ ...p, message: `${p.message} [${hosts.length > 1 ? 'hosts' : 'host'} ${hosts.join(', ')}]` }));
+}
+
+function checkTask(env: TaskEnv, task0: Task, s: HostState, runtime: Set<string>): void {
+  const vars = guard(() => env.vars(s, task0), runtime);
+  const task = guard(() => resolveTaskKeywords(task0, vars), runtime);
+  if (task.loop === undefined) {
+    if (task.when !== undefined && !guard(() => evalCondition(task.when!, vars), runtime)) return;
+    guard(() => renderParams(task, env.registry.get(task.module)!, vars), runtime);
+    return;
+  }
+  const items = guard(() => renderValue(task.loop, vars), runtime);
+  if (!Array.isArray(items)) throw new ConfigError([{ message: `loop must give a list, got ${items === null ? 'nothing' : typeof items}`, loc: task.locate('loop'), path: `${task.path}.loop` }]);
+  // A bounded number of items: enough to catch a bad value, never a long pause.
+  for (const [index, item] of items.slice(0, 200).entries()) {
+    const itemVars = { ...vars, [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+    if (task.when !== undefined && !guard(() => evalCondition(task.when!, itemVars), runtime)) continue;
+    guard(() => renderParams(task, env.registry.get(task.module)!, itemVars), runtime);
+  }
+}
+
+/** Run `fn`; an undefined variable that only the run can define defers the task to the run. */
+function guard<T>(fn: () => T, runtime: Set<string>): T {
+  try {
+    return fn();
+  } catch (e) {
+    const m = e instanceof Error ? UNDEFINED.exec(e.message) : null;
+    if (m && runtime.has(m[1].split(/[.[]/)[0])) throw new Deferred();
+    if (e instanceof RbError && !(e instanceof ConfigError) && /has no attribute|no element|undefined/.test(e.message) && mentionsRuntime(e.message, runtime)) throw new Deferred();
+    throw e;
+  }
+}
+
+function mentionsRuntime(message: string, runtime: Set<string>): boolean {
+  for (const n of runtime) if (new RegExp(`\\b${n.replace(/[^\w]/g, '')}\\b`).test(message)) return true;
+  return false;
+}
+
+function asProblems(e: unknown, task: Task): ConfigProblem[] {
+  if (e instanceof ConfigError) return e.problems.map((p) => ({ ...p, loc: p.loc ?? task.loc, path: p.path ?? task.path }));
+  const message = e instanceof Error ? e.message : String(e);
+  return [{ message, loc: task.loc, path: task.path }];
+}
+
+/** Connection variables of every selected host, located where they are set. */
+export function preflightConnections(hosts: Iterable<HostState>, opts: Parameters<typeof connectionFromVars>[2], origins: VarOrigins): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const s of hosts) {
+    try {
+      connectionFromVars(s.name, s.merged({}), opts);
+    } catch (e) {
+      if (!(e instanceof RbError)) throw e;
+      const list = e instanceof ConfigError ? e.problems : [{ message: e.message }];
+      for (const p of list) {
+        const key = p.path?.split('.').slice(1).join('.').split(' ')[0];
+        const at = key ? origins.find(s.name, key) : undefined;
+        problems.push({ ...p, loc: p.loc ?? at, path: p.path ?? s.name });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Load-time checks across a play: handlers, notify, literal loops, controller files. */
+export function checkPlayStructure(play: Play, registry: ModuleRegistry): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const handlerNames = new Map<string, Task>();
+  const topics = new Set<string>();
+  for (const h of play.handlers) {
+    const prev = handlerNames.get(h.name);
+    if (prev) problems.push({ message: `two handlers are named "${h.name}" (the other at ${prev.loc.file}:${prev.loc.line}:${prev.loc.col})`, loc: h.locate('name'), path: `${h.path}.name` });
+    else handlerNames.set(h.name, h);
+    for (const l of h.listen) topics.add(l);
+  }
+  for (const t of [...play.tasks, ...play.handlers]) {
+    for (const [i, n] of t.notify.entries()) {
+      if (!handlerNames.has(n) && !topics.has(n) && !hasTemplate(n)) {
+        problems.push({ message: `notifies "${n}", but the play has no handler of that name or listen topic${handlerNames.size ? ` (handlers: ${[...handlerNames.keys()].map((x) => `"${x}"`).join(', ')})` : ''}`, loc: t.locate(Array.isArray(t.notify) && t.notify.length > 1 ? `notify[${i}]` : 'notify'), path: `${t.path}.notify` });
+      }
+    }
+    if (t.loop !== undefined && !Array.isArray(t.loop) && !hasTemplate(t.loop)) {
+      problems.push({ message: `loop must be a list (or a template that gives one), got ${t.loop === null ? 'nothing' : typeof t.loop === 'object' ? 'a mapping' : `${typeof t.loop} ${JSON.stringify(t.loop)}`}`, loc: t.locate('loop'), path: `${t.path}.loop` });
+    }
+    const def = t.meta ? undefined : registry.get(t.module);
+    const src = t.args.src;
+    if (def && 'src' in def.params && typeof src === 'string' && src && !hasTemplate(src) && (t.module === 'copy' || t.module === 'template')) {
+      const kind = t.module === 'copy' ? 'files' : 'templates';
+      const tried = isAbsolute(src) ? [src] : [join(dirname(t.file), kind, src), join(play.dir, kind, src), join(dirname(t.file), src), join(play.dir, src)];
+      if (!tried.some((p) => existsSync(p))) {
+        problems.push({ message: `${src}: no such file on the controller (looked in ${[...new Set(tried)].join(', ')})`, loc: t.locate(`${joinPath("", t.moduleKey)}.src`), path: `${t.path}.${t.module}.src` });
+      }
+    }
+  }
+  return problems;
+}
