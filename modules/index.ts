@@ -18,6 +18,7 @@ const loaders: Record<string, ModuleLoader> = {
   ldirectord: async () => (await import('./ldirectord/index.js')).default,
   lineinfile: async () => (await import('./lineinfile/index.js')).default,
   package: async () => (await import('./package/index.js')).default,
+  route: async () => (await import('./route/index.js')).default,
   rsyncd: async () => (await import('./rsyncd/index.js')).default,
   sersync: async () => (await import('./sersync/index.js')).default,
   service: async () => (await import('./service.js')).default,
