@@ -49,6 +49,11 @@ export class ConnectError extends RbError {
   }
 }
 
+/** An open connection dropped (as opposed to one that could not be made). */
+export class ConnectionLost extends ConnectError {
+  override name = 'ConnectionLost';
+}
+
 export interface CommandResultShape {
   host: string;
   command: string;

@@ -173,6 +173,29 @@ export interface ModuleDef<P = any, F = any> {
   rollback?: (ctx: HostContext, params: P, snapshot: F, applied: Plan) => Promise<void>;
   /** Example YAML shown by `rb modules NAME`. */
   example?: string;
+  /** Seconds a task of this module may take before it is stopped (the task's `timeout` overrides it). */
+  timeout?: number;
+  /**
+   * Modules of high-availability daemons: the groups of nodes this host belongs to,
+   * from the task's params (who the peers are) and facts (what this node holds now).
+   * PURE. `rollout: ha` changes a group's nodes one at a time, the holders last,
+   * and checks the group's health between them.
+   */
+  haGroup?: (params: P, facts: F, host: string) => HaMembership[];
+}
+
+/** One node's view of one HA group (a VRRP instance, a heartbeat cluster). */
+export interface HaMembership {
+  /** Nodes whose tasks give the same key form one group, e.g. `vrrp eth0 vrid 51`. */
+  group: string;
+  /** The daemon that moves the resources (`keepalived`), for messages. */
+  daemon: string;
+  /** Whether that daemon runs on this node now. */
+  running: boolean;
+  /** What the group moves between its nodes: VIPs, resource groups. Exactly one node holds each. */
+  resources: string[];
+  /** Of `resources`, those this node holds now. */
+  held: string[];
 }
 
 export interface PlanContext {

@@ -97,6 +97,8 @@ export default defineModule<ServiceParams, ServiceFact>({
   },
   rules: (p) => (p.state === undefined && p.enabled === undefined ? [['', 'give state, enabled or both']] : []),
   supports: { check: true, diff: true, rollback: true },
+  // An init script that hangs is stopped after 5 minutes.
+  timeout: 300,
   example: `- service: { name: keepalived, state: restarted }
 - service: { name: rsync, state: started, enabled: true, pid_file: /var/run/rsync.pid }`,
 

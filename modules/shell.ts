@@ -30,6 +30,8 @@ export default defineModule<ShellParams, RunFacts>({
   freeForm: 'cmd',
   rules: (p) => (typeof p.cmd === 'string' && p.cmd.trim() === '' ? [['cmd', 'the command is empty']] : []),
   supports: { check: true, diff: false, rollback: false },
+  // A command that hangs is stopped after an hour; `timeout:` on the task sets its own limit.
+  timeout: 3600,
   example: `- shell: ipvsadm -Ln | grep -c Route
   register: routes
   changed_when: false`,

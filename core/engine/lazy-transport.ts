@@ -9,7 +9,15 @@ export class LazyTransport implements Transport {
   constructor(readonly host: string, private readonly open: () => Promise<Transport>) {}
 
   private get t(): Promise<Transport> {
-    this.pending ??= this.open().then((t) => (this.opened = t));
+    // A lost connection, or a connect that failed, is opened anew by the next use.
+    if ((this.opened as { closed?: boolean } | undefined)?.closed) this.pending = this.opened = undefined;
+    if (!this.pending) {
+      const p = this.open().then((t) => (this.opened = t));
+      p.catch(() => {
+        if (this.pending === p) this.pending = undefined;
+      });
+      this.pending = p;
+    }
     return this.pending;
   }
   /** The connection's counters; undefined until it is open. */

@@ -7,6 +7,7 @@ import { batches } from './batches.js';
 import type { HostState } from './host-state.js';
 import { mapLimit } from './limit.js';
 import { rollbackHost } from './rollback.js';
+import { runRollout } from './rollout/run.js';
 import { selectedByTags } from './tags.js';
 import { runTask, type TaskEnv } from './task-runner.js';
 import type { Reporter, RunOptions, TaskResult } from './types.js';
@@ -24,13 +25,14 @@ export interface PlayRun {
 
 export async function runPlay(run: PlayRun, play: Play, hosts: string[]): Promise<void> {
   run.reporter.playStart(play, hosts);
+  if (play.rollout) return runRollout(run, play, play.rollout, hosts);
   for (const batch of batches(hosts, play.serial)) {
     const aborted = await runBatch(run, play, batch);
     if (aborted) break;
   }
 }
 
-async function runBatch(playRun: PlayRun, play: Play, batch: string[]): Promise<boolean> {
+export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): Promise<boolean> {
   const states = batch.map((h) => playRun.states.get(h)!);
   const selected = play.tasks.filter((t) => selectedByTags([...play.tags, ...t.tags], playRun.options.tags, playRun.options.skipTags));
   const run: PlayRun = { ...playRun, env: { ...playRun.env, following: followingIn(selected) } };
@@ -92,7 +94,7 @@ async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler
   return results;
 }
 
-async function failHost(run: PlayRun, s: HostState, cause: string): Promise<void> {
+export async function failHost(run: PlayRun, s: HostState, cause: string): Promise<void> {
   s.failed = true;
   if (!run.options.rollback || run.options.check || !s.journal.length) return;
   const { report, notify } = await rollbackHost(run.env, s, cause);

@@ -10,7 +10,9 @@ import type { Transport } from '../transport/types.js';
 import { FactsCarrier } from './facts-carrier.js';
 import { factsForPlan, gatherNow, keepCarried, nextQuery } from './gather.js';
 import type { HostState } from './host-state.js';
+import { retryRead } from './read-retry.js';
 import { becomeOf, isCheck, renderParams, taskContext } from './task-context.js';
+import { DeadlineTransport, taskLimit, timeoutMessage, withLimit } from './task-timeout.js';
 import type { RunOptions, Status, TaskResult } from './types.js';
 
 export interface TaskEnv {
@@ -26,6 +28,21 @@ export interface TaskEnv {
 }
 
 export async function runTask(env: TaskEnv, task: Task, state: HostState, handler: boolean): Promise<TaskResult> {
+  const limit = taskLimit(task, env.registry);
+  if (!limit) return runTaskNow(env, task, state, handler);
+  const started = Date.now();
+  const deadline = started + limit.seconds * 1000;
+  const limited: TaskEnv = { ...env, transport: (s) => (s === state ? new DeadlineTransport(env.transport(s), deadline) : env.transport(s)) };
+  const work = runTaskNow(limited, task, state, handler);
+  const r = await withLimit<TaskResult>(limit.seconds * 1000, work, () => ({
+    host: state.name, task, status: 'failed', changes: [], warnings: [], data: {}, checked: isCheck(env, task), handler, durationMs: Date.now() - started,
+    msg: timeoutMessage(limit, 'it was still running; what it did is rolled back with the host'),
+  }));
+  if (r.status === 'failed' && Date.now() >= deadline && !r.msg?.startsWith('timed out')) r.msg = timeoutMessage(limit, r.msg);
+  return r;
+}
+
+async function runTaskNow(env: TaskEnv, task: Task, state: HostState, handler: boolean): Promise<TaskResult> {
   const started = Date.now();
   const base: TaskResult = { host: state.name, task, status: 'ok', changes: [], warnings: [], data: {}, checked: isCheck(env, task), handler, durationMs: 0 };
   let result: TaskResult;
@@ -99,13 +116,13 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     if (a.facts && !a.failed) Object.assign(state.facts, a.facts);
   } else {
     const planCtx = { host: state.name, vars, taskName: task.name };
-    const got = await factsForPlan(env, task, state, ctx, def, params, ahead);
+    const got = await retryRead(() => factsForPlan(env, task, state, ctx, def, params, ahead));
     let facts = got.facts;
     let plan: Plan = def.plan!(params, facts, planCtx);
     if (!check && !got.fresh && (plan.unknown || plan.changes.length)) {
       // Prefetched facts only ever prove "nothing to do": a change is planned on fresh
       // ones, gathered alone since the apply will make any others stale.
-      facts = await gatherNow(env, task, state, ctx, def, params, false);
+      facts = await retryRead(() => gatherNow(env, task, state, ctx, def, params, false));
       plan = def.plan!(params, facts, planCtx);
     }
     r = { ...base, changes: plan.changes, warnings: plan.warnings ?? [], msg: plan.reason };

@@ -12,6 +12,7 @@ import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { PLAY_KEYS, stripPrefix } from './keywords.js';
 import { playPatterns } from './play-hosts.js';
 import { Problems } from './problems.js';
+import { parseRollout } from './rollout.js';
 import { parseTask, toList } from './task.js';
 import type { Play, Playbook, Task } from './types.js';
 import { validateTaskArgs } from './validate.js';
@@ -106,6 +107,8 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     if (vdoc && isPlainObject(vdoc.value)) Object.assign(vars, vdoc.value);
     else if (vdoc && vdoc.value != null) problems.add('a vars file must hold a mapping', vdoc.locate(''));
   }
+  const rollout = parseRollout(raw.rollout, doc, path, problems);
+  if (rollout && raw.serial !== undefined && raw.serial !== null) problems.add('rollout: ha orders the hosts itself: give either rollout or serial, not both', rollout.loc, 'rollout');
   const tasks: Task[] = [];
   for (const section of ['pre_tasks', 'tasks', 'post_tasks'] as const) {
     tasks.push(...(await loadTaskList(raw[section], doc, joinPath(path, section), section, dir, opts, problems, false, [])));
@@ -126,6 +129,7 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     becomeUser: kw.values.become_user as string | undefined,
     remoteUser: kw.values.remote_user as string | undefined,
     checkMode: kw.values.check_mode as boolean | undefined,
+    ...(rollout ? { rollout } : {}),
     tags: toList(raw.tags),
     file: doc.file,
     dir,

@@ -9,6 +9,7 @@ import { joinPath, type PositionedYaml } from '../yaml.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { INCLUDE_KEYS, TASK_KEYS, stripPrefix } from './keywords.js';
 import type { Problems } from './problems.js';
+import { parseTimeout } from './rollout.js';
 import type { Condition, Task } from './types.js';
 
 export interface TaskSource {
@@ -116,6 +117,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     vars: isPlainObject(raw.vars) ? raw.vars : {},
     // A templated no_log masks until it is rendered.
     noLog: (kw.values.no_log as boolean | undefined) ?? kw.templates.no_log !== undefined,
+    timeout: parseTimeout(kw.values.timeout, at('timeout'), joinPath(src.displayPath, 'timeout'), problems),
     listen: isHandler ? toList(raw.listen) : [],
     file: src.doc.file,
     loc,

@@ -1,6 +1,7 @@
 // Typed plays and tasks, as loaded from YAML with their source positions.
 
 import type { Location } from '../errors.js';
+import type { Rollout } from './rollout.js';
 
 export type Condition = string | boolean | Array<string | boolean>;
 
@@ -34,6 +35,8 @@ export interface Task {
   /** Task-level vars. */
   vars: Record<string, unknown>;
   noLog: boolean;
+  /** Seconds the task may take (`timeout:`); undefined = the module's default. */
+  timeout?: number;
   /** Handler names this handler also answers to. */
   listen: string[];
   /** Where the task is written. */
@@ -63,6 +66,8 @@ export interface Play {
   becomeUser?: string;
   remoteUser?: string;
   checkMode?: boolean;
+  /** `rollout: ha`: HA groups changed one node at a time, the holders last, gated. */
+  rollout?: Rollout;
   tags: string[];
   file: string;
   dir: string;

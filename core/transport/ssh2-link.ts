@@ -6,7 +6,7 @@
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type Client } from 'ssh2';
-import { ConnectError } from '../errors.js';
+import { ConnectError, ConnectionLost } from '../errors.js';
 import type { HostKeyVerifier } from './host-key-check.js';
 import { channelResult, sftpOps, type LinkExecResult, type LinkSftp } from './ssh2-channel.js';
 import { SessionSlots } from './session-slots.js';
@@ -190,7 +190,7 @@ export class Link {
   }
 
   closedError(): ConnectError {
-    return new ConnectError(this.o.host, `connection to ${this.o.address}:${this.o.port} lost: ${this.closeReason}`);
+    return new ConnectionLost(this.o.host, `connection to ${this.o.address}:${this.o.port} lost: ${this.closeReason}`);
   }
 
   onClose(handler: () => void): void {

@@ -31,6 +31,8 @@ export default defineModule<RunParams, RunFacts>({
     return [];
   },
   supports: { check: true, diff: false, rollback: false },
+  // A command that hangs is stopped after an hour; `timeout:` on the task sets its own limit.
+  timeout: 3600,
   example: `- command: ipvsadm -Sn
   register: ipvs
 - command: tar xf /tmp/site.tar -C /srv

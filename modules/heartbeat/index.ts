@@ -29,6 +29,7 @@ import { applyHeartbeat, gatherHeartbeatFacts, rollbackHeartbeat } from './apply
 import { heartbeatFactsQuery, type HeartbeatFacts } from './facts.js';
 import { checkHeartbeatParams, heartbeatParams, type HeartbeatParams } from './params.js';
 import { planHeartbeat } from './plan.js';
+import { heartbeatHaGroups } from './ha-group.js';
 
 export const EXAMPLE = `- name: heartbeat owns the VIP and starts ldirectord
   heartbeat:
@@ -60,5 +61,6 @@ export default defineModule<HeartbeatParams, HeartbeatFacts>({
   plan: (p, f, ctx) => planHeartbeat(p, f, ctx.host),
   apply: (ctx, p, plan, f) => applyHeartbeat(ctx, p, plan, f),
   rollback: (ctx, p, snapshot, applied) => rollbackHeartbeat(ctx, p, snapshot, applied),
+  haGroup: (p, f) => heartbeatHaGroups(p, f),
   example: EXAMPLE,
 });

@@ -89,6 +89,8 @@ export default defineModule<PackageParams, PackageFacts>({
   },
   rules: (p) => (Array.isArray(p.name) && p.name.length === 0 ? [['name', 'give at least one package']] : []),
   supports: { check: true, diff: true, rollback: false },
+  // apt or dnf waiting for a lock or a mirror for ever is stopped after 30 minutes.
+  timeout: 1800,
   example: `- package: { name: [keepalived, ipvsadm], state: present }`,
 
   async facts(ctx, p) {

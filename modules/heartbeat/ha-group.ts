@@ -1,0 +1,29 @@
+// The HA group a heartbeat task puts its host in (for `rollout: ha`): the
+// cluster of its `node` list. Each haresources line is a resource group that
+// exactly one node holds; `cl_status rscstatus` says which this node holds
+// (local: its own, foreign: the peer's, all, none; transition: neither yet).
+
+import type { HaMembership } from '../../core/module.js';
+import type { HeartbeatFacts } from './facts.js';
+import type { ResourceGroup } from './haresources.js';
+import type { HeartbeatParams } from './params.js';
+
+export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts): HaMembership[] {
+  const nodes = ((p.ha_cf.node as string[] | undefined) ?? []).map((n) => n.toLowerCase()).sort();
+  if (p.state === 'stopped' || nodes.length < 2) return [];
+  const groups: ResourceGroup[] = p.resources ?? f.haresources.model ?? [];
+  const me = f.nodename.toLowerCase();
+  const status = f.daemon.running ? f.daemon.resources : undefined;
+  const holds = (g: ResourceGroup) =>
+    g.node.toLowerCase() === me ? status === 'local' || status === 'all' : status === 'foreign' || status === 'all';
+  const label = (g: ResourceGroup) => `${g.node}: ${g.resources.join(' ')}`;
+  return [
+    {
+      group: `heartbeat ${nodes.join(' ')}`,
+      daemon: 'heartbeat',
+      running: f.daemon.running,
+      resources: groups.map(label),
+      held: groups.filter(holds).map(label),
+    },
+  ];
+}

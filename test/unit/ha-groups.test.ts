@@ -1,0 +1,54 @@
+// The HA groups vrrp and heartbeat report for `rollout: ha`, from facts
+// captured on lab hosts (a keepalived MASTER holding its VIP; heartbeat on
+// rb11 holding its own resources).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { validateFields } from '../../core/schema/validate.js';
+import { parseHeartbeatFacts } from '../../modules/heartbeat/facts.js';
+import heartbeat from '../../modules/heartbeat/index.js';
+import vrrp from '../../modules/vrrp/index.js';
+import { gatherFacts } from '../../modules/vrrp/facts.js';
+import { FIXTURES } from '../fixtures/vrrp/local.js';
+import type { HostContext } from '../../core/module.js';
+
+const hbCaptured = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heartbeat', 'captured', 'facts-running.out'), 'utf8');
+
+function params(def: { params: any; rules?: any }, raw: Record<string, unknown>): any {
+  const { value, problems } = validateFields(def.params, raw, '', {}, def.rules);
+  expect(problems).to.deep.equal([]);
+  return value;
+}
+
+describe('HA groups of modules', () => {
+  it('heartbeat: one group per node list, the resource group held where cl_status says local', () => {
+    const facts = parseHeartbeatFacts({ path: '/etc/ha.d', scripts: ['hbvip'] }, hbCaptured);
+    const p = params(heartbeat, {
+      ha_cf: { ucast: 'eth0 198.18.0.22', node: ['rb12', 'rb11'] },
+      authkeys: { key: 'k' },
+      resources: [{ node: 'rb11', resources: ['hbvip'] }],
+    });
+    expect(heartbeat.haGroup!(p, facts, 'rb11')).to.deep.equal([
+      { group: 'heartbeat rb11 rb12', daemon: 'heartbeat', running: true, resources: ['rb11: hbvip'], held: ['rb11: hbvip'] },
+    ]);
+    // The peer's view of the same group: it holds the group only when it holds foreign resources.
+    const peer = { ...facts, nodename: 'rb12' };
+    expect(heartbeat.haGroup!(p, peer, 'rb12')[0].held).to.deep.equal([]);
+    expect(heartbeat.haGroup!(p, { ...peer, daemon: { ...facts.daemon, resources: 'all' } }, 'rb12')[0].held).to.deep.equal(['rb11: hbvip']);
+    expect(heartbeat.haGroup!(p, { ...facts, daemon: { running: false, params: {} } }, 'rb11')[0]).to.include({ running: false }).and.deep.include({ held: [] });
+  });
+
+  it('vrrp: one group per instance (interface + virtual_router_id), its VIPs held on the MASTER', async () => {
+    const out = readFileSync(join(FIXTURES, 'captured', 'facts-running-master.out'), 'utf8');
+    const ctx = { host: 'k1', exec: async () => ({ code: 0, stdout: out, stderr: '', durationMs: 0 }) } as unknown as HostContext;
+    const facts = await gatherFacts(ctx, { path: '/tmp/vrrp-k1.conf', service: 'keepalived', pidFile: '/run/keepalived.pid' });
+    const inst = (name: string, vrid: number, vip: string) => ({ name, state: 'BACKUP', interface: 'veth0', virtual_router_id: vrid, priority: 50, virtual_ipaddress: [vip] });
+    const p = params(vrrp, { instances: [inst('VI_1', 51, '10.99.0.100/32'), inst('VI_2', 52, '10.99.0.200/32')] });
+    expect(vrrp.haGroup!(p, facts, 'k1')).to.deep.equal([
+      { group: 'vrrp veth0 vrid 51', daemon: 'keepalived', running: true, resources: ['10.99.0.100'], held: ['10.99.0.100'] },
+      { group: 'vrrp veth0 vrid 52', daemon: 'keepalived', running: true, resources: ['10.99.0.200'], held: [] },
+    ]);
+    expect(vrrp.haGroup!({ ...p, state: 'stopped' }, facts, 'k1')).to.deep.equal([]);
+  });
+});
