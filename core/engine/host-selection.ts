@@ -32,7 +32,7 @@ export function selectPlayHosts(inv: Inventory, plays: Play[], limit: string | u
     const path = `plays[${i}].hosts`;
     const loc = play.locate?.('hosts') ?? play.loc;
     try {
-      resolvePlayKeywords(play, { ...play.vars, ...extraVars }, (key) => play.locate?.(key) ?? play.loc);
+      resolvePlayKeywords(play, { ...play.vars, ...extraVars }, (key) => play.locate?.(key) ?? play.loc, `plays[${i}]`);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems);

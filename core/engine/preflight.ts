@@ -12,6 +12,7 @@ import type { ModuleRegistry } from '../module.js';
 import { hasTemplate } from '../playbook/keyword-types.js';
 import { resolveTaskKeywords } from '../playbook/keyword-values.js';
 import type { Play, Task } from '../playbook/types.js';
+import { compile } from '../template/environment.js';
 import { evalCondition, renderValue } from '../template/index.js';
 import { connectionFromVars } from '../transport/connect.js';
 import type { HostState } from './host-state.js';
@@ -133,6 +134,7 @@ export function checkPlayStructure(play: Play, registry: ModuleRegistry): Config
     for (const l of h.listen) topics.add(l);
   }
   for (const t of [...play.tasks, ...play.handlers]) {
+    problems.push(...syntaxProblems(t));
     for (const [i, n] of t.notify.entries()) {
       if (!handlerNames.has(n) && !topics.has(n) && !hasTemplate(n)) {
         problems.push({ message: `notifies "${n}", but the play has no handler of that name or listen topic${handlerNames.size ? ` (handlers: ${[...handlerNames.keys()].map((x) => `"${x}"`).join(', ')})` : ''}`, loc: t.locate(Array.isArray(t.notify) && t.notify.length > 1 ? `notify[${i}]` : 'notify'), path: `${t.path}.notify` });
@@ -149,6 +151,38 @@ export function checkPlayStructure(play: Play, registry: ModuleRegistry): Config
       if (!tried.some((p) => existsSync(p))) {
         problems.push({ message: `${src}: no such file on the controller (looked in ${[...new Set(tried)].join(', ')})`, loc: t.locate(`${joinPath("", t.moduleKey)}.src`), path: `${t.path}.${t.module}.src` });
       }
+    }
+  }
+  return problems;
+}
+
+/** Template and expression syntax of everything a task will render, parsed now. */
+function syntaxProblems(t: Task): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const tryCompile = (src: string, mode: 'value' | 'expr', field: string) => {
+    try {
+      if (mode === 'expr') compile(`{{ ${src} }}`, 'expr', { offset: 3 });
+      else compile(src, 'value', {});
+    } catch (e) {
+      if (!(e instanceof RbError)) throw e;
+      problems.push({ message: e.message, loc: t.locate(field), path: joinPath(t.path, field) });
+    }
+  };
+  const walk = (v: unknown, field: string) => {
+    if (typeof v === 'string') {
+      if (hasTemplate(v)) tryCompile(v, 'value', field);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${field}[${i}]`));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, joinPath(field, k));
+  };
+  walk(t.args, joinPath('', t.moduleKey));
+  walk(t.loop, 'loop');
+  for (const key of ['when', 'changed_when', 'failed_when'] as const) {
+    const c = key === 'when' ? t.when : key === 'changed_when' ? t.changedWhen : t.failedWhen;
+    for (const [i, e] of (Array.isArray(c) ? c : c === undefined ? [] : [c]).entries()) {
+      if (typeof e !== 'string' || !e.trim()) continue;
+      const field = Array.isArray(c) ? `${key}[${i}]` : key;
+      if (hasTemplate(e)) tryCompile(e.trim(), 'value', field);
+      else tryCompile(e, 'expr', field);
     }
   }
   return problems;

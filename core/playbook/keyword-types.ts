@@ -74,7 +74,7 @@ export function typeKeyword(key: string, v: unknown, type: KeywordType = KEYWORD
     }
     case 'serial': {
       const list = Array.isArray(v) ? v : [v];
-      if (!list.length) return fail('a positive integer, a percentage or a list of them');
+      if (!list.length) return fail('a positive integer or a percentage from 1% to 100% (or a non-empty list of them)');
       const out: Array<number | string> = [];
       for (const item of list) {
         const one = serialItem(item);

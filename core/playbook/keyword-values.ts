@@ -82,10 +82,10 @@ export function resolveTaskKeywords(task: Task, vars: Record<string, unknown>): 
 }
 
 /** Render a play's templated keywords in place, with its vars and the extra vars. */
-export function resolvePlayKeywords(play: Play, vars: Record<string, unknown>, locate: (key: string) => Location): void {
+export function resolvePlayKeywords(play: Play, vars: Record<string, unknown>, locate: (key: string) => Location, path = ''): void {
   const templates = pending.get(play);
   if (!templates) return;
-  const values = renderKeywords(templates, vars, (key) => ({ loc: locate(key), path: key }));
+  const values = renderKeywords(templates, vars, (key) => ({ loc: locate(key), path: joinPath(path, key) }));
   for (const [key, v] of Object.entries(values)) if (PLAY_FIELDS[key]) (play as unknown as Record<string, unknown>)[PLAY_FIELDS[key]] = v;
   pending.delete(play);
 }

@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { Location } from '../errors.js';
 import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
@@ -47,13 +48,13 @@ async function readDoc(file: string, problems: Problems, from?: { file: string; 
   }
 }
 
-async function loadOne(file: string, opts: LoadOptions, problems: Problems, seen: Set<string>): Promise<Playbook | undefined> {
+async function loadOne(file: string, opts: LoadOptions, problems: Problems, seen: Set<string>, from?: Location): Promise<Playbook | undefined> {
   if (seen.has(file)) {
     problems.add(`playbook imports itself: ${[...seen, file].join(' → ')}`);
     return;
   }
   seen.add(file);
-  const doc = await readDoc(file, problems);
+  const doc = await readDoc(file, problems, from);
   if (!doc) return;
   const dir = dirname(file);
   const book: Playbook = { file, dir, plays: [] };
@@ -71,7 +72,7 @@ async function loadOne(file: string, opts: LoadOptions, problems: Problems, seen
         problems.add('expected the path of a playbook file', doc.locate(joinPath(path, 'import_playbook')), `plays${path}.import_playbook`);
         continue;
       }
-      const sub = await loadOne(resolve(dir, raw.import_playbook), opts, problems, new Set(seen));
+      const sub = await loadOne(resolve(dir, raw.import_playbook), opts, problems, new Set(seen), doc.locate(joinPath(path, 'import_playbook')));
       if (sub) book.plays.push(...sub.plays);
       continue;
     }
