@@ -19,6 +19,8 @@ export interface StringSpec extends Base {
   /** Human name of the pattern for error messages ("an IPv4 address"). */
   patternName?: string;
   maxLength?: number;
+  /** A further check (core/schema/formats.ts): a problem message, or undefined when the value is good. */
+  check?: (value: string) => string | undefined;
 }
 export interface IntSpec extends Base {
   type: 'int';

@@ -69,6 +69,8 @@ function check(spec: ParamSpec, v: unknown, path: string, opts: ValidateOptions,
       if (spec.enum && !spec.enum.includes(v)) return bad(`expected one of ${spec.enum.join('|')}, got ${JSON.stringify(v)}${didYouMean(v, spec.enum).startsWith(' (did') ? didYouMean(v, spec.enum) : ''}`);
       if (spec.pattern && !spec.pattern.test(v)) return bad(`expected ${spec.patternName ?? `a value matching ${spec.pattern}`}, got ${spec.secret ? '(secret)' : JSON.stringify(v)}`);
       if (spec.maxLength !== undefined && v.length > spec.maxLength) return bad(`at most ${spec.maxLength} characters allowed, got ${v.length}`);
+      const refused = spec.check?.(v);
+      if (refused) return bad(spec.secret ? refused.replace(JSON.stringify(v), '(secret)') : refused);
       return v;
     }
     case 'int':
