@@ -9,6 +9,7 @@
 
 import { nj, type AstNode } from './nunjucks.js';
 import { RbCall, Slice } from './parser.js';
+import { internalNameError, isInternalName } from './sandbox.js';
 
 const { nodes } = nj;
 
@@ -31,6 +32,9 @@ export function pathOf(node: AstNode): string {
   if (node instanceof nodes.Filter) return `(… | ${node.name.value})`;
   return '(…)';
 }
+
+/** Global functions whose names are refused in value position already at compile time (short names people use as variables are checked at run time). */
+const FUNCTION_GLOBALS = new Set(['range', 'lookup', 'query', 'cycler', 'joiner', 'namespace', 'lipsum']);
 
 export interface KnownNames {
   filters: Set<string>;
@@ -100,8 +104,52 @@ export class RbCompiler extends nj.Compiler {
     this._emit(')');
   }
 
+  private refuseInternal(node: AstNode): void {
+    const key = node instanceof nodes.Symbol ? node.value : node.val instanceof nodes.Literal ? node.val.value : undefined;
+    if (isInternalName(key)) this.fail(internalNameError(pathOf(node)), node.lineno, node.colno);
+  }
+
+  // A variable in value position: a function (a global such as range) is refused at run time.
+  compileSymbol(node: AstNode, frame: unknown): void {
+    this.refuseInternal(node);
+    if (FUNCTION_GLOBALS.has(node.value) && !(frame as { lookup(n: string): unknown }).lookup(node.value)) this.fail(`refused: "${node.value}" is a function; it can be called, not used as a value`, node.lineno, node.colno);
+    this._emit('runtime.rbValue(');
+    super.compileSymbol(node, frame);
+    this._emit(`, ${JSON.stringify(node.value)})`);
+  }
+
+  compilePair(node: AstNode, frame: unknown): void {
+    const k = node.key;
+    if ((k instanceof nodes.Literal || k instanceof nodes.Symbol) && isInternalName(k.value)) this.fail(internalNameError(String(k.value)), k.lineno, k.colno);
+    super.compilePair(node, frame);
+  }
+
+  // Only a name (a global, a macro) or a method of a value can be called: `range(3)`,
+  // `x.split(',')`. Calling what an expression evaluates to (`(f)()`, `x[k]()`) is refused.
+  compileFunCall(node: AstNode, frame: unknown): void {
+    const callee = node.name;
+    this._emit(`(lineno = ${node.lineno}, colno = ${node.colno}, `);
+    if (callee instanceof nodes.Symbol) {
+      this.refuseInternal(callee);
+      this._emit('runtime.callWrap(');
+      super.compileSymbol(callee, frame);
+      this._emit(`, ${JSON.stringify(callee.value)}, context, `);
+    } else if (callee instanceof nodes.LookupVal && callee.val instanceof nodes.Literal && typeof callee.val.value === 'string') {
+      this.refuseInternal(callee);
+      this._emit('runtime.rbCallMethod(');
+      this._compileExpression(callee.target, frame);
+      this._emit(`, ${JSON.stringify(callee.val.value)}, ${JSON.stringify(pathOf(callee))}, context, `);
+    } else {
+      for (const n of [callee, ...callee.findAll(nodes.LookupVal), ...callee.findAll(nodes.Symbol)]) if (n instanceof nodes.LookupVal || n instanceof nodes.Symbol) this.refuseInternal(n);
+      this.fail(`refused: only a function or a method can be called, not the value of ${pathOf(callee)}`, node.lineno, node.colno);
+    }
+    this._compileAggregate(node.args, frame, '[', '])');
+    this._emit(')');
+  }
+
   compileLookupVal(node: AstNode, frame: unknown): void {
     const v = node.val;
+    this.refuseInternal(node);
     if (v instanceof Slice) return this.call('rbSlice', [node.target, v.start, v.stop, v.step], frame);
     this.call('memberLookup', [node.target, v, JSON.stringify(pathOf(node)), String(!(v instanceof nodes.Literal))], frame);
   }

@@ -19,6 +19,7 @@ import { unbox } from './python.js';
 import { makeRuntime } from './runtime.js';
 import { TESTS } from './tests.js';
 import { Undefined } from './undefined.js';
+import { allowCall, valueOnly } from './sandbox.js';
 
 const env = new nj.Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false, dev: true });
 const runtime = makeRuntime(nj.runtime);
@@ -31,7 +32,7 @@ function guard<F extends Filter | Test>(name: string, f: F): F {
   return function (this: unknown, value: unknown, ...args: unknown[]) {
     if (value instanceof Undefined) value.fail();
     for (const a of args) if (a instanceof Undefined) a.fail();
-    return f.call(this, unbox(value), ...args.map(unbox));
+    return valueOnly(f.call(this, unbox(value), ...args.map(unbox)), name);
   } as F;
 }
 
@@ -42,7 +43,10 @@ env.filters.tojson = encodeFilters.to_json;
 for (const [name, f] of Object.entries(env.filters as Record<string, Filter>)) env.filters[name] = guard(name, f);
 env.tests = {};
 for (const [name, t] of Object.entries(TESTS)) env.tests[name] = guard(name, t);
+// Only rb's globals: nunjucks' own (cycler, joiner) hand out JavaScript objects.
+for (const k of Object.keys(env.globals)) delete env.globals[k];
 Object.assign(env.globals, GLOBALS);
+for (const v of Object.values(GLOBALS)) if (typeof v === 'function') allowCall(v);
 
 // Fully-qualified names as Ansible playbooks write them.
 for (const name of Object.keys(env.filters)) env.filters[`ansible.builtin.${name}`] = env.filters[name];
@@ -90,7 +94,7 @@ function syntaxError(e: unknown, w: Where): TemplateError {
     // An expression compiled as `{{ expr }}`: speak of the expression, not of the braces.
     msg = msg.replace(/^unexpected token: }}$/, 'unexpected end of expression').replace(/^expected variable end$/, 'expected the end of the expression');
   }
-  return new TemplateError(`${position(err.lineno, err.colno, w)}template syntax error: ${msg}`);
+  return new TemplateError(`${position(err.lineno, err.colno, w)}${msg.startsWith('refused:') ? '' : 'template syntax error: '}${msg}`);
 }
 
 /** Compile (or fetch from the cache) `src`. 'value' mode is native when src is one expression. */

@@ -48,6 +48,7 @@ export function pyStr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'number') return numStr(v);
   if (Array.isArray(v) || isDict(v)) return pyRepr(v);
+  if (typeof v === 'function') throw new TemplateError('refused: a function is not a value');
   return String(v);
 }
 

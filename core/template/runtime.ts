@@ -8,6 +8,7 @@ import { isKeywords } from './args.js';
 import { resolveVar } from './lazy.js';
 import { isDict, pyAdd, pyCompare, pyIn, pyMul, pyStr, pyTruthy, pyType, unbox } from './python.js';
 import { Undefined } from './undefined.js';
+import { allowCall, internalNameError, isAllowedCall, isInternalName, valueOnly } from './sandbox.js';
 
 interface Frame {
   lookup(name: string): unknown;
@@ -41,23 +42,62 @@ function memberLookup(obj: unknown, key: unknown, path: string, dynamic: boolean
   if (typeof obj === 'string') {
     const i = index(obj.length, key);
     if (i !== undefined) return obj[i];
-    return strMethod(obj, String(key)) ?? (key === 'length' ? obj.length : missing());
+    if (key === 'length') return obj.length;
+    return missing(strMethod(obj, String(key)) ? `a method: call it as ${path}()` : undefined);
   }
   if (Array.isArray(obj)) {
     const i = index(obj.length, key);
     if (i !== undefined) return obj[i];
     if (typeof key === 'number') return missing(`index ${key} out of range`);
-    if (Object.hasOwn(obj, String(key)) && key !== 'length') return (obj as unknown as Record<string, unknown>)[String(key)]; // groupby's .grouper/.list
-    return listMethod(obj, String(key)) ?? (key === 'length' ? obj.length : missing());
+    if (key !== 'length') {
+      const own = ownData(obj, String(key)); // groupby's .grouper/.list
+      if (own !== undefined) return own;
+    }
+    return key === 'length' ? obj.length : missing(listMethod(obj, String(key)) ? `a method: call it as ${path}()` : undefined);
   }
   const k = String(key);
   if (isDict(obj)) {
-    if (Object.hasOwn(obj, k) && obj[k] !== undefined) return obj[k];
-    return dictMethod(obj, k) ?? missing();
+    const own = ownData(obj, k);
+    if (own !== undefined) return own;
+    return missing(dictMethod(obj, k) ? `a method: call it as ${path}()` : undefined);
   }
-  const v = (obj as Record<string, unknown>)[k];
-  if (typeof v === 'function') return v.bind(obj);
-  return v === undefined ? missing() : v;
+  return ownData(obj, k) ?? missing();
+}
+
+/** An own data property that is not a function, of a non-dict object (a groupby group, an imported template); else undefined. */
+function ownData(obj: unknown, k: string): unknown {
+  if (obj === null || typeof obj !== 'object' || isInternalName(k)) return undefined;
+  const d = Object.getOwnPropertyDescriptor(obj, k);
+  if (!d || !('value' in d) || typeof d.value === 'function' || d.value === undefined) return undefined;
+  return d.value;
+}
+
+/** `x.split(',')`, `d.get(k)`, `l.index(x)`, `ns.macro()`: a method of a value, called. */
+function rbCallMethod(obj: unknown, key: string, path: string, context: unknown, args: unknown[]): unknown {
+  obj = unbox(obj);
+  if (obj instanceof Undefined) obj.fail();
+  if (isInternalName(key)) throw new TemplateError(internalNameError(path));
+  let fn: ((...a: unknown[]) => unknown) | undefined;
+  if (typeof obj === 'string') fn = strMethod(obj, key);
+  else if (Array.isArray(obj)) fn = listMethod(obj, key);
+  else if (isDict(obj)) fn = dictMethod(obj, key);
+  else if (obj !== null && typeof obj === 'object' && exported.has(obj)) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    if (d && 'value' in d && isAllowedCall(d.value)) fn = d.value as (...a: unknown[]) => unknown;
+  }
+  if (!fn) {
+    if (obj === null || obj === undefined) new Undefined(path, `${path.replace(/(\.[^.[]*)$/, '')} is none`).fail();
+    throw new TemplateError(`"${path}" is not a method of a ${pyType(obj)}`);
+  }
+  failIfUndefined(args);
+  return fn.apply(context, args);
+}
+
+/** Objects a template exported (`{% import %}`): their macros may be called as methods. */
+const exported = new WeakSet<object>();
+export function markExported<T extends object>(o: T): T {
+  exported.add(o);
+  return o;
 }
 
 function failIfUndefined(args: readonly unknown[]): void {
@@ -70,6 +110,7 @@ function failIfUndefined(args: readonly unknown[]): void {
 function callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown {
   if (fn instanceof Undefined) fn.fail();
   if (typeof fn !== 'function') throw new TemplateError(`"${name}" is not callable (it is a ${pyType(fn)})`);
+  if (!isAllowedCall(fn)) throw new TemplateError(`refused: "${name}" is not one of rb's functions or a macro of this template`);
   failIfUndefined(args);
   return fn.apply(context, args);
 }
@@ -117,6 +158,9 @@ export function makeRuntime(base: Record<string, unknown>): Record<string, unkno
     contextOrFrameLookup,
     memberLookup,
     callWrap,
+    rbCallMethod,
+    rbValue: valueOnly,
+    makeMacro: (...a: unknown[]) => allowCall((base.makeMacro as (...x: unknown[]) => object)(...a)),
     suppressValue: (v: unknown) => pyStr(v),
     inOperator: pyIn,
     fromIterator: (v: unknown) => v,
