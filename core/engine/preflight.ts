@@ -104,11 +104,11 @@ function asProblems(e: unknown, task: Task): ConfigProblem[] {
 }
 
 /** Connection variables of every selected host, located where they are set. */
-export function preflightConnections(hosts: Iterable<HostState>, opts: Parameters<typeof connectionFromVars>[2], origins: VarOrigins): ConfigProblem[] {
+export function preflightConnections(hosts: Iterable<HostState>, opts: Parameters<typeof connectionFromVars>[2], origins: VarOrigins, extraVars: Record<string, unknown> = {}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const s of hosts) {
     try {
-      connectionFromVars(s.name, s.merged({}), opts);
+      connectionFromVars(s.name, s.merged(extraVars), opts);
     } catch (e) {
       if (!(e instanceof RbError)) throw e;
       const list = e instanceof ConfigError ? e.problems : [{ message: e.message }];

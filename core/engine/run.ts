@@ -57,7 +57,8 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
       const env = taskEnv(req, play, active, magic, (s) => {
         let t = transports.get(s.name);
         if (!t) {
-          const spec = connectionFromVars(s.name, s.merged({}), { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser });
+          // Extra vars win over the inventory, connection variables included (as in Ansible).
+          const spec = connectionFromVars(s.name, s.merged(req.options.extraVars), { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser });
           t = new LazyTransport(s.name, () => pool.get(spec));
           transports.set(s.name, t);
         }
@@ -83,7 +84,7 @@ function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: Pla
   const problems: ConfigProblem[] = [];
   for (const { play } of plays) problems.push(...checkPlayStructure(play, req.registry));
   const selected = [...new Set(plays.flatMap((p) => p.hosts))].map((h) => states.get(h)!);
-  problems.push(...preflightConnections(selected, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs }, origins));
+  problems.push(...preflightConnections(selected, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs }, origins, req.options.extraVars));
   for (const { play, hosts } of plays) {
     const ss = hosts.map((h) => states.get(h)!);
     const saved = ss.map((s) => s.playVars);

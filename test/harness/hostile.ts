@@ -22,6 +22,8 @@ export interface HostileCase {
   message?: string;
   path?: string;
   located?: boolean;
+  /** An inventory among `files` (relative to the case directory) instead of the shared one. */
+  inventoryPath?: string;
 }
 
 type RawCase = Omit<HostileCase, 'file'> & { vary?: Record<string, unknown[]> };
@@ -69,7 +71,7 @@ export function stage(c: HostileCase): { dir: string; argv: string[] } {
   };
   put('play.yml', c.playbook);
   for (const [name, text] of Object.entries(c.files ?? {})) put(name, text);
-  const inv = c.inventory === undefined ? join(HOSTILE, 'inventory.yml') : join(dir, 'inv.yml');
+  const inv = c.inventoryPath !== undefined ? join(dir, c.inventoryPath) : c.inventory === undefined ? join(HOSTILE, 'inventory.yml') : join(dir, 'inv.yml');
   if (c.inventory !== undefined) put('inv.yml', c.inventory);
   const argv = [join(dir, 'play.yml'), '-i', inv, '--output', 'plain', ...substitute(c.args ?? [], 'DIR', dir)];
   return { dir, argv };
