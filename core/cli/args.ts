@@ -13,6 +13,9 @@ export interface RunArgs extends RunOptions {
   inventories: string[];
   reportJson?: string;
   reportJunit?: string;
+  reportPrometheus?: string;
+  /** rb drift --unmanaged: also report state no task declares. */
+  unmanaged?: boolean;
   output: 'auto' | 'plain' | 'tty';
 }
 
@@ -20,6 +23,7 @@ const VALUE_FLAGS: Record<string, string> = {
   '-i': 'inventory', '--inventory': 'inventory', '-e': 'extra', '--extra-vars': 'extra', '-l': 'limit', '--limit': 'limit',
   '-t': 'tags', '--tags': 'tags', '--skip-tags': 'skipTags', '-f': 'forks', '--forks': 'forks', '--start-at-task': 'startAtTask',
   '--host-key-checking': 'hkc', '--timeout': 'timeout', '--report-json': 'reportJson', '--report-junit': 'reportJunit', '--output': 'output',
+  '--report-prometheus': 'reportPrometheus', '--lock-timeout': 'lockTimeout',
 };
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -40,6 +44,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case '-C': case '--check': a.check = true; continue;
       case '-D': case '--diff': a.diff = true; continue;
       case '--no-rollback': a.rollback = false; continue;
+      case '--force-handlers': a.forceHandlers = true; continue;
+      case '--unmanaged': a.unmanaged = true; continue;
       case '--verbose': a.verbose++; continue;
     }
     const key = VALUE_FLAGS[arg];
@@ -67,6 +73,13 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case 'timeout': a.timeoutMs = positiveInt(arg, value) * 1000; break;
       case 'reportJson': a.reportJson = value; break;
       case 'reportJunit': a.reportJunit = value; break;
+      case 'reportPrometheus': a.reportPrometheus = value; break;
+      case 'lockTimeout': {
+        const n = Number(value);
+        if (!(n >= 0) || !Number.isFinite(n)) throw configError(`${arg}: expected seconds (0 or more), got "${value}"`);
+        a.lockTimeoutMs = n * 1000;
+        break;
+      }
       case 'output':
         if (value !== 'auto' && value !== 'plain' && value !== 'tty') throw configError(`${arg}: expected auto, plain or tty`);
         a.output = value;

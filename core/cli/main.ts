@@ -7,6 +7,9 @@ usage:
   rb run PLAYBOOK... -i INVENTORY [--check] [--diff] [--limit P] [--tags T] [-e k=v] [--forks N]
   rb check PLAYBOOK... -i INVENTORY      same as run --check
   rb drift PLAYBOOK... -i INVENTORY      check; exit 0 no drift, 2 drift, 1 error
+      [--report-json F] [--report-junit F] [--report-prometheus F]
+  run options: --force-handlers  --lock-timeout SECONDS (default 5)  --no-rollback
+  rb runs [-n N] [--json]                recent runs from the journal
   rb inventory -i INVENTORY --list|--graph|--host NAME
   rb lab up [N] [--ipvs] | down | status | exec HOST -- CMD | inventory | deps
   rb modules [NAME]
@@ -33,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
     case 'drift':
       return (await import('./run.js')).runCommand(cmd, rest);
+    case 'runs':
+      return (await import('./runs.js')).runsCommand(rest);
     case 'inventory':
       return (await import('../inventory/cli.js')).inventoryCommand(rest);
     case 'lab':

@@ -1,21 +1,51 @@
-// Every real run leaves its journal on the controller — what changed, what was
-// rolled back — so a later report can say exactly what happened.
+// Every real run leaves its record in the journal on the controller — what
+// changed, what was rolled back, which handlers never ran — so `rb runs` and
+// the next run can say exactly what happened.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { controllerIdentity, writeJournal, type JournalHost, type JournalRecord } from '../engine/journal.js';
 import type { RunSummary } from '../engine/types.js';
-import { jsonReport } from '../report/json.js';
+import { driftSummary, jsonReport } from '../report/json.js';
+import { version } from './version.js';
 
-export function runsDir(): string {
-  const base = process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state');
-  return join(base, 'rb', 'runs');
+export function journalRecord(summary: RunSummary, playbooks: string[]): JournalRecord {
+  const hosts: Record<string, JournalHost> = {};
+  const rolledBack = new Set(summary.rollbacks.map((r) => r.host));
+  const names = new Set([...Object.keys(summary.stats), ...Object.keys(summary.pending ?? {})]);
+  for (const h of names) {
+    const st = summary.stats[h];
+    hosts[h] = {
+      changed: st?.changed ?? 0,
+      failed: (st?.failed ?? 0) > 0,
+      unreachable: (st?.unreachable ?? 0) > 0,
+      rolledBack: rolledBack.has(h),
+      pendingHandlers: summary.pending?.[h] ?? [],
+    };
+  }
+  return {
+    runId: summary.runId ?? '',
+    rbVersion: version(),
+    startedAt: summary.startedAt ?? new Date(Date.now() - summary.durationMs).toISOString(),
+    finishedAt: new Date().toISOString(),
+    ...controllerIdentity(),
+    playbooks,
+    check: summary.check,
+    ...(summary.interrupted ? { interrupted: summary.interrupted } : {}),
+    hosts,
+    report: jsonReport(summary),
+  };
 }
 
-export async function saveRunRecord(summary: RunSummary): Promise<string> {
-  const dir = runsDir();
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.json`);
-  await writeFile(file, JSON.stringify(jsonReport(summary), null, 1));
-  return file;
+export async function saveRunRecord(summary: RunSummary, playbooks: string[]): Promise<string> {
+  return writeJournal(journalRecord(summary, playbooks));
+}
+
+/** The last lines of `rb drift`: one per drifted host, for a cron mail or a log grep. */
+export function driftLines(summary: RunSummary): string[] {
+  const d = driftSummary(summary);
+  return Object.entries(d.changes)
+    .filter(([, n]) => n > 0)
+    .map(([h, n]) => {
+      const tasks = [...new Set(summary.results.filter((r) => r.host === h && r.status === 'changed' && !r.handler).map((r) => r.task.name))];
+      return `DRIFT ${h}: ${n} change${n === 1 ? '' : 's'} (${tasks.join('; ')})`;
+    });
 }

@@ -13,7 +13,11 @@ import { PlainReporter } from '../report/plain.js';
 import { parseRunArgs, type RunArgs } from './args.js';
 import { exitCode } from './exit-code.js';
 import { loadRegistry } from './registry.js';
-import { saveRunRecord } from './run-record.js';
+import { resolve } from 'node:path';
+import { newRunId, pendingFor, readJournal } from '../engine/journal.js';
+import { writePrometheusReport } from '../report/prometheus.js';
+import { driftLines, saveRunRecord } from './run-record.js';
+import { InFlight, onStopSignals } from './signals.js';
 
 /** The lab's inventory is the default when -i is not given and a lab is up. */
 const LAB_INVENTORY = '/var/lib/rblab/inventory.yml';
@@ -32,8 +36,15 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
   } catch (e) {
     return badInput(e);
   }
-  const reporter = await makeReporter(args);
+  const inflight = new InFlight();
+  const reporter = inflight.wrap(await makeReporter(args));
   let summary: RunSummary;
+  args.runId = newRunId();
+  const books = args.playbooks.map((p) => resolve(p));
+  // Handlers earlier runs left pending are fired first (a check shows them too).
+  args.owed = pendingFor(await readJournal(), books);
+  args.stop = {};
+  const signals = onStopSignals(args.stop, inflight);
   try {
     summary = await runPlaybooks({
       playbooks: args.playbooks,
@@ -43,11 +54,16 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
       options: args,
     });
   } catch (e) {
+    signals.dispose();
     return badInput(e);
   }
   if (args.reportJson) await writeJsonReport(args.reportJson, summary);
   if (args.reportJunit) await writeJunitReport(args.reportJunit, summary);
-  if (!args.check) await saveRunRecord(summary).catch((e) => process.stderr.write(`rb: could not save the run journal: ${e.message}\n`));
+  if (args.reportPrometheus) await writePrometheusReport(args.reportPrometheus, summary, mode);
+  if (!args.check) await saveRunRecord(summary, books).catch((e) => process.stderr.write(`rb: could not save the run journal: ${e.message}\n`));
+  signals.dispose();
+  if (mode === 'drift') for (const line of driftLines(summary)) process.stdout.write(`${line}\n`);
+  if (summary.interrupted) return summary.interrupted === 'SIGTERM' ? 143 : 130;
   return exitCode(mode, summary);
 }
 

@@ -5,6 +5,7 @@ import type { Change, ModuleDef, Plan } from '../module.js';
 import type { Task } from '../playbook/types.js';
 import type { ConnectionSpec } from '../transport/types.js';
 import type { Prefetched } from './gather.js';
+import type { PendingHandlers } from './journal.js';
 
 export interface JournalEntry {
   task: Task;
@@ -28,6 +29,12 @@ export class HostState {
   readonly journal: JournalEntry[] = [];
   /** Handler names notified on this host and not yet run. */
   readonly notified = new Set<string>();
+  /** Handlers earlier runs left pending on this host, not fired yet (pending.ts). */
+  owed: PendingHandlers[] = [];
+  /** Handlers this run notified and did not run, per play (pending.ts). */
+  readonly parked: PendingHandlers[] = [];
+  /** Whether this run holds the host's lock (host-lock.ts). */
+  lock?: Promise<void>;
   connection?: ConnectionSpec;
   /** Bumped before anything may change the host (apply, action, rollback): older facts are stale. */
   epoch = 0;

@@ -3,9 +3,11 @@
 // host is rolled back and leaves the play; the others go on.
 
 import type { Play, Task } from '../playbook/types.js';
+import { HIDDEN } from '../report/redact.js';
 import { batches } from './batches.js';
 import type { HostState } from './host-state.js';
 import { mapLimit } from './limit.js';
+import { parkNotified, takeOwed } from './pending.js';
 import { rollbackHost } from './rollback.js';
 import { runRollout } from './rollout/run.js';
 import { selectedByTags } from './tags.js';
@@ -34,6 +36,20 @@ export async function runPlay(run: PlayRun, play: Play, hosts: string[]): Promis
 
 export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): Promise<boolean> {
   const states = batch.map((h) => playRun.states.get(h)!);
+  // Handlers an earlier run left pending run first.
+  const owed = takeOwed(play, states);
+  if (owed.length) {
+    for (const line of owed) playRun.reporter.warn(line);
+    await runHandlers(playRun, play, states);
+  }
+  try {
+    return await runBatchTasks(playRun, play, states);
+  } finally {
+    parkNotified(play, states, playRun.options.runId ?? '');
+  }
+}
+
+async function runBatchTasks(playRun: PlayRun, play: Play, states: HostState[]): Promise<boolean> {
   const selected = play.tasks.filter((t) => selectedByTags([...play.tags, ...t.tags], playRun.options.tags, playRun.options.skipTags));
   const run: PlayRun = { ...playRun, env: { ...playRun.env, following: followingIn(selected) } };
   for (const task of play.tasks) {
@@ -42,6 +58,7 @@ export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): P
       run.startAt.pending = undefined;
     }
     if (!selectedByTags([...play.tags, ...task.tags], run.options.tags, run.options.skipTags)) continue;
+    if (run.options.stop?.signal) return true;
     const active = states.filter((s) => s.active);
     if (!active.length) return true;
     if (task.meta) {
@@ -53,6 +70,7 @@ export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): P
     const failed = results.filter((r) => r.status === 'failed' && !r.task.ignoreErrors);
     if (failed.length && play.anyErrorsFatal) {
       for (const s of states.filter((s) => s.active)) await failHost(run, s, `any_errors_fatal: ${task.name} failed on ${failed.map((r) => r.host).join(', ')}`);
+      if (forced(run, play)) await runHandlers(run, play, states);
       return true;
     }
     if (play.maxFailPercentage !== undefined) {
@@ -63,8 +81,14 @@ export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): P
       }
     }
   }
-  await runHandlers(run, play, states.filter((s) => s.active));
+  if (run.options.stop?.signal) return true;
+  await runHandlers(run, play, states);
   return false;
+}
+
+/** force_handlers: notified handlers run on failed hosts too (not on unreachable ones). */
+function forced(run: PlayRun, play: Play): boolean {
+  return play.forceHandlers ?? run.options.forceHandlers ?? false;
 }
 
 /** The tasks after `task` in `list`, for gathering their facts ahead. */
@@ -86,7 +110,7 @@ async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler
     if (r.status === 'unreachable') {
       s.unreachable = true;
     } else if (r.status === 'failed' && !r.task.ignoreErrors) {
-      await failHost(run, s, `${task.name}: ${r.msg ?? 'failed'}`);
+      await failHost(run, s, `${task.name}: ${task.noLog ? HIDDEN : r.msg ?? 'failed'}`);
     }
     return r;
   });
@@ -113,10 +137,13 @@ export async function failHost(run: PlayRun, s: HostState, cause: string): Promi
 export async function runHandlers(run: PlayRun, play: Play, states: HostState[]): Promise<void> {
   // Every handler named or listening to a notified topic runs, in definition order;
   // a handler may notify a later one.
+  const force = forced(run, play);
+  const eligible = states.filter((s) => s.active || (force && !s.unreachable));
   for (const h of play.handlers) {
     const names = [h.name, ...h.listen];
-    const targets = states.filter((s) => s.active && names.some((n) => s.notified.has(n)));
+    const targets = eligible.filter((s) => (s.active || force) && !s.unreachable && names.some((n) => s.notified.has(n)));
     if (targets.length) await runOnHosts(run, h, targets, true);
   }
-  for (const s of states) s.notified.clear();
+  // A host that failed (without force) keeps its notifications: they are parked for the journal.
+  for (const s of eligible) if (s.active || force) s.notified.clear();
 }

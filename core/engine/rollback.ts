@@ -2,6 +2,7 @@
 // handlers of what was restored so the old configuration is live again.
 
 import { dirname } from 'node:path';
+import { HIDDEN } from '../report/redact.js';
 import { hostContext } from './context.js';
 import type { HostState } from './host-state.js';
 import type { TaskEnv } from './task-runner.js';
@@ -31,7 +32,7 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
       report.undone.push({ task: e.task.name, module: e.def.name, ok: true, changes: e.changes });
       for (const n of e.task.notify) notify.add(n);
     } catch (err) {
-      report.undone.push({ task: e.task.name, module: e.def.name, ok: false, error: err instanceof Error ? err.message : String(err), changes: e.changes });
+      report.undone.push({ task: e.task.name, module: e.def.name, ok: false, error: e.task.noLog ? HIDDEN : err instanceof Error ? err.message : String(err), changes: e.changes });
     }
   }
   return { report, notify };

@@ -13,8 +13,12 @@ import type { Transport, TransportStats } from '../transport/types.js';
 import { selectPlayHosts, type PlayHosts } from './host-selection.js';
 import { checkPlayStructure, preflightConnections, preflightPlay, runtimeNames } from './preflight.js';
 import { VarOrigins } from './var-origins.js';
+import { redactingReporter, redactSummary } from '../report/redact.js';
 import { HostState, hostvarsView } from './host-state.js';
+import { HostLocks } from './host-locks.js';
+import { newRunId } from './journal.js';
 import { LazyTransport } from './lazy-transport.js';
+import { pendingOf } from './pending.js';
 import { runPlay, type PlayRun } from './play-runner.js';
 import type { TaskEnv } from './task-runner.js';
 import { emptyStats, type HostStats, type Reporter, type RollbackReport, type RunOptions, type RunSummary, type TaskResult } from './types.js';
@@ -27,8 +31,10 @@ export interface RunRequest {
   reporter: Reporter;
 }
 
-export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
+export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
   const started = Date.now();
+  // Reporters only ever see results with no_log and secrets honoured.
+  const req = { ...request, reporter: redactingReporter(request.reporter) };
   const books = await loadPlaybooks(req.playbooks, { registry: req.registry });
   const inventory = await loadInventory(req.inventories, { playbookDir: books[0] ? dirname(books[0].file) : undefined });
   // Resolve every play's hosts up front: a bad pattern is bad input, found before any connection.
@@ -37,8 +43,15 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
     throw configError(`--start-at-task: no task named "${req.options.startAtTask}"`);
   }
 
+  const runId = req.options.runId ?? newRunId(new Date(started));
+  req.options = { ...req.options, runId };
   const states = new Map<string, HostState>();
-  for (const [name, h] of inventory.hosts) states.set(name, new HostState(name, h.vars, h.groups.filter((g) => g !== 'all').sort()));
+  for (const [name, h] of inventory.hosts) {
+    const s = new HostState(name, h.vars, h.groups.filter((g) => g !== 'all').sort());
+    s.owed = req.options.owed?.get(name) ?? [];
+    states.set(name, s);
+  }
+  const locks = new HostLocks(req.options, (m) => req.reporter.warn(m));
   checkBeforeConnecting(req, inventory, plays, states, commonVars(inventory, req.options, states), books[0]?.dir);
   const pool = new ConnectionPool();
   const transports = new Map<string, Transport>();
@@ -48,6 +61,7 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
   const startAt = { pending: req.options.startAtTask };
   try {
     for (const { play, hosts } of plays) {
+      if (req.options.stop?.signal) break;
       const active = hosts.filter((h) => states.get(h)!.active);
       if (!active.length) {
         req.reporter.playStart(play, []);
@@ -61,20 +75,34 @@ export async function runPlaybooks(req: RunRequest): Promise<RunSummary> {
           const spec = connectionFromVars(s.name, s.merged(req.options.extraVars), { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser });
           t = new LazyTransport(s.name, () => pool.get(spec));
           transports.set(s.name, t);
+          locks.configure(s, t, spec);
         }
         return t;
-      });
+      }, locks);
       const run: PlayRun = { env, options: req.options, reporter: req.reporter, states, results, onRollback: (r) => rollbacks.push(r), startAt };
       await runPlay(run, play, active);
     }
   } finally {
+    await locks.releaseAll();
     await pool.closeAll();
   }
   const transport: Record<string, TransportStats> = {};
   for (const [name, t] of transports) if (t.stats) transport[name] = { ...t.stats };
-  const summary: RunSummary = { stats: stats(results, states), results, rollbacks, check: req.options.check, durationMs: Date.now() - started, transport };
-  await req.reporter.runEnd(summary);
-  return summary;
+  const summary: RunSummary = {
+    stats: stats(results, states),
+    results,
+    rollbacks,
+    check: req.options.check,
+    durationMs: Date.now() - started,
+    transport,
+    runId,
+    startedAt: new Date(started).toISOString(),
+    pending: pendingOf(states.values()),
+    interrupted: req.options.stop?.signal,
+  };
+  const shown = redactSummary(summary);
+  await req.reporter.runEnd(shown);
+  return shown;
 }
 
 /** Every play's tasks on every host, and each host's connection, checked before the first connection. */
@@ -103,7 +131,7 @@ function commonVars(inv: Inventory, options: RunOptions, states: Map<string, Hos
   return { ...base, hostvars: hostvarsView(states, { ...base, ...options.extraVars }) };
 }
 
-function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<string, unknown>, transport: (s: HostState) => Transport): TaskEnv {
+function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<string, unknown>, transport: (s: HostState) => Transport, locks?: HostLocks): TaskEnv {
   const playMagic = { ansible_play_hosts: hosts, ansible_play_batch: hosts, play_hosts: hosts, playbook_dir: play.dir, ansible_play_name: play.name };
   return {
     registry: req.registry,
@@ -123,6 +151,7 @@ function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<str
       group_names: s.groupNames,
     }),
     log: (host, message) => req.reporter.warn(`${host}: ${message}`),
+    beforeChange: async (s, task) => locks?.take(s, task.become ?? play.become),
   };
 }
 

@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import type { HostContext, ModuleDef } from '../module.js';
 import type { Task } from '../playbook/types.js';
 import { validateTaskArgs } from '../playbook/validate.js';
+import { registerSecretParams } from '../secrets.js';
 import { renderValue } from '../template/index.js';
 import type { Transport } from '../transport/types.js';
 import { hostContext } from './context.js';
@@ -25,6 +26,7 @@ export function renderParams(task: Task, def: ModuleDef, vars: Record<string, un
   const rendered = renderValue(task.args, vars);
   const { value, problems } = validateTaskArgs(task, def, rendered, false);
   if (problems.length) throw new ConfigError(problems.map((p) => ({ ...p, message: `${p.message} (after rendering)` })));
+  registerSecretParams(def.params, value);
   return value;
 }
 

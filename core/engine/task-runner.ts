@@ -25,6 +25,8 @@ export interface TaskEnv {
   log(host: string, message: string): void;
   /** The tasks that run after `task` on the same hosts, in order: their facts may be gathered ahead. */
   following?(task: Task): Iterable<Task>;
+  /** Called before a task applies changes to the host (takes the host's lock). */
+  beforeChange?(state: HostState, task: Task): Promise<void>;
 }
 
 export async function runTask(env: TaskEnv, task: Task, state: HostState, handler: boolean): Promise<TaskResult> {
@@ -129,6 +131,7 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     if (check) {
       r.status = plan.unknown ? 'unknown' : plan.changes.length ? 'changed' : 'ok';
     } else if (plan.unknown || plan.changes.length) {
+      await env.beforeChange?.(state, task);
       state.epoch++;
       state.justApplied = true;
       state.journal.push({ task, def, params, snapshot: facts, plan, changes: plan.changes });

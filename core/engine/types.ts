@@ -3,6 +3,7 @@
 import type { Change } from '../module.js';
 import type { Play, Task } from '../playbook/types.js';
 import type { TransportStats } from '../transport/types.js';
+import type { PendingHandlers } from './journal.js';
 
 export type Status = 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown' | 'unreachable';
 
@@ -54,6 +55,12 @@ export interface RunSummary {
   durationMs: number;
   /** Per host that was connected: remote execs and bytes moved (benchmarks and -v read them). */
   transport?: Record<string, TransportStats>;
+  runId?: string;
+  startedAt?: string;
+  /** Per host: handlers notified and never run (the run failed, stopped or lost the host). */
+  pending?: Record<string, PendingHandlers[]>;
+  /** The signal that stopped the run early. */
+  interrupted?: string;
 }
 
 export interface RunOptions {
@@ -69,6 +76,16 @@ export interface RunOptions {
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   timeoutMs?: number;
   verbose: number;
+  /** Identifies the run in the journal, host locks and reports. */
+  runId?: string;
+  /** --force-handlers: every play behaves as if it said `force_handlers: true`. */
+  forceHandlers?: boolean;
+  /** Handlers earlier runs left pending, per host: fired first in the play they belong to. */
+  owed?: Map<string, PendingHandlers[]>;
+  /** How long to wait for another run's lock on a host (default 5 s). */
+  lockTimeoutMs?: number;
+  /** Set by a signal handler: no new task starts. */
+  stop?: { signal?: string };
 }
 
 export interface Reporter {

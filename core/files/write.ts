@@ -75,12 +75,15 @@ export function installScript(i: InstallScriptInput): string {
     sh`dest=${i.path}; tmp=${i.tmp}`,
     sh`[ -d ${dir} ] || mkdir -p ${dir}`,
     `trap 'rm -f "$tmp"' EXIT`,
-    i.empty ? ': > "$tmp"' : 'cat > "$tmp"',
-    // A replaced file keeps its mode and owner unless told otherwise.
-    'if [ -e "$dest" ]; then chmod --reference="$dest" "$tmp"; chown --reference="$dest" "$tmp"; fi',
+    // The file gets its final mode and owner while it is still empty: a secret is
+    // never readable by others, not even for the moment between write and chmod.
+    'um=$(umask); umask 077; : > "$tmp"; umask "$um"',
+    // A replaced file keeps its mode and owner unless told otherwise; a new one gets the umask's.
+    'if [ -e "$dest" ]; then chmod --reference="$dest" "$tmp"; chown --reference="$dest" "$tmp"; else chmod "$(printf %o $((0666 & ~0$um)))" "$tmp"; fi',
   ];
   if (i.mode) lines.push(sh`chmod ${i.mode} "$tmp"`);
   if (i.owner || i.group) lines.push(sh`chown ${`${i.owner ?? ''}${i.group ? `:${i.group}` : ''}`} "$tmp"`);
+  if (!i.empty) lines.push('cat > "$tmp"');
   if (i.validateCommand) {
     lines.push(
       'set +e',

@@ -38,7 +38,7 @@ const TASK_FIELDS: Record<string, keyof Task> = {
 };
 const PLAY_FIELDS: Record<string, keyof Play> = {
   any_errors_fatal: 'anyErrorsFatal', max_fail_percentage: 'maxFailPercentage', serial: 'serial', become: 'become',
-  check_mode: 'checkMode', become_user: 'becomeUser', remote_user: 'remoteUser',
+  check_mode: 'checkMode', become_user: 'becomeUser', remote_user: 'remoteUser', force_handlers: 'forceHandlers',
 };
 
 /** Templated keywords still to render, kept beside the play or task they belong to. */

@@ -3,7 +3,7 @@
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'serial',
   'any_errors_fatal', 'max_fail_percentage', 'become', 'become_user', 'remote_user', 'gather_facts',
-  'check_mode', 'tags', 'rollout',
+  'check_mode', 'tags', 'rollout', 'force_handlers',
 ]);
 
 export const TASK_KEYS = new Set([

@@ -131,6 +131,7 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     remoteUser: kw.values.remote_user as string | undefined,
     checkMode: kw.values.check_mode as boolean | undefined,
     ...(rollout ? { rollout } : {}),
+    forceHandlers: kw.values.force_handlers as boolean | undefined,
     tags: toList(raw.tags),
     file: doc.file,
     dir,

@@ -61,6 +61,8 @@ export interface Play {
   /** Batch sizes: numbers or percentages ("30%"); the last repeats. Empty = all at once. */
   serial: Array<number | string>;
   anyErrorsFatal: boolean;
+  /** Notified handlers run on hosts that failed too (`force_handlers`; --force-handlers sets it for every play). */
+  forceHandlers?: boolean;
   maxFailPercentage?: number;
   become?: boolean;
   becomeUser?: string;

@@ -4,10 +4,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatLocation } from '../errors.js';
 import type { RunSummary, TaskResult } from '../engine/types.js';
+import { version } from '../cli/version.js';
 import { reportChange } from './format.js';
 
 export interface JsonReport {
+  /** A check found changes to make (rb drift's exit 2). */
+  drift: boolean;
+  runId?: string;
+  rbVersion: string;
+  startedAt?: string;
+  summary: DriftSummary;
   check: boolean;
+  /** The signal that stopped the run early. */
+  interrupted?: string;
   durationMs: number;
   hosts: Record<string, { ok: number; changed: number; failed: number; skipped: number; unreachable: number; unknown: number }>;
   tasks: Array<{
@@ -26,9 +35,32 @@ export interface JsonReport {
   transport: NonNullable<RunSummary['transport']>;
 }
 
+export interface DriftSummary {
+  hostsChecked: number;
+  hostsDrifted: number;
+  /** Per host: how many changes a check found (or a run made). */
+  changes: Record<string, number>;
+}
+
+/** Hosts and their changes: drift when the run was a check. */
+export function driftSummary(summary: RunSummary): DriftSummary {
+  const changes: Record<string, number> = {};
+  for (const h of Object.keys(summary.stats)) changes[h] = 0;
+  for (const r of summary.results) if (r.status === 'changed' && !r.handler) changes[r.host] = (changes[r.host] ?? 0) + Math.max(1, r.changes.length);
+  const drifted = summary.check ? Object.values(changes).filter((n) => n > 0).length : 0;
+  return { hostsChecked: Object.keys(summary.stats).length, hostsDrifted: drifted, changes };
+}
+
 export function jsonReport(summary: RunSummary): JsonReport {
+  const drift = driftSummary(summary);
   return {
+    drift: drift.hostsDrifted > 0,
+    runId: summary.runId,
+    rbVersion: version(),
+    startedAt: summary.startedAt,
+    summary: drift,
     check: summary.check,
+    ...(summary.interrupted ? { interrupted: summary.interrupted } : {}),
     durationMs: summary.durationMs,
     hosts: Object.fromEntries(
       Object.entries(summary.stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed + s.ignored, skipped: s.skipped, unreachable: s.unreachable, unknown: s.unknown }]),

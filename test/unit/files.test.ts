@@ -52,7 +52,8 @@ describe('file facts', () => {
 describe('installFile script', () => {
   it('writes the temp file, sets attributes, validates, backs up and renames, in that order', () => {
     const s = installScript({ path: '/etc/keepalived/keepalived.conf', tmp: '/etc/keepalived/.rb-tmp-0a', mode: '0640', owner: 'root', group: 'adm', backup: '/etc/keepalived/keepalived.conf.20250101T101010123.rb-bak', validateCommand: 'keepalived -t -f /etc/keepalived/.rb-tmp-0a' });
-    const order = ['cat > "$tmp"', 'chmod 0640 "$tmp"', 'chown root:adm "$tmp"', 'keepalived -t -f', 'cp -p "$dest" /etc/keepalived/keepalived.conf.20250101T101010123.rb-bak', 'mv -f "$tmp" "$dest"'];
+    // Mode and owner are set on the empty temp file, before the content is written.
+    const order = ['umask 077; : > "$tmp"', 'chmod 0640 "$tmp"', 'chown root:adm "$tmp"', 'cat > "$tmp"', 'keepalived -t -f', 'cp -p "$dest" /etc/keepalived/keepalived.conf.20250101T101010123.rb-bak', 'mv -f "$tmp" "$dest"'];
     const at = order.map((o) => s.indexOf(o));
     expect(at.every((i) => i >= 0), JSON.stringify(at)).to.equal(true);
     expect([...at].sort((a, b) => a - b)).to.deep.equal(at);
