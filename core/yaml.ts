@@ -3,7 +3,12 @@
 // position is kept, so errors can name file:line:col for any field path.
 
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isPair, stringify, type Node, type ScalarTag, type Tags } from 'yaml';
-import { ConfigError, type ConfigProblem, type Location } from './errors.js';
+import { ConfigError, RbError, type ConfigProblem, type Location } from './errors.js';
+import { decryptVault } from './vault/passwords.js';
+
+/** Bounds that keep hostile documents (alias bombs, deep nesting) from exhausting the controller. */
+const MAX_ALIASES = 1000;
+const MAX_DEPTH = 500;
 
 export interface PositionedYaml {
   value: unknown;
@@ -14,6 +19,9 @@ export interface PositionedYaml {
 
 /** Parse YAML keeping positions. Syntax errors (all of them) become a ConfigError naming file:line:col. */
 export function parseYamlPositioned(text: string, file: string): PositionedYaml {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const deep = tooDeep(text);
+  if (deep) throw new ConfigError([{ message: `YAML: nesting deeper than ${MAX_DEPTH} levels`, loc: { file, ...deep } }]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, version: '1.1', merge: true, prettyErrors: false, uniqueKeys: true, customTags: ansibleTags });
   if (doc.errors.length) {
@@ -52,7 +60,17 @@ export function parseYamlPositioned(text: string, file: string): PositionedYaml 
     }
   };
   walk(doc.contents, '');
-  const value = doc.toJS({ maxAliasCount: 1000 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/excessive alias count/i.test(msg)) throw new ConfigError([{ message: `YAML: too many alias expansions (more than ${MAX_ALIASES}: an alias bomb?)`, loc: { file, line: 1, col: 1 } }]);
+    const alias = /Unresolved alias[^:]*: (\S+)/.exec(msg);
+    const offset = alias ? text.indexOf(`*${alias[1]}`) : /merge/i.test(msg) ? text.indexOf('<<') : -1;
+    const p = lineCounter.linePos(Math.max(0, offset));
+    throw new ConfigError([{ message: `YAML: ${alias ? `unresolved alias *${alias[1]} (no anchor &${alias[1]} before it)` : /merge/i.test(msg) ? 'a merge key (<<) must name a mapping or a list of mappings' : msg.split('\n')[0]}`, loc: { file, line: offset >= 0 ? p.line : 1, col: offset >= 0 ? p.col : 1 } }]);
+  }
   return {
     value,
     file,
@@ -77,7 +95,58 @@ const boolTag = (value: boolean, test: RegExp): ScalarTag => ({
   test,
   resolve: () => value,
 });
+// `!vault |` values: decrypted with the run's vault passwords, or a located error.
+const vaultTag: ScalarTag = {
+  tag: '!vault',
+  identify: () => false,
+  resolve(str: string, onError: (msg: string) => void) {
+    try {
+      return decryptVault(str);
+    } catch (e) {
+      if (!(e instanceof RbError)) throw e;
+      onError(`this value ${e.message}`);
+      return '';
+    }
+  },
+};
+// Ansible's spellings of plain strings.
+const unsafeTag: ScalarTag = { tag: '!unsafe', identify: () => false, resolve: (str: string) => str };
+
+/** Line/col of the first point where flow or block nesting gets deeper than MAX_DEPTH (a cheap scan before parsing). */
+function tooDeep(text: string): { line: number; col: number } | undefined {
+  if (text.length < MAX_DEPTH) return undefined;
+  let depth = 0;
+  let line = 1;
+  let start = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      start = i + 1;
+      // Block nesting: indentation in steps of at least one column.
+      let j = i + 1;
+      while (text[j] === ' ' || text[j] === '-') j++;
+      if (j - i - 1 > MAX_DEPTH * 2) return { line, col: 1 };
+      continue;
+    }
+    if (quote) {
+      if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || (c === "'" && /[\s\[{,:]/.test(text[i - 1] ?? ' '))) quote = c;
+    else if (c === '#' && /\s/.test(text[i - 1] ?? ' ')) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return { line, col: i - start + 1 };
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 const ansibleTags = (tags: Tags): Tags => [
+  vaultTag,
+  unsafeTag,
   boolTag(true, /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/),
   boolTag(false, /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/),
   ...tags.filter((t) => (t as ScalarTag).tag !== 'tag:yaml.org,2002:bool'),

@@ -1,7 +1,9 @@
 // Argument parsing for `rb run|check|drift`. Hand-written: the flag set is small
 // and Ansible-shaped (-i, -e, -l, -t, -C, -D, -f, -v...).
 
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../input-file.js';
+import { askVaultPassword } from './vault-prompt.js';
+import { configureVault, parseVaultId, type VaultId } from '../vault/passwords.js';
 import type { RunOptions } from '../engine/types.js';
 import { configError } from '../errors.js';
 import { isPlainObject } from '../schema/validate.js';
@@ -22,11 +24,15 @@ export interface RunArgs extends RunOptions {
 const VALUE_FLAGS: Record<string, string> = {
   '-i': 'inventory', '--inventory': 'inventory', '-e': 'extra', '--extra-vars': 'extra', '-l': 'limit', '--limit': 'limit',
   '-t': 'tags', '--tags': 'tags', '--skip-tags': 'skipTags', '-f': 'forks', '--forks': 'forks', '--start-at-task': 'startAtTask',
+  '--vault-password-file': 'vaultFile', '--vault-pass-file': 'vaultFile', '--vault-id': 'vaultId',
   '--host-key-checking': 'hkc', '--timeout': 'timeout', '--report-json': 'reportJson', '--report-junit': 'reportJunit', '--output': 'output',
   '--report-prometheus': 'reportPrometheus', '--lock-timeout': 'lockTimeout',
 };
 
 export function parseRunArgs(argv: string[]): RunArgs {
+  const extras: string[] = [];
+  const vaultIds: VaultId[] = [];
+  let askVaultPass = false;
   const a: RunArgs = { playbooks: [], inventories: [], check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 50, rollback: true, verbose: 0, output: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -47,6 +53,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case '--force-handlers': a.forceHandlers = true; continue;
       case '--unmanaged': a.unmanaged = true; continue;
       case '--verbose': a.verbose++; continue;
+      case '-J': case '--ask-vault-pass': case '--ask-vault-password': askVaultPass = true; continue;
     }
     const key = VALUE_FLAGS[arg];
     if (!key) {
@@ -60,7 +67,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     }
     switch (key) {
       case 'inventory': a.inventories.push(value); break;
-      case 'extra': Object.assign(a.extraVars, parseExtraVars(value)); break;
+      case 'extra': extras.push(value); break;
+      case 'vaultFile': vaultIds.push({ label: 'default', source: value }); break;
+      case 'vaultId': vaultIds.push(parseVaultId(value)); break;
       case 'limit': a.limit = a.limit ? `${a.limit}:&${value}` : value; break;
       case 'tags': a.tags.push(...split(value)); break;
       case 'skipTags': a.skipTags.push(...split(value)); break;
@@ -86,6 +95,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
         break;
     }
   }
+  // Vault passwords first: -e @file may be encrypted, whatever the order of the flags.
+  configureVault(vaultIds, askVaultPass, askVaultPassword);
+  for (const e of extras) Object.assign(a.extraVars, parseExtraVars(e));
   return a;
 }
 
@@ -103,13 +115,7 @@ function positiveInt(flag: string, v: string): number {
 export function parseExtraVars(v: string): Record<string, unknown> {
   if (v.startsWith('@')) {
     const file = v.slice(1);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      throw configError(`-e ${v}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
-    }
-    const doc = parseYaml(text, file);
+    const doc = parseYaml(readInputFile(file, '-e file'), file);
     if (!isPlainObject(doc)) throw configError(`-e ${v}: ${file} must hold a mapping`);
     return doc;
   }

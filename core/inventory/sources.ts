@@ -6,14 +6,14 @@
 //  - any other file: INI;
 //  - a string with commas that is not a path: a host list (`-i web1,web2,`).
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { parseYamlPositioned, type PositionedYaml } from '../yaml.js';
 import { parseAddress } from './host-range.js';
 import { parseIni } from './ini.js';
 import type { InventoryModel } from './model.js';
-import { isVaultText, VAULT_MESSAGE } from './vault.js';
+import { readInputFile } from '../input-file.js';
 import { isMapping, parseYamlInventory } from './yaml-inventory.js';
 
 const IGNORED = new RegExp(
@@ -60,13 +60,10 @@ export function readSource(source: string, model: InventoryModel, problems: Conf
   }
   let text: string;
   try {
-    text = readFileSync(source, 'utf8');
+    text = readInputFile(source, 'inventory');
   } catch (e) {
-    problems.push({ message: `cannot read inventory: ${(e as Error).message}`, loc: { file: source, line: 1, col: 1 } });
-    return;
-  }
-  if (isVaultText(text)) {
-    problems.push({ message: `this inventory ${VAULT_MESSAGE}`, loc: { file: source, line: 1, col: 1 } });
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
     return;
   }
   const ext = extname(source).toLowerCase();

@@ -5,11 +5,12 @@
 // its subdirectories) with no extension or one of those, merged in name order;
 // hidden files and `*~` backups are skipped.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem, type Location } from '../errors.js';
 import { parseYamlPositioned } from '../yaml.js';
-import { isVaultText, VAULT_MESSAGE, vaultPaths } from './vault.js';
+import { VAULT_MESSAGE, vaultPaths } from './vault.js';
+import { readInputFile } from '../input-file.js';
 import { isMapping, kindOf } from './yaml-inventory.js';
 
 export type VarsKind = 'group_vars' | 'host_vars';
@@ -75,10 +76,8 @@ export class VarsFiles {
     let vars: Record<string, unknown> = {};
     const fileStart = { file, line: 1, col: 1 };
     try {
-      const text = readFileSync(file, 'utf8');
-      if (isVaultText(text)) {
-        this.problems.push({ message: `this file ${VAULT_MESSAGE}`, loc: fileStart });
-      } else {
+      const text = readInputFile(file, 'variables file');
+      {
         const { value, locate } = parseVarsText(text, file);
         for (const path of vaultPaths(value)) this.problems.push({ message: `this value ${VAULT_MESSAGE}`, loc: locate(path), path });
         if (isMapping(value)) vars = value;

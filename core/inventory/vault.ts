@@ -1,12 +1,12 @@
-// Ansible Vault ciphertext (`!vault |` values, encrypted vars files) is not
-// decrypted by rb. Reading it as a plain string would hand the ciphertext to a
-// task as if it were the password, so it is refused where it is found.
+// Ansible Vault ciphertext is decrypted where it is marked (`!vault |` values,
+// whole encrypted files: core/vault). Ciphertext written as a plain string
+// would be handed to a task as if it were the password, so it is refused.
 
 import { joinPath } from '../yaml.js';
 
 const HEADER = '$ANSIBLE_VAULT;';
 
-export const VAULT_MESSAGE = 'is encrypted with Ansible Vault, which rb does not decrypt; provide the value unencrypted (e.g. with -e @file)';
+export const VAULT_MESSAGE = 'is Ansible Vault ciphertext without the !vault tag; mark it `!vault |` so it is decrypted, or give the value unencrypted';
 
 export function isVaultText(text: string): boolean {
   return text.trimStart().startsWith(HEADER);

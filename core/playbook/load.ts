@@ -2,9 +2,9 @@
 // validated against its schema, and ALL problems reported at once (file:line:col
 // and field path) before any host is contacted.
 
-import { readFile } from 'node:fs/promises';
+import { readInputFile } from '../input-file.js';
 import { dirname, resolve } from 'node:path';
-import type { Location } from '../errors.js';
+import { ConfigError, type Location } from '../errors.js';
 import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
@@ -36,9 +36,10 @@ export async function loadPlaybooks(files: string[], opts: LoadOptions): Promise
 async function readDoc(file: string, problems: Problems, from?: { file: string; line: number; col: number }): Promise<PositionedYaml | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readInputFile(file, 'playbook');
   } catch (e) {
-    problems.add(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, from);
+    if (e instanceof ConfigError && from) problems.add(e.problems.map((p) => p.message).join('; '), from);
+    else problems.absorb(e);
     return;
   }
   try {

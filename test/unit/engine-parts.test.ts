@@ -22,7 +22,7 @@ describe('run arguments', () => {
     expect(() => parseRunArgs(['-f', '0'])).to.throw(ConfigError, '-f: expected a positive integer, got "0"');
     expect(() => parseRunArgs(['-i'])).to.throw(ConfigError, '-i needs a value');
     expect(() => parseExtraVars('not a pair')).to.throw(ConfigError, 'expected key=value pairs');
-    expect(() => parseExtraVars('@/nonexistent.yml')).to.throw(ConfigError, 'cannot read /nonexistent.yml (ENOENT)');
+    expect(() => parseExtraVars('@/nonexistent.yml')).to.throw(ConfigError, '/nonexistent.yml:1:1: cannot read /nonexistent.yml: ENOENT');
   });
 });
 

@@ -105,10 +105,10 @@ describe('inventory errors', () => {
       writeFileSync(join(dir, 'group_vars', 'all', 'vault.yml'), '$ANSIBLE_VAULT;1.1;AES256\n3132\n');
       writeFileSync(join(dir, 'group_vars', 'all', 'main.yml'), 'keys:\n  - !vault |\n    $ANSIBLE_VAULT;1.1;AES256\n    6162\n');
       const got = (await problemsOf([join(dir, 'hosts.yml')])).map((p) => p.replace(`${dir}/`, ''));
-      const vault = 'is encrypted with Ansible Vault, which rb does not decrypt; provide the value unencrypted (e.g. with -e @file)';
+      const vault = 'is encrypted with Ansible Vault and no vault password was given (--vault-password-file, --vault-id or --ask-vault-pass)';
       expect(got).to.deep.equal([
-        `hosts.yml:3:23: lvs.vars.auth_pass: this value ${vault}`,
-        `group_vars/all/main.yml:2:12: keys[0]: this value ${vault}`,
+        `hosts.yml:3:16: YAML: this value ${vault}`,
+        `group_vars/all/main.yml:2:5: YAML: this value ${vault}`,
         `group_vars/all/vault.yml:1:1: this file ${vault}`,
       ]);
     });
