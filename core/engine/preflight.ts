@@ -39,7 +39,7 @@ const UNDEFINED = /undefined variable "([^"]+)"/;
 class Deferred extends Error {}
 
 /** Problems of one play's tasks on its hosts; an empty list when all is well. */
-export function preflightPlay(env: TaskEnv, play: Play, states: HostState[], runtime: Set<string>, origins: VarOrigins): ConfigProblem[] {
+export function preflightPlay(env: TaskEnv, play: Play, states: HostState[], runtime: Set<string>, origins: VarOrigins, skip: ReadonlySet<Task> = new Set()): ConfigProblem[] {
   // One problem per place and message, naming every host it holds for.
   const found = new Map<string, { p: ConfigProblem; hosts: string[] }>();
   const add = (p: ConfigProblem, host: string) => {
@@ -50,7 +50,7 @@ export function preflightPlay(env: TaskEnv, play: Play, states: HostState[], run
   };
   for (const s of states) {
     for (const task of [...play.tasks, ...play.handlers]) {
-      if (task.meta) continue;
+      if (task.meta || skip.has(task)) continue;
       try {
         checkTask(env, task, s, runtime);
       } catch (e) {
@@ -123,7 +123,7 @@ export function preflightConnections(hosts: Iterable<HostState>, opts: Parameter
 }
 
 /** Load-time checks across a play: handlers, notify, literal loops, controller files. */
-export function checkPlayStructure(play: Play, registry: ModuleRegistry): ConfigProblem[] {
+export function checkPlayStructure(play: Play, registry: ModuleRegistry, failed: Set<Task> = new Set()): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const handlerNames = new Map<string, Task>();
   const topics = new Set<string>();
@@ -134,7 +134,9 @@ export function checkPlayStructure(play: Play, registry: ModuleRegistry): Config
     for (const l of h.listen) topics.add(l);
   }
   for (const t of [...play.tasks, ...play.handlers]) {
-    problems.push(...syntaxProblems(t));
+    const syntax = syntaxProblems(t);
+    if (syntax.length) failed.add(t);
+    problems.push(...syntax);
     for (const [i, n] of t.notify.entries()) {
       if (!handlerNames.has(n) && !topics.has(n) && !hasTemplate(n)) {
         problems.push({ message: `notifies "${n}", but the play has no handler of that name or listen topic${handlerNames.size ? ` (handlers: ${[...handlerNames.keys()].map((x) => `"${x}"`).join(', ')})` : ''}`, loc: t.locate(Array.isArray(t.notify) && t.notify.length > 1 ? `notify[${i}]` : 'notify'), path: `${t.path}.notify` });
@@ -165,7 +167,7 @@ function syntaxProblems(t: Task): ConfigProblem[] {
       else compile(src, 'value', {});
     } catch (e) {
       if (!(e instanceof RbError)) throw e;
-      problems.push({ message: e.message, loc: t.locate(field), path: joinPath(t.path, field) });
+      problems.push({ message: e.message, loc: t.locate(field), path: `${t.path}${field.startsWith('[') ? '' : '.'}${field}` });
     }
   };
   const walk = (v: unknown, field: string) => {

@@ -110,7 +110,9 @@ function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: Pla
   const origins = new VarOrigins(inventory, playbookDir);
   const runtime = runtimeNames(plays.map((p) => p.play));
   const problems: ConfigProblem[] = [];
-  for (const { play } of plays) problems.push(...checkPlayStructure(play, req.registry));
+  // A task whose templates do not parse is reported once, not again for every host.
+  const broken = new Set<Task>();
+  for (const { play } of plays) problems.push(...checkPlayStructure(play, req.registry, broken));
   const selected = [...new Set(plays.flatMap((p) => p.hosts))].map((h) => states.get(h)!);
   problems.push(...preflightConnections(selected, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs }, origins, req.options.extraVars));
   for (const { play, hosts } of plays) {
@@ -120,7 +122,7 @@ function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: Pla
     const env = taskEnv(req, play, hosts, magic, () => {
       throw new Error('no connection is made before every host is checked');
     });
-    problems.push(...preflightPlay(env, play, ss, runtime, origins));
+    problems.push(...preflightPlay(env, play, ss, runtime, origins, broken));
     ss.forEach((s, i) => (s.playVars = saved[i]));
   }
   if (problems.length) throw new ConfigError(problems);
