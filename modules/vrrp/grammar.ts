@@ -64,6 +64,8 @@ export interface BlockSpec {
   key?: KeySpec;
   /** Label from a body field instead of header arguments (HTTP_GET `url` by `path`). */
   labelField?: string;
+  /** The block holds plain lines, not statements: every line is an item of this `lines` field. */
+  body?: string;
 }
 
 const IP = '[0-9A-Fa-f.:]+';
@@ -152,7 +154,8 @@ const url: BlockSpec = {
 const httpCheck: BlockSpec = {
   key: noKey,
   fields: [
-    ...connection,
+    // keepalived 2.2 still reads the old `nb_get_retry` here (with a deprecation warning).
+    ...connection.map((c) => (c.field === 'retry' ? { ...c, aliases: ['nb_get_retry'] } : c)),
     f('http_protocol', word, 'HTTP version: 1.0, 1.0C or 1.1'),
     f('virtualhost', word, 'Host header'),
     f('enable_sni', flag, 'send SNI (SSL_GET)'),
@@ -326,6 +329,12 @@ const globalDefs: BlockSpec = {
   ],
 };
 
+const virtualServerGroup: BlockSpec = {
+  key: nameKey('virtual server group'),
+  body: 'entries',
+  fields: [f('entries', { kind: 'lines' }, 'services of the group: "IP PORT", "IP-LASTOCTET PORT" (a range) or "fwmark N"')],
+};
+
 /** The whole file. */
 export const ROOT: BlockSpec = {
   fields: [
@@ -333,6 +342,7 @@ export const ROOT: BlockSpec = {
     { field: 'vrrp_scripts', keyword: 'vrrp_script', kind: 'blocks', block: vrrpScript, description: 'health scripts for track_script' },
     { field: 'vrrp_sync_groups', keyword: 'vrrp_sync_group', kind: 'blocks', block: syncGroup, description: 'groups of instances that fail over together' },
     { field: 'instances', keyword: 'vrrp_instance', kind: 'blocks', block: instance, description: 'VRRP instances' },
+    { field: 'virtual_server_groups', keyword: 'virtual_server_group', kind: 'blocks', block: virtualServerGroup, description: 'named sets of services a `virtual_server group NAME` balances alike' },
     { field: 'virtual_servers', keyword: 'virtual_server', kind: 'blocks', block: virtualServer, description: 'LVS virtual servers' },
     f('static_ipaddress', { kind: 'vips' }, 'addresses keepalived adds at start, whatever the VRRP state', append),
     f('static_routes', { kind: 'lines' }, 'routes keepalived adds at start', append),
@@ -340,4 +350,4 @@ export const ROOT: BlockSpec = {
   ],
 };
 
-export const SPECS = { root: ROOT, globalDefs, vrrpScript, syncGroup, instance, authentication, virtualServer, realServer, tcpCheck, httpCheck, miscCheck, url };
+export const SPECS = { root: ROOT, virtualServerGroup, globalDefs, vrrpScript, syncGroup, instance, authentication, virtualServer, realServer, tcpCheck, httpCheck, miscCheck, url };

@@ -38,6 +38,7 @@ export function statementOrder(block: object): string[] | undefined {
 }
 
 function readBlock(spec: BlockSpec, nodes: ConfNode[]): Obj {
+  if (spec.body) return readBody(spec.body, nodes);
   const out: Obj = {};
   const extra: string[] = [];
   const order: string[] = [];
@@ -66,10 +67,20 @@ function readBlock(spec: BlockSpec, nodes: ConfNode[]): Obj {
   return out;
 }
 
+/** A block of plain lines (`virtual_server_group`): each line an item; nested blocks stay verbatim. */
+function readBody(field: string, nodes: ConfNode[]): Obj {
+  const out: Obj = {};
+  const lines = nodes.filter((n) => !n.children && writable(n.words)).map((n) => canonicalLine(n.words));
+  const extra = nodes.filter((n) => n.children || !writable(n.words)).map(nodeText);
+  if (lines.length) out[field] = lines;
+  if (extra.length) out.extra = extra;
+  return out;
+}
+
 const writable = (words: string[]) => words.every((w) => unwritableReason(w) === undefined);
 
-const INT = /^-?\d+$/;
-const NUM = /^-?\d+(\.\d+)?$/;
+const INT = /^[-+]?\d+$/;
+const NUM = /^[-+]?\d+(\.\d+)?$/;
 const TRUE = new Set(['true', 'on', 'yes']);
 const FALSE = new Set(['false', 'off', 'no']);
 

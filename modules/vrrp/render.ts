@@ -60,11 +60,12 @@ function renderBlock(out: Out, depth: number, label: string, spec: BlockSpec, o:
  * file (so `$VAR=` definitions still come before their use) and last elsewhere.
  */
 function renderEntries(out: Out, depth: number, label: string, spec: BlockSpec, o: Obj, root: boolean): void {
+  if (spec.body) for (const line of (o[spec.body] as string[] | undefined) ?? []) out.push(depth, line, label);
   const extras = (o.extra as string[] | undefined) ?? [];
   const fieldKeys: string[] = [];
   for (const fs of spec.fields) {
     const v = o[fs.field];
-    if (v === undefined) continue;
+    if (v === undefined || fs.field === spec.body) continue;
     if (fs.kind === 'blocks') (v as Obj[]).forEach((_, i) => fieldKeys.push(`${fs.field}[${i}]`));
     else fieldKeys.push(fs.field);
   }

@@ -204,6 +204,10 @@ export function configWarnings(c: KeepalivedConfig): string[] {
       out.push(`vrrp_instance ${i.name}: MASTER with priority ${prio}, below keepalived's default 100: a peer without a priority would win`);
     }
   }
+  const groups = (c.virtual_server_groups ?? []).map((g) => g.name);
+  for (const vs of c.virtual_servers ?? []) {
+    if (vs.group !== undefined && !groups.includes(vs.group)) out.push(`virtual_server group ${vs.group}: no virtual_server_group ${vs.group} in this config, so the service balances nothing (keepalived does not complain)`);
+  }
   for (const g of c.vrrp_sync_groups ?? []) {
     const states = new Set((c.instances ?? []).filter((i) => g.group?.includes(i.name)).map((i) => i.state ?? 'BACKUP'));
     if (states.size > 1) out.push(`vrrp_sync_group ${g.name}: members start in different states (MASTER and BACKUP); the group keeps re-electing`);

@@ -185,6 +185,7 @@ export interface KeepalivedConfig extends Extra {
   vrrp_scripts?: VrrpScript[];
   vrrp_sync_groups?: SyncGroup[];
   instances?: VrrpInstance[];
+  virtual_server_groups?: Array<{ name: string; entries?: string[] } & Extra>;
   virtual_servers?: VirtualServer[];
   static_ipaddress?: Vip[];
   static_routes?: string[];

@@ -21,12 +21,16 @@ function messages(output: string): Set<string> {
 
 const LISTS = new Set(['notification_email', 'group', 'track_script', 'track_interface', 'unicast_peer', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'static_ipaddress', 'static_routes', 'static_rules', 'virtual_routes', 'virtual_rules', 'virtual_server_group']);
 
+/** rb writes the current keyword for an old one keepalived still reads. */
+const CURRENT: Record<string, string> = { lvs_sched: 'lb_algo', lvs_method: 'lb_kind', nb_get_retry: 'retry' };
+
 /** Per block, its keywords in the order they first appear (repeated list blocks are merged on write). */
 function keywordOrder(nodes: ConfNode[], path = ''): string[] {
   const seen: string[] = [];
   const out: string[] = [];
   nodes.forEach((n, i) => {
-    if (!seen.includes(n.words[0]) || n.children?.some((c) => c.children)) seen.push(n.words[0]);
+    const kw = CURRENT[n.words[0]] ?? n.words[0];
+    if (!seen.includes(kw) || n.children?.some((c) => c.children)) seen.push(kw);
     if (n.children && !LISTS.has(n.words[0])) out.push(...keywordOrder(n.children, `${path}/${n.words[0]}#${i}`));
   });
   return [`${path}: ${seen.join(' ')}`, ...out.map((l) => l.replace(/#\d+/g, ''))];
@@ -61,10 +65,13 @@ describe('vrrp real-world corpus: parse → render → keepalived -t, and parse(
 
   it('reads unquoted multi-word notify commands, virtual_server group and the newer blocks typed', () => {
     expect(readConfig(join(DIR, '03-mysql-notify-multiword.conf')).instances![0].notify_master).to.equal('/bin/true master VI_MYSQL');
-    expect(readConfig(join(DIR, '14-vs-group.conf')).virtual_servers![0].group).to.equal('WEB');
+    const vsg = readConfig(join(DIR, '14-vs-group.conf'));
+    expect(vsg.virtual_servers![0].group).to.equal('WEB');
+    expect(vsg.virtual_server_groups).to.deep.equal([{ name: 'WEB', entries: ['192.0.2.140 80', '192.0.2.141-143 80', 'fwmark 9'] }]);
     const checks = readConfig(join(DIR, '19-ping-udp-smtp-checks.conf')).virtual_servers!;
     expect(checks[0].real_servers![0].SMTP_CHECK).to.deep.equal([{ connect_timeout: 10, helo_name: 'lb.example.org' }]);
     expect(checks[1].real_servers![0].UDP_CHECK).to.deep.equal([{ connect_timeout: 3 }]);
+    expect(readConfig(join(DIR, '29-old-keywords.conf')).virtual_servers![0].real_servers![0].HTTP_GET![0].retry, 'nb_get_retry').to.equal(3);
     expect(readConfig(join(DIR, '17-vmac.conf')).instances![0]).to.include({ use_vmac: true, vmac_xmit_base: true });
   });
 
