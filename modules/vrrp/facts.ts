@@ -10,7 +10,8 @@ import { parseServiceFacts, serviceFactsCommand } from '../../core/services/inde
 import { quote } from '../../core/transport/shell.js';
 import { ConfSyntaxError } from './lexer.js';
 import { fromTree, type KeepalivedConfig } from './model.js';
-import { includePatterns, parseConf, resolveIncludes, type ConfNode, type IncludedFiles } from './parser.js';
+import { parseLines, type ConfNode, type IncludedFiles } from './parser.js';
+import { expandConfig } from './preprocess.js';
 
 export interface VrrpFacts {
   path: string;
@@ -51,6 +52,9 @@ export function factsCommand(t: FactsTarget): string {
     serviceFactsCommand([{ name: t.service, pidFile: t.pidFile, process: 'keepalived' }]),
     "echo '@@vrrp addr'",
     "ip -j addr show 2>/dev/null || echo '[]'",
+    // keepalived's default config-id, for `@ID` lines.
+    "echo '@@vrrp node'",
+    'uname -n',
   ].join('\n');
 }
 
@@ -66,6 +70,8 @@ function sections(stdout: string): Record<string, string> {
 }
 
 export interface RawFacts {
+  /** keepalived's default config-id: the node name up to its first dot. */
+  configId?: string;
   exists: boolean;
   content?: string;
   running: boolean;
@@ -81,7 +87,8 @@ export function parseFactsOutput(t: FactsTarget, stdout: string): RawFacts {
   }
   const file = parseFileFacts([t.path], s.file)[t.path];
   const svc = parseServiceFacts([t.service], s.service)[t.service];
-  return { exists: file.exists, content: file.content, running: svc.running, pid: svc.pid, addresses: parseAddresses(s.addr) };
+  const node = s.node?.trim().split('.')[0];
+  return { ...(node ? { configId: node } : {}), exists: file.exists, content: file.content, running: svc.running, pid: svc.pid, addresses: parseAddresses(s.addr) };
 }
 
 export function parseAddresses(json: string): HostAddress[] {
@@ -146,20 +153,24 @@ export function parseIncludeOutput(stdout: string): IncludedFiles {
   return out;
 }
 
-async function fetchIncludes(ctx: HostContext, tree: ConfNode[]): Promise<IncludedFiles> {
+/**
+ * The file's statements as keepalived reads them (preprocess.ts): included
+ * files are fetched as the reading meets their patterns, one exec per level.
+ */
+export async function readConfigTree(content: string, path: string, configId: string | undefined, fetch: (patterns: string[]) => Promise<IncludedFiles>): Promise<{ nodes: ConfNode[]; included: string[] }> {
   const files: IncludedFiles = {};
-  let pending = includePatterns(tree);
-  for (let depth = 0; pending.length && depth < 8; depth++) {
-    const cmd = includeCommand(pending);
-    const r = await ctx.exec(cmd);
-    if (r.code !== 0) throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read included keepalived files');
-    Object.assign(files, parseIncludeOutput(r.stdout));
-    const next = Object.values(files)
-      .flat()
-      .flatMap((f) => includePatterns(parseConf(f.text, f.path)));
-    pending = [...new Set(next)].filter((p) => !(p in files));
+  for (let round = 0; ; round++) {
+    const ex = expandConfig(content, path, { configId, files });
+    if (ex.missing.length === 0 || round >= 8) return { nodes: parseLines(ex.lines, path), included: [...new Set(ex.included)] };
+    Object.assign(files, await fetch(ex.missing));
   }
-  return files;
+}
+
+async function fetchIncludes(ctx: HostContext, patterns: string[]): Promise<IncludedFiles> {
+  const cmd = includeCommand(patterns);
+  const r = await ctx.exec(cmd);
+  if (r.code !== 0) throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read included keepalived files');
+  return parseIncludeOutput(r.stdout);
 }
 
 export async function gatherFacts(ctx: HostContext, t: FactsTarget): Promise<VrrpFacts> {
@@ -170,10 +181,9 @@ export async function gatherFacts(ctx: HostContext, t: FactsTarget): Promise<Vrr
   const facts: VrrpFacts = { path: t.path, exists: raw.exists, content: raw.content, config: {}, included: [], running: raw.running, pid: raw.pid, masterOf: [] };
   if (raw.exists && raw.content !== undefined) {
     try {
-      const tree = parseConf(raw.content, t.path);
-      const files = await fetchIncludes(ctx, tree);
-      facts.included = Object.values(files).flatMap((l) => l.map((f) => f.path));
-      facts.config = fromTree(resolveIncludes(tree, files));
+      const read = await readConfigTree(raw.content, t.path, raw.configId, (patterns) => fetchIncludes(ctx, patterns));
+      facts.included = read.included;
+      facts.config = fromTree(read.nodes);
     } catch (e) {
       if (!(e instanceof ConfSyntaxError)) throw e;
       facts.parseError = e.message;

@@ -5,11 +5,31 @@
 // quotes. Single quotes are NOT special here: keepalived only gives them meaning
 // later, when it splits a script command line.
 
-export type Token =
+export type Token = (
   | { type: 'word'; text: string; line: number }
   | { type: 'open'; line: number }
   | { type: 'close'; line: number }
-  | { type: 'eol'; line: number };
+  | { type: 'eol'; line: number }
+) & { file?: string };
+
+/** One line of the text keepalived reads, with where it came from. */
+export interface SourceLine {
+  text: string;
+  file: string;
+  line: number;
+}
+
+/** Tokens of lines that may come from several files (includes), each token naming its file. */
+export function tokenizeLines(lines: SourceLine[]): Token[] {
+  const tokens: Token[] = [];
+  for (const l of lines) {
+    const start = tokens.length;
+    lexLine(l.text, l.line, l.file, tokens);
+    tokens.push({ type: 'eol', line: l.line });
+    for (let i = start; i < tokens.length; i++) tokens[i].file = l.file;
+  }
+  return tokens;
+}
 
 export class ConfSyntaxError extends Error {
   override name = 'ConfSyntaxError';

@@ -4,7 +4,7 @@
 // files they name have been fetched, so the parser itself stays pure.
 
 import { posix } from 'node:path';
-import { ConfSyntaxError, tokenize, type Token } from './lexer.js';
+import { ConfSyntaxError, tokenize, tokenizeLines, type SourceLine, type Token } from './lexer.js';
 
 export interface ConfNode {
   /** keyword first, then its arguments (quotes removed). */
@@ -24,8 +24,17 @@ export function isInclude(n: ConfNode): boolean {
 
 /** Parse one file. Throws ConfSyntaxError with file and line. */
 export function parseConf(text: string, file: string): ConfNode[] {
-  const tokens = tokenize(text, file);
+  return parseTokens(tokenize(text, file), file);
+}
+
+/** Parse lines as keepalived reads them after its line processing (preprocess.ts). */
+export function parseLines(lines: SourceLine[], file: string): ConfNode[] {
+  return parseTokens(tokenizeLines(lines), file);
+}
+
+function parseTokens(tokens: Token[], mainFile: string): ConfNode[] {
   let pos = 0;
+  let file = mainFile;
 
   function block(opener?: ConfNode): ConfNode[] {
     const nodes: ConfNode[] = [];
@@ -42,6 +51,7 @@ export function parseConf(text: string, file: string): ConfNode[] {
     };
     while (pos < tokens.length) {
       const t: Token = tokens[pos++];
+      file = t.file ?? mainFile;
       if (t.type === 'word') {
         if (words.length === 0) {
           line = t.line;
@@ -63,7 +73,7 @@ export function parseConf(text: string, file: string): ConfNode[] {
       }
     }
     endStatement();
-    if (opener) throw new ConfSyntaxError(file, opener.line, `'${opener.words[0]}' block is not closed (missing '}')`);
+    if (opener) throw new ConfSyntaxError(opener.file, opener.line, `'${opener.words[0]}' block is not closed (missing '}')`);
     return nodes;
   }
 

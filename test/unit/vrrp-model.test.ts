@@ -91,7 +91,13 @@ describe('vrrp model: every construct', () => {
   });
 
   it('keeps unknown keywords verbatim at every level', () => {
-    expect(m.extra).to.deep.equal(['$ADMIN=root']);
+    expect(m.extra).to.deep.equal(['track_file tf {\n    file /etc/hostname\n}']);
+    expect(m.global_defs!.extra).to.deep.equal(['vrrp_check_unicast_src']);
+    expect(m.instances![0].extra).to.deep.equal(['accept']);
+  });
+
+  it('replaces $NAME parameters as keepalived does', () => {
+    expect(m.global_defs!.script_user).to.equal('root');
   });
 
   it('types static addresses, garp settings and SMTP checks', () => {
