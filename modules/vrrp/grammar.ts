@@ -131,11 +131,11 @@ const connection: FieldSpec[] = [
   f('connect_port', int(1, 65535), 'port to check instead of the real server port'),
   f('bindto', ipw, 'source address of the check'),
   f('bind_port', int(1, 65535), 'source port of the check'),
-  f('connect_timeout', num(0), 'seconds before a connection attempt fails'),
+  f('connect_timeout', num(0.000001, 4294.967295), 'seconds before a connection attempt fails'),
   f('retry', int(0), 'retries before the server is marked down'),
   f('delay_before_retry', num(0), 'seconds between retries'),
   f('warmup', num(0), 'random delay (seconds) before the first check'),
-  f('delay_loop', num(0), 'seconds between checks'),
+  f('delay_loop', num(0.000001, 4294967295), 'seconds between checks'),
   f('fwmark', int(0), 'mark put on the check packets'),
 ];
 
@@ -176,13 +176,13 @@ const miscCheck: BlockSpec = {
   key: noKey,
   fields: [
     f('misc_path', cmd, 'check command line (exit 0 = up)'),
-    f('misc_timeout', int(1), 'seconds before the check is killed'),
+    f('misc_timeout', int(1, 4294), 'seconds before the check is killed'),
     f('misc_dynamic', flag, 'exit code sets the weight'),
     f('user', args, 'user [group] to run the check as'),
     f('retry', int(0), 'retries before the server is marked down'),
     f('delay_before_retry', num(0), 'seconds between retries'),
     f('warmup', num(0), 'random delay (seconds) before the first check'),
-    f('delay_loop', num(0), 'seconds between checks'),
+    f('delay_loop', num(0.000001, 4294967295), 'seconds between checks'),
   ],
 };
 
@@ -210,7 +210,7 @@ export const LB_ALGOS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo
 const virtualServer: BlockSpec = {
   key: virtualServerKey,
   fields: [
-    f('delay_loop', num(0), 'seconds between health checks'),
+    f('delay_loop', num(0.000001, 4294967295), 'seconds between health checks'),
     f('lb_algo', { kind: 'word', enum: LB_ALGOS }, 'scheduler', { aliases: ['lvs_sched'] }),
     f('lb_kind', { kind: 'word', enum: ['NAT', 'DR', 'TUN'] }, 'forwarding method', { aliases: ['lvs_method'] }),
     f('protocol', { kind: 'word', enum: ['TCP', 'UDP', 'SCTP'] }, 'L4 protocol (not for fwmark services)'),
@@ -218,8 +218,8 @@ const virtualServer: BlockSpec = {
     f('persistence_granularity', word, 'persistence netmask'),
     f('virtualhost', word, 'default Host header for HTTP checks'),
     f('sorry_server', args, '"IP [PORT]" used when no real server is up', { format: 'ip-port' }),
-    f('quorum', int(0), 'minimum total weight of live servers'),
-    f('hysteresis', int(0), 'quorum flap damper'),
+    f('quorum', int(1, 4294967295), 'minimum total weight of live servers (at most the total weight of the real servers)'),
+    f('hysteresis', int(0, 4294967294), 'quorum flap damper (below quorum)'),
     f('quorum_up', cmd, 'command run when quorum is gained', first),
     f('quorum_down', cmd, 'command run when quorum is lost', first),
     f('alpha', flag, 'start with every real server down'),
@@ -269,7 +269,7 @@ const instance: BlockSpec = {
     f('garp_master_repeat', int(1, 255), 'gratuitous ARPs sent at once on becoming MASTER'),
     f('garp_master_refresh', int(0), 'seconds between gratuitous ARP refreshes as MASTER (0: none)'),
     f('garp_master_refresh_repeat', int(1, 255), 'gratuitous ARPs sent at each refresh'),
-    f('garp_lower_prio_delay', int(0), 'seconds before gratuitous ARPs after a lower priority advert'),
+    f('garp_lower_prio_delay', int(0, 4294), 'seconds before gratuitous ARPs after a lower priority advert'),
     f('garp_lower_prio_repeat', int(0), 'gratuitous ARPs sent after a lower priority advert'),
     f('use_vmac', flag, 'run VRRP on a macvlan interface with the VRRP MAC (name: give "use_vmac NAME" in extra)'),
     f('vmac_xmit_base', flag, 'send adverts on the base interface, not the VMAC'),
@@ -294,8 +294,8 @@ const vrrpScript: BlockSpec = {
   key: nameKey('VRRP script'),
   fields: [
     f('script', cmd, 'command line; exit 0 = healthy'),
-    f('interval', num(0), 'seconds between runs'),
-    f('timeout', num(0), 'seconds before a run counts as failed'),
+    f('interval', int(1, 4294), 'whole seconds between runs'),
+    f('timeout', int(1, 4294), 'whole seconds before a run counts as failed'),
     f('weight', int(-253, 253), 'priority change on failure (negative) or success (positive)'),
     f('rise', int(1), 'successes before OK'),
     f('fall', int(1), 'failures before KO'),
@@ -310,7 +310,7 @@ const globalDefs: BlockSpec = {
     f('notification_email', { kind: 'words' }, 'addresses to mail on transitions', append),
     f('notification_email_from', word, 'sender address'),
     f('smtp_server', args, 'SMTP server "IP [PORT]"'),
-    f('smtp_connect_timeout', int(1), 'seconds'),
+    f('smtp_connect_timeout', int(1, 4294), 'seconds'),
     f('enable_script_security', flag, 'refuse scripts writable by non-root users'),
     f('script_user', args, 'user [group] scripts run as'),
     f('vrrp_skip_check_adv_addr', flag, 'skip checking the addresses of adverts'),
@@ -324,7 +324,7 @@ const globalDefs: BlockSpec = {
     f('vrrp_garp_master_repeat', int(1, 255), 'default garp_master_repeat'),
     f('vrrp_garp_master_refresh', int(0), 'default garp_master_refresh'),
     f('vrrp_garp_master_refresh_repeat', int(1, 255), 'default garp_master_refresh_repeat'),
-    f('vrrp_garp_lower_prio_delay', int(0), 'default garp_lower_prio_delay'),
+    f('vrrp_garp_lower_prio_delay', int(0, 4294), 'default garp_lower_prio_delay'),
     f('vrrp_garp_lower_prio_repeat', int(0), 'default garp_lower_prio_repeat'),
   ],
 };

@@ -166,6 +166,12 @@ function checkVirtualServers(c: KeepalivedConfig): Problem[] {
     if (vs.ip !== undefined && !isIp(vs.ip)) out.push(at(`${vs.ip} is not an IP address`));
     if (vs.fwmark !== undefined && vs.protocol) out.push(at('protocol does not apply to a fwmark service (keepalived -t fails on it); remove it'));
     if (vs.ip !== undefined && !vs.protocol) out.push(at('protocol is required (keepalived would default to UDP and -t fails)'));
+    const servers = vs.real_servers ?? [];
+    if (servers.length === 0) out.push(at('has no real_server (keepalived ignores it and -t fails)'));
+    const total = servers.reduce((sum, rs) => sum + (rs.weight ?? 1), 0);
+    const quorum = vs.quorum ?? 1;
+    if (servers.length && quorum > total) out.push(at(`quorum ${quorum} exceeds the total weight ${total} of its real servers (keepalived lowers it and -t fails)`));
+    if (vs.hysteresis !== undefined && vs.hysteresis >= quorum) out.push(at(`hysteresis ${vs.hysteresis} must be below quorum ${quorum} (keepalived resets it and -t fails)`));
     const rsLabels = (vs.real_servers ?? []).map((rs) => `${rs.ip}${rs.port === undefined ? '' : `:${rs.port}`}`);
     for (const n of duplicates(rsLabels)) out.push(at(`real_server ${n} is defined more than once`));
     const samePort = vs.ip !== undefined && vs.port !== undefined && (vs.lb_kind === 'DR' || vs.lb_kind === 'TUN');
