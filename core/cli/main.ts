@@ -58,6 +58,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Whatever escapes asynchronously is still one line on stderr and exit 1, never a stack trace.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    void import('./fatal.js').then(({ reportFatal }) => process.exit(reportFatal(err)));
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -18,6 +18,7 @@ import { newRunId, pendingFor, readJournal } from '../engine/journal.js';
 import { writePrometheusReport } from '../report/prometheus.js';
 import { driftLines, saveRunRecord } from './run-record.js';
 import { InFlight, onStopSignals } from './signals.js';
+import { checkReportPaths } from './report-paths.js';
 
 /** The lab's inventory is the default when -i is not given and a lab is up. */
 const LAB_INVENTORY = '/var/lib/rblab/inventory.yml';
@@ -33,6 +34,7 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
       if (!dflt) throw new ConfigError([{ message: `no inventory: give -i FILE|DIR (or start the lab: rb lab up)` }]);
       args.inventories.push(dflt);
     }
+    checkReportPaths([['--report-json', args.reportJson], ['--report-junit', args.reportJunit], ['--report-prometheus', args.reportPrometheus]]);
   } catch (e) {
     return badInput(e);
   }
@@ -57,14 +59,24 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
     signals.dispose();
     return badInput(e);
   }
-  if (args.reportJson) await writeJsonReport(args.reportJson, summary);
-  if (args.reportJunit) await writeJunitReport(args.reportJunit, summary);
-  if (args.reportPrometheus) await writePrometheusReport(args.reportPrometheus, summary, mode);
+  // The journal first; a report that cannot be written is said, and the run's exit code kept.
   if (!args.check) await saveRunRecord(summary, books).catch((e) => process.stderr.write(`rb: could not save the run journal: ${e.message}\n`));
+  let reportFailed = false;
+  const report = async (flag: string, file: string | undefined, write: (f: string) => Promise<void>) => {
+    if (!file) return;
+    await write(file).catch((e: Error) => {
+      reportFailed = true;
+      process.stderr.write(`rb: ${flag} ${file}: could not write the report: ${e.message.split('\n')[0]}\n`);
+    });
+  };
+  await report('--report-json', args.reportJson, (f) => writeJsonReport(f, summary));
+  await report('--report-junit', args.reportJunit, (f) => writeJunitReport(f, summary));
+  await report('--report-prometheus', args.reportPrometheus, (f) => writePrometheusReport(f, summary, mode));
   signals.dispose();
   if (mode === 'drift') for (const line of driftLines(summary)) process.stdout.write(`${line}\n`);
   if (summary.interrupted) return summary.interrupted === 'SIGTERM' ? 143 : 130;
-  return exitCode(mode, summary);
+  const code = exitCode(mode, summary);
+  return code === 0 && reportFailed ? 1 : code;
 }
 
 function badInput(e: unknown): number {

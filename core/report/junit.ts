@@ -6,7 +6,13 @@ import { dirname } from 'node:path';
 import type { RunSummary } from '../engine/types.js';
 import { changeLine } from './format.js';
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+// XML escapes; control characters XML cannot hold are written as \uXXXX text, line breaks as character references.
+const esc = (s: string) =>
+  s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[\n\r\t]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function junitXml(summary: RunSummary): string {
   const byHost = new Map<string, typeof summary.results>();

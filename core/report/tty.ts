@@ -6,6 +6,7 @@ import type { Reporter, RollbackReport, RunOptions, RunSummary, TaskResult } fro
 import type { Play, Task } from '../playbook/types.js';
 import { diffLines, statusWord } from './format.js';
 import { PlainReporter } from './plain.js';
+import { indented, oneLine } from './escape.js';
 
 interface Pending {
   resolve(r: TaskResult): void;
@@ -33,14 +34,14 @@ export class TtyReporter implements Reporter {
     }));
     const list = new Listr(
       [{
-        title: `${handler ? 'HANDLER' : 'TASK'} ${task.name}`,
+        title: `${handler ? 'HANDLER' : 'TASK'} ${oneLine(task.name)}`,
         task: (_ctx, t) => t.newListr(hosts.map((h) => ({
-          title: h,
+          title: oneLine(h),
           task: async (_c, sub) => {
             const r = await this.pending.get(h)!.promise;
-            sub.title = `${h}: ${statusWord(r)}${r.msg && r.status !== 'ok' && !task.noLog ? ` — ${r.msg.split('\n')[0]}` : ''}`;
+            sub.title = `${oneLine(h)}: ${statusWord(r)}${r.msg && r.status !== 'ok' && !task.noLog ? ` — ${oneLine(r.msg.split('\n')[0])}` : ''}`;
             const details = this.options.diff ? diffLines(r) : [];
-            if (details.length) sub.output = details.join('\n');
+            if (details.length) sub.output = details.map((l) => indented(l, '  ')).join('\n');
             if (r.status === 'failed' || r.status === 'unreachable') throw new Error(sub.title);
           },
         })), { concurrent: true, exitOnError: false, rendererOptions: { collapseSubtasks: false, persistentOutput: true } as never }),

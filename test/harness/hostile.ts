@@ -108,5 +108,5 @@ export async function runCase(c: HostileCase, timeoutMs = 10_000): Promise<Outco
   }
 }
 
-export const STACK = /\n\s+at \S+ \(?[^)]*:\d+:\d+\)?|internal error/;
+export const STACK = /\n\s+at \S+ \(?[^)]*:\d+:\d+\)?|internal error|unexpected error/;
 export const LOCATED = /\S+:\d+:\d+: /;
