@@ -1,6 +1,9 @@
 // Package facts in one exec: which manager the host has, the installed version
 // of each name (dpkg-query / rpm -q) and, when needed, what the repositories
-// offer (apt-cache policy candidate / dnf repoquery).
+// offer (apt-cache policy candidate / dnf repoquery). The repositories are asked
+// only about what needs them: `present` asks about the packages not installed
+// (none, on a converged host: apt-cache reads every package list, seconds on a
+// slow host), `latest` about all of them.
 
 import { sh } from '../../core/transport/shell.js';
 
@@ -14,17 +17,28 @@ export interface PackageFacts {
   candidate?: Record<string, string | null>;
 }
 
-export function packageFactsCommand(names: string[], withCandidates: boolean): string {
+/** Which packages the repositories are asked about: none, those not installed, or all. */
+export type CandidateQuery = 'none' | 'missing' | 'all';
+
+export function packageFactsCommand(names: string[], candidates: CandidateQuery): string {
   const dpkgFormat = '${Package}\\t${Status}\\t${Version}\\n';
+  // Names are validated package names (no blanks, no shell characters): $ask splits on spaces only.
+  // The case patterns hold a TAB after the name and after the status, as dpkg-query prints them.
+  const missingOnly = [
+    'ask=',
+    sh`for n in ${names}; do case "$out" in "$n	install ok installed	"*|*"
+$n	install ok installed	"*) ;; *) ask="$ask $n" ;; esac; done`,
+    'if [ -n "$ask" ]; then echo "@@candidates"; LC_ALL=C apt-cache policy $ask 2>/dev/null; fi',
+  ];
   const apt = [
     'echo "manager apt"',
-    sh`dpkg-query -W -f=${dpkgFormat} ${names} 2>/dev/null`,
-    ...(withCandidates ? ['echo "@@candidates"', sh`LC_ALL=C apt-cache policy ${names} 2>/dev/null`] : []),
+    sh`out=$(dpkg-query -W -f=${dpkgFormat} ${names} 2>/dev/null); [ -z "$out" ] || printf '%s\n' "$out"`,
+    ...(candidates === 'all' ? ['echo "@@candidates"', sh`LC_ALL=C apt-cache policy ${names} 2>/dev/null`] : candidates === 'missing' ? missingOnly : []),
   ];
   const rpm = (m: Manager) => [
     `echo "manager ${m}"`,
     sh`rpm -q --qf ${'%{NAME}\\t%{VERSION}-%{RELEASE}\\n'} ${names} 2>/dev/null`,
-    ...(withCandidates && m === 'dnf'
+    ...(candidates !== 'none' && m === 'dnf'
       ? ['echo "@@candidates"', sh`dnf -q repoquery --latest-limit=1 --qf ${'%{name}\\t%{version}-%{release}\\n'} ${names} 2>/dev/null`]
       : []),
   ];

@@ -7,10 +7,16 @@
 //       name: [keepalived, ipvsadm]
 //       state: present
 
-import { defineModule, noop, type Change, type Plan } from '../../core/module.js';
+import { defineModule, noop, runFactsQuery, stdoutFactsQuery, type Change, type FactsQuery, type Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { and, raw, sh } from '../../core/transport/shell.js';
 import { packageFactsCommand, parsePackageFacts, type Manager, type PackageFacts } from './facts.js';
+
+/** The facts as one read-only command (batched with other tasks' facts by the engine). */
+function packageQuery(host: string, p: PackageParams): FactsQuery<PackageFacts> {
+  const candidates = p.state === 'latest' ? 'all' : p.state === 'present' ? 'missing' : 'none';
+  return stdoutFactsQuery(host, 'package', packageFactsCommand(p.name, candidates), (out) => parsePackageFacts(p.name, out));
+}
 
 export interface PackageParams {
   name: string[];
@@ -93,15 +99,8 @@ export default defineModule<PackageParams, PackageFacts>({
   timeout: 1800,
   example: `- package: { name: [keepalived, ipvsadm], state: present }`,
 
-  async facts(ctx, p) {
-    const cmd = packageFactsCommand(p.name, p.state !== 'absent');
-    const r = await ctx.run(cmd);
-    try {
-      return parsePackageFacts(p.name, r.stdout);
-    } catch (e) {
-      throw new ModuleError(`${ctx.host}: ${(e as Error).message}`);
-    }
-  },
+  factsQuery: (ctx, p) => packageQuery(ctx.host, p),
+  facts: (ctx, p) => runFactsQuery(ctx, packageQuery(ctx.host, p)),
   plan: planPackage,
   async apply(ctx, _p, plan) {
     const r = await ctx.run(and(...plan.changes.flatMap((c) => c.commands ?? [])), { timeoutMs: 30 * 60_000 });

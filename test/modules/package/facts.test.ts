@@ -1,6 +1,7 @@
 // Package facts parser on dpkg-query + apt-cache policy output captured on
 // this machine (rsync installed, nginx not), plus the malformed cases.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -33,7 +34,22 @@ describe('package facts', () => {
   });
 
   it('asks apt-cache policy only when candidates are needed, in the C locale', () => {
-    expect(packageFactsCommand(['rsync'], false)).to.not.include('apt-cache');
-    expect(packageFactsCommand(['rsync', 'nginx'], true)).to.include('LC_ALL=C apt-cache policy rsync nginx');
+    expect(packageFactsCommand(['rsync'], 'none')).to.not.include('apt-cache');
+    expect(packageFactsCommand(['rsync', 'nginx'], 'all')).to.include('LC_ALL=C apt-cache policy rsync nginx');
+  });
+
+  // Run by this machine's own sh, dpkg-query and apt-cache (apt is installed here;
+  // dpkg itself is; the bogus name is never installed).
+  it('asks the repositories only about the packages not installed (a real sh and dpkg-query)', () => {
+    const run = (names: string[]) => execFileSync('sh', ['-c', packageFactsCommand(names, 'missing')], { encoding: 'utf8' });
+    const converged = run(['dpkg', 'coreutils']);
+    expect(converged).to.not.include('@@candidates');
+    expect(parsePackageFacts(['dpkg', 'coreutils'], converged).installed.dpkg).to.match(/^\d/);
+    const missing = run(['dpkg', 'rb-no-such-package']);
+    expect(missing).to.include('@@candidates');
+    expect(missing).to.not.match(/^dpkg:$/m);
+    const facts = parsePackageFacts(['dpkg', 'rb-no-such-package'], missing);
+    expect(facts.installed['rb-no-such-package']).to.equal(null);
+    expect(facts.candidate).to.deep.include({ 'rb-no-such-package': null });
   });
 });
