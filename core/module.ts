@@ -99,6 +99,7 @@ export interface HostContext {
  * variable it reads (a command using exit, set -e, cd, trap, IFS= ... gets a subshell).
  */
 export interface FactsQuery<F> {
+  /** The read-only command; '' when the facts need no remote read (parse then sees an empty success). */
   command: string;
   /** Pure: no I/O. Throws (ModuleError) on output it cannot read, as `facts` would. */
   parse(result: ExecResult): F;
@@ -123,6 +124,7 @@ export function stdoutFactsQuery<F>(host: string, what: string, command: string,
 
 /** `facts` written through a query: run its one command, parse the result. */
 export async function runFactsQuery<F>(ctx: HostContext, query: FactsQuery<F>): Promise<F> {
+  if (query.command === '') return query.parse({ code: 0, stdout: '', stderr: '', durationMs: 0 });
   return query.parse(await ctx.exec(query.command));
 }
 

@@ -9,9 +9,9 @@
 //       state: directory
 //       mode: '0755'
 
-import { defineModule, noop, type Change, type Plan } from '../core/module.js';
+import { defineModule, noop, runFactsQuery, type Change, type FactsQuery, type Plan } from '../core/module.js';
 import { ModuleError } from '../core/errors.js';
-import { fileFacts, type FileFact } from '../core/files/facts.js';
+import { fileFactsQuery, type FileFact } from '../core/files/facts.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam, restoreAttrCommands } from '../core/files/attrs.js';
 import { and, argv } from '../core/transport/shell.js';
 
@@ -72,6 +72,12 @@ export function planFile(p: FileParams, f: FileFact): Plan {
   }
 }
 
+/** The facts of one path (stat, link target, hash) as one command and its parser. */
+function pathQuery(host: string, path: string): FactsQuery<FileFact> {
+  const q = fileFactsQuery(host, [path]);
+  return { command: q.command, parse: (r) => q.parse(r)[path] };
+}
+
 export default defineModule<FileParams, FileFact>({
   name: 'file',
   summary: 'A directory, symbolic link, empty file or absent path, with mode and owner',
@@ -102,9 +108,8 @@ export default defineModule<FileParams, FileFact>({
 - file: { path: /etc/ha.d/authkeys, mode: '0600' }
 - file: { path: /etc/nginx/sites-enabled/site, state: link, src: /etc/nginx/sites-available/site }`,
 
-  async facts(ctx, p) {
-    return (await fileFacts(ctx, [p.path]))[p.path];
-  },
+  factsQuery: (ctx, p) => pathQuery(ctx.host, p.path),
+  facts: (ctx, p) => runFactsQuery(ctx, pathQuery(ctx.host, p.path)),
   plan: planFile,
   async apply(ctx, _p, plan) {
     await ctx.run(and(...plan.changes.flatMap((c) => c.commands ?? [])));

@@ -7,9 +7,9 @@
 //     args:
 //       creates: /var/www/html/index.html
 
-import { defineModule } from '../core/module.js';
+import { defineModule, runFactsQuery } from '../core/module.js';
 import { argv } from '../core/transport/shell.js';
-import { applyRun, planRun, runFacts, runFields, takeInlineTail, type RunFacts, type RunParams } from './lib/command-run.js';
+import { applyRun, planRun, runFields, runQuery, takeInlineTail, type RunFacts, type RunParams } from './lib/command-run.js';
 
 export interface ShellParams extends RunParams {
   executable: string;
@@ -36,7 +36,8 @@ export default defineModule<ShellParams, RunFacts>({
   register: routes
   changed_when: false`,
 
-  facts: (ctx, p) => runFacts(ctx, resolve(p).params),
+  factsQuery: (ctx, p) => runQuery(ctx.host, resolve(p).params),
+  facts: (ctx, p) => runFactsQuery(ctx, runQuery(ctx.host, resolve(p).params)),
   plan(p, facts) {
     const r = resolve(p);
     return planRun(r.params, facts, r.line);

@@ -41,6 +41,9 @@ export interface Prefetched {
 
 const paramsKey = (params: Record<string, unknown>) => JSON.stringify(params);
 
+/** What a query with an empty command reads: nothing, so no exec ever runs for it. */
+const NOTHING_TO_READ: ExecResult = { code: 0, stdout: '', stderr: '', durationMs: 0 };
+
 /** The task's facts: prefetched when still valid, else gathered now (with the following tasks'). */
 export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, ctx: HostContext, def: ModuleDef, params: Record<string, unknown>, ahead: boolean): Promise<Gathered> {
   if (!def.factsQuery) return { facts: await def.facts!(ctx, params), fresh: true };
@@ -54,6 +57,7 @@ export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, c
 export async function gatherNow(env: TaskEnv, task: Task, state: HostState, ctx: HostContext, def: ModuleDef, params: Record<string, unknown>, ahead: boolean): Promise<unknown> {
   if (!def.factsQuery) return def.facts!(ctx, params);
   const head = await def.factsQuery(ctx, params);
+  if (head.command === '') return head.parse(NOTHING_TO_READ);
   const rest = ahead && !task.register ? (await queriesAhead(env, task, state)).queries : [];
   for (const a of rest) state.prefetched.delete(a.task);
   if (!rest.length) return head.parse(await ctx.exec(head.command));
@@ -115,6 +119,11 @@ async function queriesAhead(env: TaskEnv, task: Task, state: HostState, limit = 
     if (queries.length >= limit) return { queries, reachedEnd: false };
     const q = await aheadQuery(env, task, state, t);
     if (q === null) return { queries, reachedEnd: false };
+    // A task that reads nothing needs no gathering; an apply carries only the very next task's facts.
+    if (q && q.query.command === '') {
+      if (limit === 1 || t.register) return { queries, reachedEnd: false };
+      continue;
+    }
     if (q) queries.push(q);
     if (t.register) return { queries, reachedEnd: false };
   }

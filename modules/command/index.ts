@@ -8,9 +8,9 @@
 //     args:
 //       creates: /srv/index.db
 
-import { defineModule } from '../../core/module.js';
+import { defineModule, runFactsQuery } from '../../core/module.js';
 import { argv } from '../../core/transport/shell.js';
-import { applyRun, planRun, runFacts, runFields, takeInline, type RunFacts, type RunParams } from '../lib/command-run.js';
+import { applyRun, planRun, runFields, runQuery, takeInline, type RunFacts, type RunParams } from '../lib/command-run.js';
 import { splitWords, SplitError } from './split.js';
 
 const resolve = (p: RunParams) => takeInline(p, splitWords(p.cmd));
@@ -39,7 +39,8 @@ export default defineModule<RunParams, RunFacts>({
   args: { creates: /srv/site }
 - command: tar xf /tmp/site.tar -C /srv creates=/srv/site`,
 
-  facts: (ctx, p) => runFacts(ctx, resolve(p).params),
+  factsQuery: (ctx, p) => runQuery(ctx.host, resolve(p).params),
+  facts: (ctx, p) => runFactsQuery(ctx, runQuery(ctx.host, resolve(p).params)),
   plan(p, facts) {
     const r = resolve(p);
     return planRun(r.params, facts, argv(r.rest));

@@ -3,7 +3,8 @@
 // result `register` stores (Ansible's rc/stdout/stderr/..._lines/delta).
 
 import { posix } from 'node:path';
-import type { HostContext, Plan } from '../../core/module.js';
+import type { FactsQuery, HostContext, Plan } from '../../core/module.js';
+import { CommandError } from '../../core/errors.js';
 import { noop } from '../../core/module.js';
 import type { Fields } from '../../core/schema/types.js';
 import { sh } from '../../core/transport/shell.js';
@@ -75,14 +76,19 @@ export function runFactsCommand(p: RunParams): string | undefined {
   return parts.length ? parts.join('; ') : undefined;
 }
 
-export async function runFacts(ctx: HostContext, p: RunParams): Promise<RunFacts> {
-  const cmd = runFactsCommand(p);
-  if (!cmd) return {};
-  const r = await ctx.run(cmd);
-  const seen = new Set(r.stdout.split('\n'));
+/** creates/removes as one read-only command; none (no remote read at all) without them. */
+export function runQuery(host: string, p: RunParams): FactsQuery<RunFacts> {
+  const command = runFactsCommand(p) ?? '';
   return {
-    ...(p.creates ? { creates: seen.has('creates') } : {}),
-    ...(p.removes ? { removes: seen.has('removes') } : {}),
+    command,
+    parse(r) {
+      if (r.code !== 0) throw new CommandError({ host, command, ...r }, 'cannot read creates/removes facts');
+      const seen = new Set(r.stdout.split('\n'));
+      return {
+        ...(p.creates ? { creates: seen.has('creates') } : {}),
+        ...(p.removes ? { removes: seen.has('removes') } : {}),
+      };
+    },
   };
 }
 

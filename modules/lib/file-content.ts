@@ -8,7 +8,7 @@ import type { Change, FactsQuery, HostContext, Plan } from '../../core/module.js
 import { noop } from '../../core/module.js';
 import { CommandError, ModuleError } from '../../core/errors.js';
 import type { Fields } from '../../core/schema/types.js';
-import { fileFacts, fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
+import { fileFactsCommand, fileFactsQuery, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { installFile, restoreFile, sha256 } from '../../core/files/write.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam, restoreAttrCommands } from '../../core/files/attrs.js';
 import { unifiedDiff } from '../../core/files/diff.js';
@@ -65,8 +65,10 @@ export function sourceFromBytes(path: string, bytes: Buffer): SourceContent {
   return Buffer.from(text, 'utf8').equals(bytes) ? { path, content: text } : { path, content: bytes.toString('base64'), encoding: 'base64' };
 }
 
-export async function destFacts(ctx: HostContext, dest: string): Promise<FileFact> {
-  return (await fileFacts(ctx, [dest], { withContent: true }))[dest];
+/** The facts of one destination file (with its content) as one command and its parser. */
+export function destQuery(host: string, dest: string): FactsQuery<FileFact> {
+  const q = fileFactsQuery(host, [dest], { withContent: true });
+  return { command: q.command, parse: (r) => q.parse(r)[dest] };
 }
 
 /** The facts of `dest` as one command and its parser (what destFacts runs), with the wanted source. */

@@ -8,11 +8,11 @@
 //       regexp: '^#?\s*net\.ipv4\.ip_forward\s*='
 //       line: net.ipv4.ip_forward = 1
 
-import { defineModule, noop, type Plan } from '../../core/module.js';
+import { defineModule, noop, runFactsQuery, type Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { CONTENT_LIMIT, type FileFact } from '../../core/files/facts.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam } from '../../core/files/attrs.js';
-import { applyContent, destFacts, planContent, rollbackContent, type ContentParams } from '../lib/file-content.js';
+import { applyContent, destQuery, planContent, rollbackContent, type ContentParams } from '../lib/file-content.js';
 import { editLines, type LineEdit } from './edit.js';
 
 export interface LineinfileParams extends LineEdit {
@@ -96,7 +96,8 @@ export default defineModule<LineinfileParams, FileFact>({
     regexp: '\\srs1$'
     line: 198.18.0.11 rs1`,
 
-  facts: (ctx, p) => destFacts(ctx, p.path),
+  factsQuery: (ctx, p) => destQuery(ctx.host, p.path),
+  facts: (ctx, p) => runFactsQuery(ctx, destQuery(ctx.host, p.path)),
   plan: planLineinfile,
   apply: (ctx, p, plan, facts) => applyContent(ctx, contentParams(p), { changes: plan.changes.filter((c) => c.kind !== 'set-line' && c.kind !== 'remove-line') }, facts),
   rollback: (ctx, _p, snapshot, applied) => rollbackContent(ctx, snapshot, applied),

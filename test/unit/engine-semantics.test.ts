@@ -113,4 +113,20 @@ describe('engine semantics (local host)', function () {
     expect(await readFile(f('a'), 'utf8')).to.equal('old a');
     for (const n of ['touched', 'touched2', 'made', 'log']) expect(existsSync(f(n)), n).to.equal(false);
   });
+
+  it('reads nothing for a command without creates/removes: a rerun costs one exec per command, each carrying the next facts', async () => {
+    const play =
+      '  tasks:\n' +
+      '    - command: "true"\n' +
+      '    - { file: { path: "{{ d }}/dir", state: directory } }\n' +
+      '    - command: "true"\n' +
+      '    - { copy: { dest: "{{ d }}/c", content: "c" } }\n';
+    const check = await run(play, { check: true });
+    expect(check.transport!.h1!.execs, 'check: the file and copy facts in one exec').to.equal(1);
+    await run(play);
+    const rerun = await run(play);
+    expect(rerun.results.map((r) => r.status)).to.deep.equal(['changed', 'ok', 'changed', 'ok']);
+    // Each command's exec carries the facts of the task after it (file, then copy).
+    expect(rerun.transport!.h1!.execs).to.equal(2);
+  });
 });
