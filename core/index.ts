@@ -10,6 +10,7 @@ export {
   type ActionResult,
   type ApplyResult,
   type Change,
+  type FactsContext,
   type FactsQuery,
   type HostContext,
   type ModuleDef,

@@ -24,7 +24,7 @@
 
 import type { Fields, ObjectSpec } from './schema/types.js';
 import { CommandError } from './errors.js';
-import type { Transport, ExecResult, ExecOptions } from './transport/types.js';
+import type { ExecResult, ExecOptions } from './transport/types.js';
 
 export interface Change {
   /** kebab-case discriminator: `set-sysctl`, `add-real-server`, `write-file`. */
@@ -65,23 +65,25 @@ export interface Plan {
   warnings?: string[];
 }
 
-/** What a host looks like to a module. `exec` never throws on a non-zero exit: check `code`. */
-export interface HostContext {
+/**
+ * What a host looks like to `facts` and `factsQuery`: variables, templating,
+ * controller paths and commands that only look (cat, ip -j addr, iptables-save).
+ * No file transfer and no transport: a facts hook has no way to write but a
+ * command, and the lab proves none does (test/integration/check-read-only).
+ * `exec` never throws on a non-zero exit: check `code`.
+ */
+export interface FactsContext {
   /** Inventory name. */
   readonly host: string;
   /** Variables of the host as templates see them (read-only view). */
   readonly vars: Readonly<Record<string, unknown>>;
-  /** True in --check: apply is never called and writes are refused. */
+  /** True in --check: apply is never called. */
   readonly check: boolean;
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** exec that throws CommandError on a non-zero exit (or an exit not in `okCodes`). */
   run(command: string, opts?: ExecOptions & { okCodes?: number[] }): Promise<ExecResult>;
-  get(path: string): Promise<Buffer | null>;
-  put(path: string, data: string | Buffer, mode?: number): Promise<void>;
   /** Print a line under the task (verbose output, warnings). */
   log(message: string): void;
-  /** The raw transport, for modules that need it (file transfer helpers). */
-  readonly transport: Transport;
   /** Render a template text (nunjucks, strict undefined) with this host's vars. */
   render(text: string, extraVars?: Record<string, unknown>): string;
   /**
@@ -90,6 +92,12 @@ export interface HostContext {
    * then the playbook's folder. Throws ModuleError naming the places tried.
    */
   localPath(path: string, kind: 'files' | 'templates'): string;
+}
+
+/** What apply, rollback and controller-side actions see: the facts context plus file transfer. In check mode writes are refused. */
+export interface HostContext extends FactsContext {
+  get(path: string): Promise<Buffer | null>;
+  put(path: string, data: string | Buffer, mode?: number): Promise<void>;
 }
 
 /**
@@ -123,7 +131,7 @@ export function stdoutFactsQuery<F>(host: string, what: string, command: string,
 }
 
 /** `facts` written through a query: run its one command, parse the result. */
-export async function runFactsQuery<F>(ctx: HostContext, query: FactsQuery<F>): Promise<F> {
+export async function runFactsQuery<F>(ctx: FactsContext, query: FactsQuery<F>): Promise<F> {
   if (query.command === '') return query.parse({ code: 0, stdout: '', stderr: '', durationMs: 0 });
   return query.parse(await ctx.exec(query.command));
 }
@@ -162,14 +170,14 @@ export interface ModuleDef<P = any, F = any> {
    * check mode too (it must not touch hosts in check mode).
    */
   action?: (ctx: HostContext, params: P) => Promise<ActionResult> | ActionResult;
-  facts?: (ctx: HostContext, params: P) => Promise<F>;
+  facts?: (ctx: FactsContext, params: P) => Promise<F>;
   /**
    * `facts` split into one command + a pure parser, so the engine can batch it with
    * the facts of other tasks. Controller-side work (reading `src`, rendering a
    * template) happens here; the host is never touched. Must describe exactly what
    * `facts` does: modules define `facts` as `runFactsQuery(ctx, factsQuery(...))`.
    */
-  factsQuery?: (ctx: HostContext, params: P) => FactsQuery<F> | Promise<FactsQuery<F>>;
+  factsQuery?: (ctx: FactsContext, params: P) => FactsQuery<F> | Promise<FactsQuery<F>>;
   plan?: (params: P, facts: F, ctx: PlanContext) => Plan;
   apply?: (ctx: HostContext, params: P, plan: Plan, facts: F) => Promise<ApplyResult>;
   rollback?: (ctx: HostContext, params: P, snapshot: F, applied: Plan) => Promise<void>;

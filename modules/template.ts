@@ -10,7 +10,7 @@
 //       validate: keepalived -t -f %s
 
 import { readFile } from 'node:fs/promises';
-import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type FactsContext } from '../core/module.js';
 import { TemplateError } from '../core/errors.js';
 import {
   applyContent,
@@ -32,7 +32,7 @@ export interface TemplateParams extends ContentParams {
 const path = (p: TemplateParams) => targetPath(p.dest, p.src.replace(/\.j2$/, ''));
 
 /** The facts as one command and its parser (the engine may batch them); the template is rendered here. */
-async function templateQuery(ctx: HostContext, p: TemplateParams): Promise<FactsQuery<ContentFacts>> {
+async function templateQuery(ctx: FactsContext, p: TemplateParams): Promise<FactsQuery<ContentFacts>> {
   const local = ctx.localPath(p.src, 'templates');
   const text = await readFile(local, 'utf8');
   let content: string;

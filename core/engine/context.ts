@@ -26,7 +26,6 @@ export function hostContext(o: ContextOptions): HostContext {
     host: t.host,
     vars: o.vars,
     check: o.check,
-    transport: t,
     exec: (command, x) => t.exec(command, opts(x)),
     async run(command, x) {
       const r = await t.exec(command, opts(x));

@@ -97,7 +97,6 @@ function caseContext(c: ModuleCase): HostContext {
     get: unreachable('get'),
     put: unreachable('put'),
     log: () => {},
-    transport: undefined as never,
     render: (text, extra) => renderText(text, { ...vars, ...extra }),
     localPath: unreachable('localPath'),
   };

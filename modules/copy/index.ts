@@ -10,7 +10,7 @@
 //       owner: root
 
 import { readFile } from 'node:fs/promises';
-import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type FactsContext } from '../../core/module.js';
 import {
   applyContent,
   contentFields,
@@ -33,7 +33,7 @@ export interface CopyParams extends ContentParams {
 const path = (p: CopyParams) => targetPath(p.dest, p.src);
 
 /** The facts as one command and its parser (the engine may batch them); `src` is read here. */
-async function copyQuery(ctx: HostContext, p: CopyParams): Promise<FactsQuery<ContentFacts>> {
+async function copyQuery(ctx: FactsContext, p: CopyParams): Promise<FactsQuery<ContentFacts>> {
   if (p.src === undefined) return contentQuery(ctx.host, path(p));
   const local = ctx.localPath(p.src, 'files');
   return contentQuery(ctx.host, path(p), sourceFromBytes(local, await readFile(local)));

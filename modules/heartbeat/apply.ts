@@ -6,7 +6,7 @@
 // refuses the new files, or a start or restart fails, the previous files
 // (and daemon state) come back before the task fails.
 
-import type { HostContext, Plan } from '../../core/module.js';
+import type { FactsContext, HostContext, Plan } from '../../core/module.js';
 import { CommandError, ModuleError } from '../../core/errors.js';
 import { installFile, restoreCommand } from '../../core/files/write.js';
 import { runFactsQuery } from '../../core/module.js';
@@ -19,7 +19,7 @@ import type { HeartbeatParams } from './params.js';
 
 type FileKey = 'ha_cf' | 'authkeys' | 'haresources' | `script:${string}`;
 
-export function gatherHeartbeatFacts(ctx: HostContext, p: HeartbeatParams): Promise<HeartbeatFacts> {
+export function gatherHeartbeatFacts(ctx: FactsContext, p: HeartbeatParams): Promise<HeartbeatFacts> {
   return runFactsQuery(ctx, heartbeatFactsQuery(ctx.host, { path: p.path, scripts: Object.keys(p.resource_scripts ?? {}) }));
 }
 

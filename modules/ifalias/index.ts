@@ -9,7 +9,7 @@
 //       label: "lo:0"
 //       host_route: true
 
-import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type FactsContext } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { sh } from '../../core/transport/shell.js';
 import { ifaliasFactsCommand, parseIfaliasFacts, type AddressFact, type IfaliasFacts } from './facts.js';
@@ -50,7 +50,7 @@ function ifaliasQuery(host: string, p: IfaliasParams): FactsQuery<IfaliasFacts> 
   };
 }
 
-const gather = (ctx: HostContext, p: IfaliasParams): Promise<IfaliasFacts> => runFactsQuery(ctx, ifaliasQuery(ctx.host, p));
+const gather = (ctx: FactsContext, p: IfaliasParams): Promise<IfaliasFacts> => runFactsQuery(ctx, ifaliasQuery(ctx.host, p));
 
 function addBack(a: AddressFact, iface: string): string {
   const brd = a.broadcast ? sh` broadcast ${a.broadcast}` : '';

@@ -13,7 +13,7 @@
 //       mac_source: "! 08:00:27:E1:3C:C5"
 //       set_mark: 0x3
 
-import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type FactsContext } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { argv } from '../../core/transport/shell.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
@@ -53,7 +53,7 @@ function iptablesQuery(host: string, p: IptablesMarkParams): FactsQuery<Iptables
   };
 }
 
-const gather = (ctx: HostContext, p: IptablesMarkParams): Promise<IptablesFacts> => runFactsQuery(ctx, iptablesQuery(ctx.host, p));
+const gather = (ctx: FactsContext, p: IptablesMarkParams): Promise<IptablesFacts> => runFactsQuery(ctx, iptablesQuery(ctx.host, p));
 
 /** 1-based position of each rule within its chain. */
 function positions(lines: string[]): Array<{ rule: ReturnType<typeof parseRuleLine>; pos: number }> {

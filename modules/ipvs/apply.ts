@@ -11,7 +11,7 @@
 // no failure (it exits 0 after "Service already exists"), so the table is read
 // again and compared. Saved files come back from the snapshot's content.
 
-import type { Change, HostContext, Plan } from '../../core/module.js';
+import type { Change, FactsContext, HostContext, Plan } from '../../core/module.js';
 import { CommandError, ModuleError } from '../../core/errors.js';
 import { sh } from '../../core/transport/shell.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
@@ -25,7 +25,7 @@ import { planTable, type TableData } from './planner.js';
 /** Poll interval of a drain. */
 const DRAIN_POLL_MS = 500;
 
-export async function gatherIpvsFacts(ctx: HostContext, p: Pick<IpvsParams, 'timeouts'>): Promise<IpvsFacts> {
+export async function gatherIpvsFacts(ctx: FactsContext, p: Pick<IpvsParams, 'timeouts'>): Promise<IpvsFacts> {
   const cmd = ipvsFactsCommand({ timeouts: p.timeouts !== undefined });
   const r = await ctx.exec(cmd);
   try {

@@ -4,7 +4,7 @@
 // heartbeat does, `ldirectord.<file name>.pid` with one), and the live IPVS
 // table the running daemon should have built from the file.
 
-import type { HostContext } from '../../core/module.js';
+import type { FactsContext } from '../../core/module.js';
 import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
@@ -71,7 +71,7 @@ export function documentOf(f: LdirectordFacts): LdDocument {
   return parseLdirectord(f.content, f.path);
 }
 
-export async function gatherLdirectordFacts(ctx: HostContext, path: string): Promise<LdirectordFacts> {
+export async function gatherLdirectordFacts(ctx: FactsContext, path: string): Promise<LdirectordFacts> {
   const cmd = ldirectordFactsCommand(path);
   const r = await ctx.exec(cmd);
   try {

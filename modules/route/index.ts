@@ -8,7 +8,7 @@
 //       gateway: 192.168.10.1
 //       interface: eth0
 
-import { defineModule, runFactsQuery, type FactsQuery, type HostContext } from '../../core/module.js';
+import { defineModule, runFactsQuery, type FactsQuery, type FactsContext } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { parseRouteFacts, routeFactsCommand, type RouteFacts } from './facts.js';
@@ -34,7 +34,7 @@ function routeQuery(host: string, p: RouteParams): FactsQuery<RouteFacts> {
   };
 }
 
-const gather = (ctx: HostContext, p: RouteParams): Promise<RouteFacts> => runFactsQuery(ctx, routeQuery(ctx.host, p));
+const gather = (ctx: FactsContext, p: RouteParams): Promise<RouteFacts> => runFactsQuery(ctx, routeQuery(ctx.host, p));
 
 export default defineModule<RouteParams, RouteFacts>({
   name: 'route',

@@ -2,7 +2,7 @@
 // the secrets file (stat and hash only: its content never leaves the host),
 // Debian's /etc/default/rsync, the module paths, and the running daemon.
 
-import type { FactsQuery, HostContext } from '../../core/module.js';
+import type { FactsQuery, FactsContext } from '../../core/module.js';
 import { runFactsQuery, stdoutFactsQuery } from '../../core/module.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { partsScript, splitParts } from '../../core/transport/script-parts.js';
@@ -94,6 +94,6 @@ export function rsyncdFactsQuery(host: string, p: RsyncdParams): FactsQuery<Rsyn
   return stdoutFactsQuery(host, 'rsyncd', rsyncdFactsCommand(p), (stdout) => parseRsyncdFacts(p, stdout));
 }
 
-export function gatherRsyncdFacts(ctx: HostContext, p: RsyncdParams): Promise<RsyncdFacts> {
+export function gatherRsyncdFacts(ctx: FactsContext, p: RsyncdParams): Promise<RsyncdFacts> {
   return runFactsQuery(ctx, rsyncdFactsQuery(ctx.host, p));
 }

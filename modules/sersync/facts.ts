@@ -3,7 +3,7 @@
 // file (stat and hash only), the watched directory, and both daemons, so a
 // switch of engine can stop the other one.
 
-import type { FactsQuery, HostContext } from '../../core/module.js';
+import type { FactsQuery, FactsContext } from '../../core/module.js';
 import { runFactsQuery, stdoutFactsQuery } from '../../core/module.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
@@ -76,6 +76,6 @@ export function sersyncFactsQuery(host: string, p: SersyncParams): FactsQuery<Se
   return stdoutFactsQuery(host, 'sersync', sersyncFactsCommand(p), (stdout) => parseSersyncFacts(p, stdout));
 }
 
-export function gatherSersyncFacts(ctx: HostContext, p: SersyncParams): Promise<SersyncFacts> {
+export function gatherSersyncFacts(ctx: FactsContext, p: SersyncParams): Promise<SersyncFacts> {
   return runFactsQuery(ctx, sersyncFactsQuery(ctx.host, p));
 }

@@ -3,7 +3,7 @@
 // hold their VIPs here. One exec for the file, the daemon and the addresses;
 // one more per level of `include`, only when the file has includes.
 
-import type { HostContext } from '../../core/module.js';
+import type { FactsContext } from '../../core/module.js';
 import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { parseServiceFacts, serviceFactsCommand } from '../../core/services/index.js';
@@ -166,14 +166,14 @@ export async function readConfigTree(content: string, path: string, configId: st
   }
 }
 
-async function fetchIncludes(ctx: HostContext, patterns: string[]): Promise<IncludedFiles> {
+async function fetchIncludes(ctx: FactsContext, patterns: string[]): Promise<IncludedFiles> {
   const cmd = includeCommand(patterns);
   const r = await ctx.exec(cmd);
   if (r.code !== 0) throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read included keepalived files');
   return parseIncludeOutput(r.stdout);
 }
 
-export async function gatherFacts(ctx: HostContext, t: FactsTarget): Promise<VrrpFacts> {
+export async function gatherFacts(ctx: FactsContext, t: FactsTarget): Promise<VrrpFacts> {
   const cmd = factsCommand(t);
   const r = await ctx.exec(cmd);
   if (r.code !== 0) throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read keepalived facts');

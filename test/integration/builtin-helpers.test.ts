@@ -15,8 +15,9 @@ import { serviceAction, serviceFacts } from '../../core/services/index.js';
 import type { HostContext } from '../../core/module.js';
 import { LocalTransport } from '../../core/transport/local.js';
 
+const transport = new LocalTransport({ name: 'local', become: false });
+
 function localContext(dir: string): HostContext {
-  const transport = new LocalTransport({ name: 'local', become: false });
   return hostContext({ transport, vars: {}, check: false, playbookDir: dir, taskDir: dir, log: () => {} });
 }
 
@@ -38,9 +39,9 @@ describe('file helpers on this machine', () => {
     symlinkSync('sub', join(dir, 'link'));
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     const paths = [odd, join(dir, 'empty'), join(dir, 'sub'), join(dir, 'link'), join(dir, 'fifo'), join(dir, 'missing')];
-    const execsBefore = (ctx.transport as LocalTransport).stats.execs;
+    const execsBefore = transport.stats.execs;
     const f = await fileFacts(ctx, paths, { withContent: true });
-    expect((ctx.transport as LocalTransport).stats.execs - execsBefore).to.equal(1);
+    expect(transport.stats.execs - execsBefore).to.equal(1);
     expect(f[odd]).to.include({ exists: true, type: 'file', mode: '0640', size: 6, sha256: sha256('hello\n'), content: 'hello\n' });
     expect(f[odd].owner).to.equal(execFileSync('id', ['-un']).toString().trim());
     expect(f[join(dir, 'empty')]).to.include({ type: 'file', size: 0, content: '', sha256: sha256('') });
