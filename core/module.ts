@@ -150,10 +150,19 @@ export interface ActionResult {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Capabilities the engine acts on: `check: false`, the module cannot predict:
+ * check mode reports its tasks `unknown` without gathering facts; `diff: false`,
+ * no text diff is shown for its changes; `rollback: false`, a failed host's
+ * rollback reports its changes as not undone; `idempotent: false` (command,
+ * shell), a run repeats it unless its plan says there is nothing to do, so
+ * check mode never reports it `ok` without a no-op reason (it is `unknown`).
+ */
 export interface ModuleSupports {
   check: boolean;
   diff: boolean;
   rollback: boolean;
+  idempotent?: boolean;
 }
 
 export interface ModuleDef<P = any, F = any> {

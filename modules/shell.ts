@@ -29,7 +29,7 @@ export default defineModule<ShellParams, RunFacts>({
   },
   freeForm: 'cmd',
   rules: (p) => (typeof p.cmd === 'string' && p.cmd.trim() === '' ? [['cmd', 'the command is empty']] : []),
-  supports: { check: true, diff: false, rollback: false },
+  supports: { check: true, diff: false, rollback: false, idempotent: false },
   // A command that hangs is stopped after an hour; `timeout:` on the task sets its own limit.
   timeout: 3600,
   example: `- shell: ipvsadm -Ln | grep -c Route

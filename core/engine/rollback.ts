@@ -14,7 +14,7 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
   const entries = state.journal.splice(0).reverse();
   state.epoch++;
   for (const e of entries) {
-    if (!e.def.rollback) {
+    if (!e.def.supports.rollback || !e.def.rollback) {
       report.notRollbackable.push(`${e.task.name} (${e.def.name} cannot roll back)`);
       continue;
     }

@@ -118,6 +118,7 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     if (a.facts && !a.failed) Object.assign(state.facts, a.facts);
   } else {
     const planCtx = { host: state.name, vars, taskName: task.name };
+    if (check && !def.supports.check) return applyOverrides(task, { ...base, status: 'unknown', msg: `${def.name} cannot predict its changes in check mode` }, vars);
     const got = await retryRead(() => factsForPlan(env, task, state, ctx, def, params, ahead));
     let facts = got.facts;
     let plan: Plan = def.plan!(params, facts, planCtx);
@@ -127,9 +128,13 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
       facts = await retryRead(() => gatherNow(env, task, state, ctx, def, params, false));
       plan = def.plan!(params, facts, planCtx);
     }
-    r = { ...base, changes: plan.changes, warnings: plan.warnings ?? [], msg: plan.reason };
+    // Without diff support a module's text diffs are not shown (its before/after values are).
+    const changes = def.supports.diff ? plan.changes : plan.changes.map(({ diff: _diff, ...c }) => c);
+    r = { ...base, changes, warnings: plan.warnings ?? [], msg: plan.reason };
     if (check) {
-      r.status = plan.unknown ? 'unknown' : plan.changes.length ? 'changed' : 'ok';
+      // A module that repeats its work (command, shell) is `ok` only with a reason (creates/removes say so).
+      const unproven = def.supports.idempotent === false && !plan.changes.length && !plan.reason;
+      r.status = plan.unknown || unproven ? 'unknown' : plan.changes.length ? 'changed' : 'ok';
     } else if (plan.unknown || plan.changes.length) {
       await env.beforeChange?.(state, task);
       state.epoch++;

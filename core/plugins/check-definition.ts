@@ -18,7 +18,10 @@ export function moduleDefProblems(def: unknown, name: string): string[] {
   }
   const s = d.supports as Record<string, unknown> | undefined;
   if (!s || typeof s !== 'object') out.push('supports: { check, diff, rollback } is required');
-  else for (const k of ['check', 'diff', 'rollback']) if (typeof s[k] !== 'boolean') out.push(`supports.${k}: expected true or false`);
+  else {
+    for (const k of ['check', 'diff', 'rollback']) if (typeof s[k] !== 'boolean') out.push(`supports.${k}: expected true or false`);
+    if (s.idempotent !== undefined && typeof s.idempotent !== 'boolean') out.push('supports.idempotent: expected true or false');
+  }
   const fn = (k: string) => typeof d[k] === 'function';
   if (!fn('action') && !(fn('facts') && fn('plan') && fn('apply'))) out.push('define either action, or facts + plan + apply');
   if (s && s.rollback === true && !fn('rollback')) out.push('supports.rollback is true but there is no rollback()');

@@ -30,7 +30,7 @@ export default defineModule<RunParams, RunFacts>({
     }
     return [];
   },
-  supports: { check: true, diff: false, rollback: false },
+  supports: { check: true, diff: false, rollback: false, idempotent: false },
   // A command that hangs is stopped after an hour; `timeout:` on the task sets its own limit.
   timeout: 3600,
   example: `- command: ipvsadm -Sn
