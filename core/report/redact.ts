@@ -13,7 +13,8 @@ function redactChange(c: Change, noLog: boolean): Change {
   // What a secret replaces on the host is secret too, wherever else it shows up.
   if (c.secret) for (const v of [c.before, c.after]) if (typeof v === 'string' && v !== MASK) registerSecret(v);
   if (!c.secret && !noLog) return { ...c, data: undefined, ...(c.diff !== undefined ? { diff: maskDiff(c.diff) } : {}) };
-  const out: Change = { kind: c.kind, resource: c.resource, field: c.field, secret: true };
+  // no_log: what is changed may itself be the secret (a command line, a file's content).
+  const out: Change = { kind: c.kind, resource: noLog ? MASK : c.resource, field: c.field, secret: true };
   if (c.before !== undefined) out.before = MASK;
   if (c.after !== undefined) out.after = MASK;
   return out;

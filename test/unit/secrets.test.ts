@@ -60,10 +60,10 @@ describe('secrets: one masking function', () => {
   });
 
   it('no_log hides message, label, data, warnings and every value of a result and its items', () => {
-    const item = result({ msg: 'failed: leaked-1', label: 'leaked-2', data: { stdout: 'leaked-3', rc: 1 }, changes: [{ kind: 'k', resource: 'r', before: 'leaked-4', after: 'leaked-5', diff: '-leaked-4\n+leaked-5' }] }, { noLog: true });
+    const item = result({ msg: 'failed: leaked-1', label: 'leaked-2', data: { stdout: 'leaked-3', rc: 1 }, changes: [{ kind: 'k', resource: 'echo leaked-7', before: 'leaked-4', after: 'leaked-5', diff: '-leaked-4\n+leaked-5' }] }, { noLog: true });
     const r = redactResult({ ...item, items: [item], warnings: ['leaked-6'] });
     const text = JSON.stringify(r);
-    for (let i = 1; i <= 6; i++) expect(text).not.to.include(`leaked-${i}`);
+    for (let i = 1; i <= 7; i++) expect(text).not.to.include(`leaked-${i}`);
     expect(r.msg).to.equal(HIDDEN);
     expect(r.data).to.deep.equal({ rc: 1 });
   });
