@@ -4,7 +4,7 @@
 // - ==, <, +, *, ~, `in` follow Python (runtime.ts) instead of JS coercions;
 // - member lookups carry the expression text (`hostvars.rb3`) for error messages;
 // - every expression records its line/col so runtime errors can point at it;
-// - unknown filters and tests are compile-time errors;
+// - unknown filters and tests are errors when evaluated (as Jinja);
 // - "native" mode returns the value of a single `{{ expr }}` instead of text.
 
 import { nj, type AstNode } from './nunjucks.js';
@@ -192,7 +192,8 @@ export class RbCompiler extends nj.Compiler {
   compileIs(node: AstNode, frame: unknown): void {
     const r = node.right;
     const name: string = r instanceof nodes.FunCall ? r.name.value : r instanceof nodes.Literal ? (r.value === null ? 'none' : String(r.value)) : r.value;
-    if (!this.known.tests.has(name)) this.fail(`unknown test "${name}"`, r.lineno, r.colno);
+    // As Jinja: an unknown test or filter fails when the expression is evaluated, not when it is compiled.
+    if (!this.known.tests.has(name)) return this._emit(`runtime.rbUnknown("test", ${JSON.stringify(name)})`);
     this._emit(`(env.getTest(${JSON.stringify(name)}).call(context, `);
     this._compileExpression(node.left, frame);
     if (r instanceof nodes.FunCall && r.args.children.length) {
@@ -204,7 +205,7 @@ export class RbCompiler extends nj.Compiler {
 
   compileFilter(node: AstNode, frame: unknown): void {
     const name = node.name.value;
-    if (!this.known.filters.has(name)) this.fail(`unknown filter "${name}"`, node.name.lineno, node.name.colno);
+    if (!this.known.filters.has(name)) return this._emit(`runtime.rbUnknown("filter", ${JSON.stringify(name)})`);
     super.compileFilter(node, frame);
   }
 

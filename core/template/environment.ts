@@ -12,6 +12,7 @@ import { encodeFilters } from './filters/encode.js';
 import { higherFilters } from './filters/higher.js';
 import { ipFilters } from './filters/ipaddr.js';
 import { regexFilters } from './filters/regex.js';
+import { textFilters } from './filters/text.js';
 import { registry, type Filter, type Test } from './filters/registry.js';
 import { GLOBALS } from './globals.js';
 import { nj } from './nunjucks.js';
@@ -36,7 +37,7 @@ function guard<F extends Filter | Test>(name: string, f: F): F {
   } as F;
 }
 
-Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters });
+Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters });
 // Autoescape is off, so `safe` has nothing to do (nunjucks' would box the string).
 env.filters.safe = (v: unknown) => v;
 env.filters.tojson = encodeFilters.to_json;

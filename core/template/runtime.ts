@@ -160,6 +160,9 @@ export function makeRuntime(base: Record<string, unknown>): Record<string, unkno
     callWrap,
     rbCallMethod,
     rbValue: valueOnly,
+    rbUnknown: (kind: string, name: string) => {
+      throw new TemplateError(`unknown ${kind} "${name}"`);
+    },
     makeMacro: (...a: unknown[]) => allowCall((base.makeMacro as (...x: unknown[]) => object)(...a)),
     suppressValue: (v: unknown) => pyStr(v),
     inOperator: pyIn,

@@ -47,3 +47,12 @@ describe('template sandbox: what stays allowed', () => {
     expect(() => renderText('{{ range }}', {}, 'f.j2')).to.throw(/f\.j2:1:\d+: refused: "range" is a function/);
   });
 });
+
+describe('unknown filters and tests', () => {
+  it('fail only when evaluated, as in Jinja', async () => {
+    const { renderString, renderText } = await import('../../core/template/index.js');
+    expect(renderText('{% if false %}{{ x | nosuch }}{% endif %}ok', {})).to.equal('ok');
+    expect(renderString("{{ 'a' if true else (x is nosuch) }}", {})).to.equal('a');
+    expect(() => renderString('{{ 1 | nosuch }}', {})).to.throw('unknown filter "nosuch"');
+  });
+});
