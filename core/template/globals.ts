@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { splitArgs } from './args.js';
+import { moreLookups } from './lookups.js';
 import { pyStr } from './python.js';
 
 /** Placeholder that `default(omit)` yields; renderValue drops params that equal it. */
@@ -43,7 +44,9 @@ function readLookupFile(term: string, ctx: LookupContext | undefined, rstrip: bo
 
 function runLookup(ctx: LookupContext | undefined, args: unknown[]): { values: unknown[]; wantlist: boolean } {
   const { pos, kw } = splitArgs(args);
-  const [kind, ...terms] = pos.map(pyStr);
+  const kind = pyStr(pos[0]);
+  const raw = pos.slice(1);
+  const terms = raw.map(pyStr);
   let values: unknown[];
   if (kind === 'env') {
     const dflt = kw.default ?? '';
@@ -51,7 +54,9 @@ function runLookup(ctx: LookupContext | undefined, args: unknown[]): { values: u
   } else if (kind === 'file') {
     values = terms.map((t) => readLookupFile(t, ctx, kw.rstrip !== false));
   } else {
-    throw new TemplateError(`lookup('${kind}'): only 'env' and 'file' lookups are available`);
+    const more = moreLookups(kind, raw, kw, ctx?.ctx);
+    if (!more) throw new TemplateError(`lookup('${kind}'): not available (rb has env, file, vars, fileglob, first_found, lines, pipe, template, password)`);
+    values = more;
   }
   return { values, wantlist: Boolean(kw.wantlist) };
 }

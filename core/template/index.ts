@@ -9,6 +9,7 @@ import { OMIT } from './globals.js';
 import { hooks, markUnsafe } from './lazy.js';
 import { isDict, pyStr, pyTruthy, unbox } from './python.js';
 import { detach } from './undefined.js';
+import { lookupHooks } from './lookups.js';
 
 export { OMIT, markUnsafe };
 
@@ -44,6 +45,7 @@ export function renderValue<T = unknown>(value: T, vars: Record<string, unknown>
 }
 
 hooks.render = renderValue;
+lookupHooks.renderFile = (text, vars, name) => renderText(text, vars, name);
 
 function walk(value: unknown, vars: Record<string, unknown>): unknown {
   if (typeof value === 'string') return isTemplate(value) ? renderString(value, vars) : value;
