@@ -92,6 +92,11 @@ export interface FactsContext {
    * then the playbook's folder. Throws ModuleError naming the places tried.
    */
   localPath(path: string, kind: 'files' | 'templates'): string;
+  /**
+   * Controller folders a template's `{% include %}`/`{% import %}` is looked up in, in order:
+   * the role's templates/ and the role, the task file's folder, the playbook's templates/ and the playbook.
+   */
+  readonly templatePaths?: readonly string[];
 }
 
 /** What apply, rollback and controller-side actions see: the facts context plus file transfer. In check mode writes are refused. */

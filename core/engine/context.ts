@@ -16,6 +16,8 @@ export interface ContextOptions {
   playbookDir: string;
   /** Directory of the file the task is written in (for includes from other folders). */
   taskDir: string;
+  /** The role of the task: its files/ and templates/ are searched first. */
+  rolePath?: string;
   log: (message: string) => void;
 }
 
@@ -39,16 +41,23 @@ export function hostContext(o: ContextOptions): HostContext {
       return t.put(path, data, mode);
     },
     log: o.log,
+    templatePaths: searchDirs(o, 'templates'),
     render: (text, extra) => renderText(text, extra ? { ...o.vars, ...extra } : o.vars),
     localPath(path, kind) {
       if (isAbsolute(path)) {
         if (existsSync(path)) return path;
         throw new ModuleError(`${path}: no such file on the controller`);
       }
-      const tried = [join(o.taskDir, kind, path), join(o.playbookDir, kind, path), join(o.taskDir, path), join(o.playbookDir, path)];
+      const tried = searchDirs(o, kind).map((d) => join(d, path));
       for (const p of tried) if (existsSync(p)) return p;
       throw new ModuleError(`${path}: not found on the controller (looked in ${[...new Set(tried)].join(', ')})`);
     },
   };
   return ctx;
+}
+
+/** Ansible's search order for a task's controller files: the role, the task file's folder, the playbook. */
+function searchDirs(o: ContextOptions, kind: 'files' | 'templates'): string[] {
+  const dirs = [...(o.rolePath ? [join(o.rolePath, kind), o.rolePath] : []), join(o.taskDir, kind), o.taskDir, join(o.playbookDir, kind), o.playbookDir];
+  return [...new Set(dirs)];
 }

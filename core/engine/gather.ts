@@ -132,7 +132,8 @@ async function queriesAhead(env: TaskEnv, task: Task, state: HostState, limit = 
 
 /** The query of `t` gathered while `task` runs: null when it cannot be, undefined when `t` will be skipped. */
 async function aheadQuery(env: TaskEnv, task: Task, state: HostState, t: Task): Promise<Ahead | null | undefined> {
-  if (t.meta || t.loop !== undefined || becomeOf(env, t) !== becomeOf(env, task)) return null;
+  // A delegated task runs on another host: its facts are not this host's, nor gathered through its exec.
+  if (t.meta || t.loop !== undefined || t.delegateTo !== undefined || task.delegateTo !== undefined || becomeOf(env, t) !== becomeOf(env, task)) return null;
   const def = env.registry.get(t.module);
   if (!def?.factsQuery) return null;
   try {

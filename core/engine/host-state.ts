@@ -14,6 +14,8 @@ export interface JournalEntry {
   snapshot: unknown;
   plan: Plan;
   changes: Change[];
+  /** The host the change was made on, when the task was delegated. */
+  via?: HostState;
 }
 
 export class HostState {

@@ -7,6 +7,7 @@ import { HIDDEN } from '../report/redact.js';
 import { batches } from './batches.js';
 import type { HostState } from './host-state.js';
 import { mapLimit } from './limit.js';
+import { blockEnds, deferFailure, endBlock, runsInBlocks } from './blocks.js';
 import { parkNotified, takeOwed } from './pending.js';
 import { rollbackHost } from './rollback.js';
 import { runRollout } from './rollout/run.js';
@@ -52,34 +53,17 @@ export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): P
 async function runBatchTasks(playRun: PlayRun, play: Play, states: HostState[]): Promise<boolean> {
   const selected = play.tasks.filter((t) => selectedByTags([...play.tags, ...t.tags], playRun.options.tags, playRun.options.skipTags));
   const run: PlayRun = { ...playRun, env: { ...playRun.env, following: followingIn(selected) } };
-  for (const task of play.tasks) {
-    if (run.startAt.pending !== undefined) {
-      if (task.name !== run.startAt.pending) continue;
-      run.startAt.pending = undefined;
-    }
-    if (!selectedByTags([...play.tags, ...task.tags], run.options.tags, run.options.skipTags)) continue;
-    if (run.options.stop?.signal) return true;
-    const active = states.filter((s) => s.active);
-    if (!active.length) return true;
-    if (task.meta) {
-      if (task.meta === 'flush_handlers') await runHandlers(run, play, active);
-      if (task.meta === 'end_play') return true;
-      continue;
-    }
-    const results = await runOnHosts(run, task, active, false);
-    const failed = results.filter((r) => r.status === 'failed' && !r.task.ignoreErrors);
-    if (failed.length && play.anyErrorsFatal) {
-      for (const s of states.filter((s) => s.active)) await failHost(run, s, `any_errors_fatal: ${task.name} failed on ${failed.map((r) => r.host).join(', ')}`);
-      if (forced(run, play)) await runHandlers(run, play, states);
-      return true;
-    }
-    if (play.maxFailPercentage !== undefined) {
-      const pct = (100 * states.filter((s) => !s.active).length) / states.length;
-      if (pct > play.maxFailPercentage) {
-        run.reporter.warn(`max_fail_percentage ${play.maxFailPercentage}% exceeded (${pct.toFixed(0)}% of the batch failed): play aborted`);
-        return true;
+  const ends = blockEnds(play.tasks);
+  for (const [index, task] of play.tasks.entries()) {
+    const stop = await runStep(run, play, task, states);
+    // Blocks whose last task this was: unrescued failures go up, or fail their host.
+    for (const block of ends.get(index) ?? []) {
+      for (const s of states.filter((x) => x.active)) {
+        const failed = endBlock(block, s);
+        if (failed) await failHost(run, s, `${failed.task.name}: ${failed.task.noLog ? HIDDEN : failed.msg ?? 'failed'}`);
       }
     }
+    if (stop) return true;
   }
   if (run.options.stop?.signal) return true;
   await runHandlers(run, play, states);
@@ -89,6 +73,40 @@ async function runBatchTasks(playRun: PlayRun, play: Play, states: HostState[]):
 /** force_handlers: notified handlers run on failed hosts too (not on unreachable ones). */
 function forced(run: PlayRun, play: Play): boolean {
   return play.forceHandlers ?? run.options.forceHandlers ?? false;
+}
+
+/** One task of the play on the batch; true when the play ends here for the batch. */
+async function runStep(run: PlayRun, play: Play, task: Task, states: HostState[]): Promise<boolean> {
+  if (run.startAt.pending !== undefined) {
+    if (task.name !== run.startAt.pending) return false;
+    run.startAt.pending = undefined;
+  }
+  if (!selectedByTags([...play.tags, ...task.tags], run.options.tags, run.options.skipTags)) return false;
+  if (run.options.stop?.signal) return true;
+  if (!states.some((s) => s.active)) return true;
+  // Hosts whose block failed skip the rest of the block; rescue runs only for them.
+  const active = states.filter((s) => s.active && runsInBlocks(task, s));
+  if (!active.length) return false;
+  if (task.meta) {
+    if (task.meta === 'flush_handlers') await runHandlers(run, play, active);
+    return task.meta === 'end_play';
+  }
+  const results = await runOnHosts(run, task, active, false);
+  // A failure inside a block is the block's to rescue.
+  const failed = results.filter((r) => r.status === 'failed' && !r.task.ignoreErrors && !r.task.blocks?.length);
+  if (failed.length && play.anyErrorsFatal) {
+    for (const s of states.filter((s) => s.active)) await failHost(run, s, `any_errors_fatal: ${task.name} failed on ${failed.map((r) => r.host).join(', ')}`);
+    if (forced(run, play)) await runHandlers(run, play, states);
+    return true;
+  }
+  if (play.maxFailPercentage !== undefined) {
+    const pct = (100 * states.filter((s) => !s.active).length) / states.length;
+    if (pct > play.maxFailPercentage) {
+      run.reporter.warn(`max_fail_percentage ${play.maxFailPercentage}% exceeded (${pct.toFixed(0)}% of the batch failed): play aborted`);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The tasks after `task` in `list`, for gathering their facts ahead. */
@@ -102,20 +120,28 @@ function followingIn(list: readonly Task[]): (task: Task) => Iterable<Task> {
 }
 
 async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler: boolean): Promise<TaskResult[]> {
-  run.reporter.taskStart(task, states.map((s) => s.name), handler);
-  const results = await mapLimit(states, run.options.forks, async (s) => {
+  // run_once: the first host runs it; the others get its registered result and facts.
+  const targets = task.runOnce ? states.slice(0, 1) : states;
+  run.reporter.taskStart(task, targets.map((s) => s.name), handler);
+  const results = await mapLimit(targets, run.options.forks, async (s) => {
     const r = await runTask(run.env, task, s, handler);
     run.results.push(r);
     run.reporter.hostResult(r);
     if (r.status === 'unreachable') {
       s.unreachable = true;
-    } else if (r.status === 'failed' && !r.task.ignoreErrors) {
+    } else if (r.status === 'failed' && !r.task.ignoreErrors && !deferFailure(r.task, s, r)) {
       await failHost(run, s, `${task.name}: ${task.noLog ? HIDDEN : r.msg ?? 'failed'}`);
     }
     return r;
   });
+  if (task.runOnce && targets.length) shareRunOnce(task, targets[0], states.slice(1));
   await run.reporter.taskEnd(task);
   return results;
+}
+
+function shareRunOnce(task: Task, from: HostState, to: HostState[]): void {
+  const keys = [...(task.register ? [task.register] : []), ...(task.module === 'set_fact' && !task.delegateFacts ? Object.keys(task.args) : [])];
+  for (const s of to) for (const k of keys) if (k in from.facts) s.facts[k] = from.facts[k];
 }
 
 export async function failHost(run: PlayRun, s: HostState, cause: string): Promise<void> {

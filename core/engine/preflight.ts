@@ -18,17 +18,19 @@ import { connectionFromVars } from '../transport/connect.js';
 import type { HostState } from './host-state.js';
 import { renderParams } from './task-context.js';
 import type { TaskEnv } from './task-runner.js';
+import { globDirs, itemVars, loopItems } from './loops.js';
 import { VarOrigins } from './var-origins.js';
 import { joinPath } from '../yaml.js';
 
 /** Names only a run can define: registered results, set_fact keys, loop variables. */
 export function runtimeNames(plays: Play[]): Set<string> {
-  const names = new Set(['ansible_facts', 'ansible_loop', 'item', 'ansible_failed_result', 'ansible_failed_task', 'result']);
+  const names = new Set(['ansible_facts', 'ansible_loop', 'item', 'ansible_failed_result', 'ansible_failed_task', 'result', 'ansible_loop_var', 'ansible_index_var']);
   for (const play of plays) {
     for (const t of [...play.tasks, ...play.handlers]) {
       if (t.register) names.add(t.register);
       if (t.module === 'set_fact') for (const k of Object.keys(t.args)) names.add(k);
       names.add(t.loopVar);
+      if (t.indexVar) names.add(t.indexVar);
     }
   }
   return names;
@@ -70,13 +72,12 @@ function checkTask(env: TaskEnv, task0: Task, s: HostState, runtime: Set<string>
     guard(() => renderParams(task, env.registry.get(task.module)!, vars), runtime);
     return;
   }
-  const items = guard(() => renderValue(task.loop, vars), runtime);
-  if (!Array.isArray(items)) throw new ConfigError([{ message: `loop must give a list, got ${items === null ? 'nothing' : typeof items}`, loc: task.locate('loop'), path: `${task.path}.loop` }]);
+  const items = guard(() => loopItems(task, vars, globDirs(task, env.play.dir)), runtime);
   // A bounded number of items: enough to catch a bad value, never a long pause.
   for (const [index, item] of items.slice(0, 200).entries()) {
-    const itemVars = { ...vars, [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-    if (task.when !== undefined && !guard(() => evalCondition(task.when!, itemVars), runtime)) continue;
-    guard(() => renderParams(task, env.registry.get(task.module)!, itemVars), runtime);
+    const scope = itemVars(task, vars, item, index, items.length);
+    if (task.when !== undefined && !guard(() => evalCondition(task.when!, scope), runtime)) continue;
+    guard(() => renderParams(task, env.registry.get(task.module)!, scope), runtime);
   }
 }
 
@@ -129,6 +130,8 @@ export function checkPlayStructure(play: Play, registry: ModuleRegistry, failed:
   const topics = new Set<string>();
   for (const h of play.handlers) {
     const prev = handlerNames.get(h.name);
+    // The same handler twice: a role that runs twice in the play (allow_duplicates, other parameters).
+    if (prev && prev.file === h.file && prev.loc.line === h.loc.line && prev.loc.col === h.loc.col) continue;
     if (prev) problems.push({ message: `two handlers are named "${h.name}" (the other at ${prev.loc.file}:${prev.loc.line}:${prev.loc.col})`, loc: h.locate('name'), path: `${h.path}.name` });
     else handlerNames.set(h.name, h);
     for (const l of h.listen) topics.add(l);
@@ -142,14 +145,15 @@ export function checkPlayStructure(play: Play, registry: ModuleRegistry, failed:
         problems.push({ message: `notifies "${n}", but the play has no handler of that name or listen topic${handlerNames.size ? ` (handlers: ${[...handlerNames.keys()].map((x) => `"${x}"`).join(', ')})` : ''}`, loc: t.locate(Array.isArray(t.notify) && t.notify.length > 1 ? `notify[${i}]` : 'notify'), path: `${t.path}.notify` });
       }
     }
-    if (t.loop !== undefined && !Array.isArray(t.loop) && !hasTemplate(t.loop)) {
+    if (t.loop !== undefined && t.loopWith === undefined && !Array.isArray(t.loop) && !hasTemplate(t.loop)) {
       problems.push({ message: `loop must be a list (or a template that gives one), got ${t.loop === null ? 'nothing' : typeof t.loop === 'object' ? 'a mapping' : `${typeof t.loop} ${JSON.stringify(t.loop)}`}`, loc: t.locate('loop'), path: `${t.path}.loop` });
     }
     const def = t.meta ? undefined : registry.get(t.module);
     const src = t.args.src;
     if (def && 'src' in def.params && typeof src === 'string' && src && !hasTemplate(src) && (t.module === 'copy' || t.module === 'template')) {
       const kind = t.module === 'copy' ? 'files' : 'templates';
-      const tried = isAbsolute(src) ? [src] : [join(dirname(t.file), kind, src), join(play.dir, kind, src), join(dirname(t.file), src), join(play.dir, src)];
+      const roleDirs = t.role ? [join(t.role.path, kind, src), join(t.role.path, src)] : [];
+      const tried = isAbsolute(src) ? [src] : [...roleDirs, join(dirname(t.file), kind, src), join(play.dir, kind, src), join(dirname(t.file), src), join(play.dir, src)];
       if (!tried.some((p) => existsSync(p))) {
         problems.push({ message: `${src}: no such file on the controller (looked in ${[...new Set(tried)].join(', ')})`, loc: t.locate(`${joinPath("", t.moduleKey)}.src`), path: `${t.path}.${t.module}.src` });
       }

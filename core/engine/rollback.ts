@@ -19,12 +19,13 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
       continue;
     }
     const ctx = hostContext({
-      transport: env.transport(state),
+      transport: env.transport(e.via ?? state),
       vars: env.vars(state, e.task),
       check: false,
       become: e.task.become ?? env.play.become,
       playbookDir: env.play.dir,
       taskDir: dirname(e.task.file),
+      rolePath: e.task.role?.path,
       log: (m) => env.log(state.name, m),
     });
     try {

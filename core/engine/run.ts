@@ -35,7 +35,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
   const started = Date.now();
   // Reporters only ever see results with no_log and secrets honoured.
   const req = { ...request, reporter: redactingReporter(request.reporter) };
-  const books = await loadPlaybooks(req.playbooks, { registry: req.registry });
+  const books = await loadPlaybooks(req.playbooks, { registry: req.registry, extraVars: req.options.extraVars, rolesPath: req.options.rolesPath });
   const inventory = await loadInventory(req.inventories, { playbookDir: books[0] ? dirname(books[0].file) : undefined });
   // Resolve every play's hosts up front: a bad pattern is bad input, found before any connection.
   const plays = selectPlayHosts(inventory, books.flatMap((b) => b.plays), req.options.limit, req.options.extraVars);
@@ -59,6 +59,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
   const rollbacks: RollbackReport[] = [];
   const magic = commonVars(inventory, req.options, states);
   const startAt = { pending: req.options.startAtTask };
+  const delegates = new Map<string, HostState>();
   try {
     for (const { play, hosts } of plays) {
       if (req.options.stop?.signal) break;
@@ -79,6 +80,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
         }
         return t;
       }, locks);
+      env.delegate = (name) => delegateState(states, delegates, name);
       const run: PlayRun = { env, options: req.options, reporter: req.reporter, states, results, onRollback: (r) => rollbacks.push(r), startAt };
       await runPlay(run, play, active);
     }
@@ -128,24 +130,44 @@ function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: Pla
   if (problems.length) throw new ConfigError(problems);
 }
 
+/** A delegate_to target: an inventory host, else localhost on the local connection, else a host by that name. */
+function delegateState(states: Map<string, HostState>, extra: Map<string, HostState>, name: string): HostState {
+  const known = states.get(name);
+  if (known) return known;
+  let s = extra.get(name);
+  if (!s) {
+    const local = name === 'localhost' || name === '127.0.0.1' || name === '::1';
+    s = new HostState(name, local ? { ansible_connection: 'local' } : {});
+    extra.set(name, s);
+  }
+  return s;
+}
+
 function commonVars(inv: Inventory, options: RunOptions, states: Map<string, HostState>): Record<string, unknown> {
   const base = { groups: groupsMap(inv), ansible_check_mode: options.check, ansible_diff_mode: options.diff };
   return { ...base, hostvars: hostvarsView(states, { ...base, ...options.extraVars }) };
 }
 
 function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<string, unknown>, transport: (s: HostState) => Transport, locks?: HostLocks): TaskEnv {
-  const playMagic = { ansible_play_hosts: hosts, ansible_play_batch: hosts, play_hosts: hosts, playbook_dir: play.dir, ansible_play_name: play.name };
+  const playMagic = { ansible_play_hosts: hosts, ansible_play_batch: hosts, play_hosts: hosts, playbook_dir: play.dir, ansible_play_name: play.name, role_names: play.roleNames ?? [], ansible_play_role_names: play.roleNames ?? [] };
   return {
     registry: req.registry,
     options: req.options,
     play,
     transport,
     vars: (s: HostState, task: Task) => ({
+      // Ansible's precedence: role defaults < inventory < play vars < role vars < facts, task vars < role params < extra vars.
+      ...play.roleDefaults,
+      ...task.role?.defaults,
       ...s.inventoryVars,
       ...s.playVars,
+      ...play.roleVars,
+      ...task.role?.vars,
       ...s.facts,
       ...task.vars,
+      ...task.role?.params,
       ...req.options.extraVars,
+      ...(task.role ? { role_path: task.role.path, role_name: task.role.name, ansible_role_name: task.role.name } : {}),
       ...magic,
       ...playMagic,
       inventory_hostname: s.name,
@@ -162,6 +184,7 @@ function stats(results: TaskResult[], states: Map<string, HostState>): Record<st
   for (const r of results) {
     const s = (out[r.host] ??= emptyStats());
     if (r.status === 'failed' && r.task.ignoreErrors) s.ignored++;
+    else if (r.status === 'failed' && r.rescued) s.rescued++;
     else s[r.status]++;
   }
   for (const [name, st] of states) if (st.unreachable && out[name]) out[name].unreachable = Math.max(1, out[name].unreachable);

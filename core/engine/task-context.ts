@@ -38,6 +38,7 @@ export function taskContext(env: TaskEnv, task: Task, state: HostState, vars: Re
     become: becomeOf(env, task),
     playbookDir: env.play.dir,
     taskDir: dirname(task.file),
+    rolePath: task.role?.path,
     log: (m) => env.log(state.name, m),
   });
 }

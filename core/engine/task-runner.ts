@@ -6,6 +6,7 @@ import type { ModuleRegistry, Plan } from '../module.js';
 import { resolveTaskKeywords } from '../playbook/keyword-values.js';
 import type { Play, Task } from '../playbook/types.js';
 import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
+import { globDirs, itemVars, loopItems } from './loops.js';
 import type { Transport } from '../transport/types.js';
 import { FactsCarrier } from './facts-carrier.js';
 import { factsForPlan, gatherNow, keepCarried, nextQuery } from './gather.js';
@@ -23,6 +24,8 @@ export interface TaskEnv {
   /** Variables every host sees (groups, hostvars, extra vars, ...). */
   vars(state: HostState, task: Task): Record<string, unknown>;
   log(host: string, message: string): void;
+  /** The state of a host a task is delegated to (an inventory host, or an implicit localhost). */
+  delegate?(name: string): HostState;
   /** The tasks that run after `task` on the same hosts, in order: their facts may be gathered ahead. */
   following?(task: Task): Iterable<Task>;
   /** Called before a task applies changes to the host (takes the host's lock). */
@@ -54,7 +57,7 @@ async function runTaskNow(env: TaskEnv, task: Task, state: HostState, handler: b
     base.task = task;
     base.checked = isCheck(env, task);
     if (task.loop === undefined) {
-      result = (await whenHolds(task, vars)) ? await runOnce(env, task, state, vars, base) : skipped(base, task);
+      result = (await whenHolds(task, vars)) ? await runUntil(env, task, state, vars, base) : skipped(base, task);
     } else {
       result = await runLoop(env, task, state, vars, base);
     }
@@ -78,13 +81,14 @@ function skipped(base: TaskResult, task: Task): TaskResult {
 }
 
 async function runLoop(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
-  const items = renderValue(task.loop, vars);
-  if (!Array.isArray(items)) throw new ConfigError([{ message: `loop must give a list, got ${typeof items}`, loc: task.locate('loop'), path: `${task.path}.loop` }]);
+  const items = loopItems(task, vars, globDirs(task, env.play.dir));
   const results: TaskResult[] = [];
   for (const [index, item] of items.entries()) {
-    const itemVars = { ...vars, [task.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
-    const label = task.loopLabel ? String(renderValue(task.loopLabel, itemVars)) : typeof item === 'object' ? JSON.stringify(item) : String(item);
-    const r = (await whenHolds(task, itemVars)) ? await runOnce(env, task, state, itemVars, { ...base }) : skipped({ ...base }, task);
+    // loop_control.pause: seconds between items (bounded: at most 10 minutes each).
+    if (index > 0 && task.loopPause) await sleep(Math.min(task.loopPause, 600) * 1000);
+    const scope = itemVars(task, vars, item, index, items.length);
+    const label = task.loopLabel ? String(renderValue(task.loopLabel, scope)) : typeof item === 'object' ? JSON.stringify(item) : String(item);
+    const r = (await whenHolds(task, scope)) ? await runUntil(env, task, state, scope, { ...base }) : skipped({ ...base }, task);
     r.label = label;
     results.push(r);
     if (r.status === 'failed' || r.status === 'unreachable') break;
@@ -103,19 +107,45 @@ async function runLoop(env: TaskEnv, task: Task, state: HostState, vars: Record<
   };
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `until`: the task again, `delay` seconds apart, until the condition holds (Ansible: retries + 1 attempts, default 3 retries). */
+async function runUntil(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
+  if (task.until === undefined) return runOnce(env, task, state, vars, base);
+  const attempts = task.retries === undefined ? 3 : task.retries <= 0 ? 1 : task.retries + 1;
+  let r: TaskResult = base;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    r = await runOnce(env, task, state, vars, { ...base });
+    r.data = { ...r.data, attempts: attempt };
+    if (r.status === 'unreachable') return r;
+    const scope = { ...vars, ...(task.register ? { [task.register]: registered(r) } : {}) };
+    if (r.status !== 'failed' && evalCondition(task.until, scope)) return r;
+    if (attempt < attempts) {
+      env.log(state.name, `${task.name}: retrying (${attempts - attempt} retries left)`);
+      // Bounded: at most 10 minutes between attempts.
+      await sleep(Math.min(task.delay ?? 5, 600) * 1000);
+    }
+  }
+  return { ...r, status: 'failed', msg: r.status === 'failed' ? r.msg : `until did not hold after ${attempts} attempts: ${JSON.stringify(task.until)}` };
+}
+
 async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
   const def = env.registry.get(task.module)!;
   const params = renderParams(task, def, vars);
   const check = base.checked;
-  const ctx = taskContext(env, task, state, vars, check);
-  // Facts are gathered ahead only for a task run once; loop items gather their own.
-  const ahead = !base.handler && task.loop === undefined;
+  // delegate_to: the task runs on (and changes) another host, with this host's variables.
+  const via = delegated(env, task, state, vars);
+  const ctx = taskContext(env, task, state, vars, check, via ? env.transport(via) : undefined);
+  // Facts are gathered ahead only for a task run once on its own host; loop items gather their own.
+  const ahead = !base.handler && task.loop === undefined && !via;
   let r: TaskResult;
   if (def.action) {
     state.epoch++;
+    if (via) via.epoch++;
     const a = await def.action(ctx, params);
     r = { ...base, status: a.failed ? 'failed' : a.changed ? 'changed' : 'ok', msg: a.msg, data: { ...a.data, ...(a.msg !== undefined ? { msg: a.msg } : {}) } };
-    if (a.facts && !a.failed) Object.assign(state.facts, a.facts);
+    // delegate_facts: the facts belong to the host the task was delegated to.
+    if (a.facts && !a.failed) Object.assign((task.delegateFacts && via ? via : state).facts, a.facts);
   } else {
     const planCtx = { host: state.name, vars, taskName: task.name };
     if (check && !def.supports.check) return applyOverrides(task, { ...base, status: 'unknown', msg: `${def.name} cannot predict its changes in check mode` }, vars);
@@ -139,7 +169,8 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
       await env.beforeChange?.(state, task);
       state.epoch++;
       state.justApplied = true;
-      state.journal.push({ task, def, params, snapshot: facts, plan, changes: plan.changes });
+      if (via) via.epoch++;
+      state.journal.push({ task, def, params, snapshot: facts, plan, changes: plan.changes, via });
       const next = ahead ? await nextQuery(env, task, state) : undefined;
       const carrier = next && new FactsCarrier(env.transport(state), next.query.command, becomeOf(env, task));
       try {
@@ -160,6 +191,15 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     }
   }
   return applyOverrides(task, r, vars);
+}
+
+/** The host a delegate_to names (undefined: the task's own host). */
+function delegated(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>): HostState | undefined {
+  if (task.delegateTo === undefined) return undefined;
+  const name = String(renderValue(task.delegateTo, vars)).trim();
+  if (!name || name === state.name) return undefined;
+  if (!env.delegate) throw new ConfigError([{ message: 'delegate_to is not available here', loc: task.locate('delegate_to'), path: `${task.path}.delegate_to` }]);
+  return env.delegate(name);
 }
 
 /** changed_when / failed_when, evaluated with the result registered under its name. */

@@ -26,6 +26,8 @@ export interface TaskResult {
   handler: boolean;
   durationMs: number;
   error?: Error;
+  /** A failure inside a block that its rescue section handled. */
+  rescued?: boolean;
 }
 
 export interface HostStats {
@@ -76,6 +78,8 @@ export interface RunOptions {
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   timeoutMs?: number;
   verbose: number;
+  /** Where roles are looked for after roles/ beside the playbook (ansible.cfg roles_path). */
+  rolesPath?: string[];
   /** Identifies the run in the journal, host locks and reports. */
   runId?: string;
   /** --force-handlers: every play behaves as if it said `force_handlers: true`. */

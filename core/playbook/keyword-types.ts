@@ -16,10 +16,10 @@ export const KEYWORD_TYPES: Record<string, KeywordType> = {
   async: 'int', poll: 'int', port: 'int',
   // strings
   name: 'string', become_user: 'string', become_method: 'string', become_flags: 'string', become_exe: 'string',
-  remote_user: 'string', connection: 'string', delegate_to: 'string', strategy: 'string', debugger: 'string',
+  remote_user: 'string', user: 'string', connection: 'string', delegate_to: 'string', strategy: 'string', debugger: 'string',
   order: 'string', register: 'identifier',
   // collections
-  tags: 'list', notify: 'list', listen: 'list', vars_files: 'list', collections: 'list', roles: 'list',
+  tags: 'list', notify: 'list', listen: 'list', vars_files: 'list', collections: 'list', roles: 'any',
   vars: 'dict', loop_control: 'dict', module_defaults: 'any', environment: 'any', args: 'dict',
   when: 'condition', changed_when: 'condition', failed_when: 'condition', until: 'condition',
 };

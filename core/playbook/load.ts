@@ -2,24 +2,29 @@
 // validated against its schema, and ALL problems reported at once (file:line:col
 // and field path) before any host is contacted.
 
-import { readInputFile } from '../input-file.js';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, type Location } from '../errors.js';
 import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
-import { joinPath, parseYamlPositioned, type PositionedYaml } from '../yaml.js';
+import type { Location } from '../errors.js';
+import { joinPath, type PositionedYaml } from '../yaml.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
-import { PLAY_KEYS, stripPrefix } from './keywords.js';
+import { PLAY_KEYS } from './keywords.js';
 import { playPatterns } from './play-hosts.js';
 import { Problems } from './problems.js';
 import { parseRollout } from './rollout.js';
-import { parseTask, toList } from './task.js';
+import { readDoc } from './read-doc.js';
+import { allDefaults, allVars, defaultRolesPath } from './roles.js';
+import { toList } from './task.js';
+import { loadRolesSection, loadTaskList, type ListCtx, type PlayLoad } from './task-list.js';
 import type { Play, Playbook, Task } from './types.js';
-import { validateTaskArgs } from './validate.js';
 
 export interface LoadOptions {
   registry: ModuleRegistry;
+  /** Extra vars (-e): known before any host, so templated include paths and role names may use them. */
+  extraVars?: Record<string, unknown>;
+  /** roles_path from ansible.cfg (ANSIBLE_ROLES_PATH wins). */
+  rolesPath?: string[];
 }
 
 export async function loadPlaybooks(files: string[], opts: LoadOptions): Promise<Playbook[]> {
@@ -31,22 +36,6 @@ export async function loadPlaybooks(files: string[], opts: LoadOptions): Promise
   }
   problems.throwIfAny();
   return books;
-}
-
-async function readDoc(file: string, problems: Problems, from?: { file: string; line: number; col: number }): Promise<PositionedYaml | undefined> {
-  let text: string;
-  try {
-    text = readInputFile(file, 'playbook');
-  } catch (e) {
-    if (e instanceof ConfigError && from) problems.add(e.problems.map((p) => p.message).join('; '), from);
-    else problems.absorb(e);
-    return;
-  }
-  try {
-    return parseYamlPositioned(text, file);
-  } catch (e) {
-    problems.absorb(e);
-  }
 }
 
 async function loadOne(file: string, opts: LoadOptions, problems: Problems, seen: Set<string>, from?: Location): Promise<Playbook | undefined> {
@@ -111,11 +100,26 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
   }
   const rollout = parseRollout(raw.rollout, doc, path, problems);
   if (rollout && raw.serial !== undefined && raw.serial !== null) problems.add('rollout: ha orders the hosts itself: give either rollout or serial, not both', rollout.loc, 'rollout');
+  const load: PlayLoad = {
+    registry: opts.registry, problems, playbookDir: dir, vars: { ...vars, ...(opts.extraVars ?? {}) }, rolesPath: defaultRolesPath(opts.rolesPath),
+    rolesSeen: new Set(), staticRoles: [], roleHandlers: [], lateHandlers: [],
+  };
+  const ctx = (section: string): ListCtx => ({ play: load, isHandler: section === 'handlers', chain: [], dir, roleChain: [], frames: [], inherit: {} });
+  const sections: Task[][] = [];
+  sections.push(await loadTaskList(raw.pre_tasks, doc, joinPath(path, 'pre_tasks'), 'pre_tasks', ctx('pre_tasks')));
+  sections.push([
+    ...(await loadRolesSection(raw.roles, doc, joinPath(path, 'roles'), ctx('roles'))),
+    ...(await loadTaskList(raw.tasks, doc, joinPath(path, 'tasks'), 'tasks', ctx('tasks'))),
+  ]);
+  sections.push(await loadTaskList(raw.post_tasks, doc, joinPath(path, 'post_tasks'), 'post_tasks', ctx('post_tasks')));
+  // As in Ansible, notified handlers run after pre_tasks, after roles and tasks, and at the end.
   const tasks: Task[] = [];
-  for (const section of ['pre_tasks', 'tasks', 'post_tasks'] as const) {
-    tasks.push(...(await loadTaskList(raw[section], doc, joinPath(path, section), section, dir, opts, problems, false, [])));
-  }
-  const handlers = await loadTaskList(raw.handlers, doc, joinPath(path, 'handlers'), 'handlers', dir, opts, problems, true, []);
+  sections.forEach((list, i) => {
+    if (i > 0 && tasks.length && list.length) tasks.push(flushHandlers(doc, loc));
+    tasks.push(...list);
+  });
+  const own = await loadTaskList(raw.handlers, doc, joinPath(path, 'handlers'), 'handlers', ctx('handlers'));
+  const handlers = [...load.roleHandlers, ...own, ...load.lateHandlers];
   const play: Play = {
     name: typeof raw.name === 'string' ? raw.name : patterns.join(','),
     hosts: patterns.join(','),
@@ -129,7 +133,10 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     maxFailPercentage: kw.values.max_fail_percentage as number | undefined,
     become: kw.values.become as boolean | undefined,
     becomeUser: kw.values.become_user as string | undefined,
-    remoteUser: kw.values.remote_user as string | undefined,
+    remoteUser: (kw.values.remote_user ?? kw.values.user) as string | undefined,
+    roleDefaults: Object.assign({}, ...load.staticRoles.map(allDefaults)),
+    roleVars: Object.assign({}, ...load.staticRoles.map(allVars)),
+    roleNames: load.staticRoles.map((r) => r.name),
     checkMode: kw.values.check_mode as boolean | undefined,
     ...(rollout ? { rollout } : {}),
     forceHandlers: kw.values.force_handlers as boolean | undefined,
@@ -143,49 +150,12 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
   return play;
 }
 
-async function loadTaskList(list: unknown, doc: PositionedYaml, docPath: string, display: string, dir: string, opts: LoadOptions, problems: Problems, isHandler: boolean, chain: string[]): Promise<Task[]> {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) {
-    problems.add('expected a list of tasks', doc.locate(docPath), display);
-    return [];
-  }
-  // The modules these tasks name are imported now, before their params are checked.
-  await opts.registry.load?.(list.flatMap((raw) => (isPlainObject(raw) ? Object.keys(raw).map(stripPrefix) : [])));
-  const out: Task[] = [];
-  for (const [i, raw] of list.entries()) {
-    const src = { doc, docPath: `${docPath}[${i}]`, displayPath: `${display}[${i}]` };
-    const entry = parseTask(raw, src, opts.registry, problems, isHandler);
-    if (!entry) continue;
-    if ('task' in entry) {
-      checkArgs(entry.task, opts, problems);
-      out.push(entry.task);
-      continue;
-    }
-    const file = resolve(dir, entry.include);
-    if (chain.includes(file)) {
-      problems.add(`task file includes itself: ${[...chain, file].join(' → ')}`, entry.loc);
-      continue;
-    }
-    const sub = await readDoc(file, problems, entry.loc);
-    if (!sub) continue;
-    const included = await loadTaskList(sub.value, sub, '', `${src.displayPath} → ${entry.include}`, dirname(file), opts, problems, isHandler, [...chain, file]);
-    for (const t of included) {
-      // when/tags on the include apply to every included task.
-      if (entry.when !== undefined) t.when = t.when === undefined ? entry.when : [...asList(entry.when), ...asList(t.when)];
-      t.tags = [...new Set([...entry.tags, ...t.tags])];
-    }
-    out.push(...included);
-  }
-  return out;
-}
+let flushIds = 2_000_000;
 
-function asList<T>(v: T | T[]): T[] {
-  return Array.isArray(v) ? v : [v];
-}
-
-function checkArgs(task: Task, opts: LoadOptions, problems: Problems): void {
-  if (task.meta) return;
-  const def = opts.registry.get(task.module)!;
-  const res = validateTaskArgs(task, def, task.args, true);
-  problems.list.push(...res.problems);
+/** The handler flush Ansible runs between a play's sections (never listed). */
+function flushHandlers(doc: PositionedYaml, loc: Location): Task {
+  return {
+    id: flushIds++, name: 'meta: flush_handlers', module: 'meta', moduleKey: 'meta', args: {}, meta: 'flush_handlers', loopVar: 'item', notify: [], tags: ['always'],
+    ignoreErrors: false, vars: {}, noLog: false, listen: [], file: doc.file, loc, path: 'flush_handlers', locate: () => loc, implicit: true,
+  };
 }

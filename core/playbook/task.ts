@@ -1,5 +1,4 @@
 // One task mapping → Task. Module arguments are validated later (validate.ts),
-import type { Location } from '../errors.js';
 // so every error of a playbook is collected before anything runs.
 
 import type { ModuleRegistry } from '../module.js';
@@ -7,7 +6,8 @@ import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
-import { INCLUDE_KEYS, TASK_KEYS, stripPrefix } from './keywords.js';
+import { TASK_KEYS, stripPrefix } from './keywords.js';
+import { parseKeyValueArgs } from './kv-args.js';
 import type { Problems } from './problems.js';
 import { parseTimeout } from './rollout.js';
 import type { Condition, Task } from './types.js';
@@ -22,7 +22,7 @@ export interface TaskSource {
 
 let nextId = 1;
 
-export type ParsedEntry = { task: Task } | { include: string; kind: string; when?: Condition; tags: string[]; loc: Location };
+export type ParsedEntry = { task: Task };
 
 export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistry, problems: Problems, isHandler: boolean): ParsedEntry | undefined {
   const loc = src.doc.locate(src.docPath);
@@ -33,7 +33,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
   }
   const moduleKeys: string[] = [];
   for (const key of Object.keys(raw)) {
-    if (TASK_KEYS.has(key) || INCLUDE_KEYS.has(key)) continue;
+    if (TASK_KEYS.has(key)) continue;
     const name = stripPrefix(key);
     if (registry.has(name) || name === 'meta') moduleKeys.push(key);
     else {
@@ -42,27 +42,32 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
       return;
     }
   }
-  for (const key of Object.keys(raw)) {
-    if (INCLUDE_KEYS.has(key)) {
-      const file = raw[key];
-      if (typeof file !== 'string') {
-        problems.add('expected the path of a task file', at(key), joinPath(src.displayPath, key));
-        return;
-      }
-      // Keywords an include would silently drop are refused (loop, vars, become...).
-      for (const other of Object.keys(raw)) {
-        if (other !== key && other !== 'name' && other !== 'when' && other !== 'tags') problems.add(`"${other}" on ${key} is not supported (rb applies only name, when and tags to an included file); move it onto the included tasks`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
-      }
-      return { include: file, kind: key, when: raw.when as Condition | undefined, tags: toList(raw.tags), loc };
+  // `local_action: copy src=a dest=b` / `action: copy src=a`: the module is the first word or the `module` key.
+  const actionKey = raw.local_action !== undefined ? 'local_action' : raw.action !== undefined ? 'action' : undefined;
+  let key: string;
+  let value: unknown;
+  if (actionKey) {
+    if (moduleKeys.length) {
+      problems.add(`a task runs one module, found ${[actionKey, ...moduleKeys].join(', ')}`, loc, src.displayPath);
+      return;
     }
+    const action = splitAction(raw[actionKey]);
+    if (!action || !(registry.has(stripPrefix(action.module)) || stripPrefix(action.module) === 'meta')) {
+      problems.add(action ? `unknown module "${action.module}"${didYouMean(stripPrefix(action.module), registry.keys())}` : `expected a module name and its parameters`, at(actionKey), joinPath(src.displayPath, actionKey));
+      return;
+    }
+    key = actionKey;
+    value = action.args;
+    moduleKeys.push(action.module);
+  } else {
+    if (moduleKeys.length !== 1) {
+      problems.add(moduleKeys.length ? `a task runs one module, found ${moduleKeys.join(', ')}` : `a task needs a module (valid: ${[...registry.keys()].sort().join(', ')})`, loc, src.displayPath);
+      return;
+    }
+    key = moduleKeys[0];
+    value = raw[key];
   }
-  if (moduleKeys.length !== 1) {
-    problems.add(moduleKeys.length ? `a task runs one module, found ${moduleKeys.join(', ')}` : `a task needs a module (valid: ${[...registry.keys()].sort().join(', ')})`, loc, src.displayPath);
-    return;
-  }
-  const key = moduleKeys[0];
-  const module = stripPrefix(key);
-  const value = raw[key];
+  const module = stripPrefix(moduleKeys[0]);
   let args: Record<string, unknown> = {};
   let meta: string | undefined;
   if (module === 'meta') {
@@ -77,11 +82,17 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     else if (value === null || value === undefined) args = {};
     else if (typeof value === 'string' || typeof value === 'number') {
       // `debug: msg="hi"` is key=value when every key is a parameter; else free form.
-      const kv = typeof value === 'string' ? parseKeyValues(value) : undefined;
-      if (kv && Object.keys(kv).every((k) => k in def.params)) args = kv;
+      const kv = typeof value === 'string' ? parseKeyValueArgs(value) : undefined;
+      const known = kv && Object.keys(kv.params).length > 0 && Object.keys(kv.params).every((k) => k in def.params);
+      if (kv && known && kv.freeForm === undefined) args = kv.params;
+      else if (kv && known && def.freeForm) args = { ...kv.params, [def.freeForm]: kv.freeForm };
       else if (def.freeForm) args = { [def.freeForm]: String(value) };
-      else {
-        problems.add(`cannot read ${JSON.stringify(value)} as key=value parameters`, at(key), joinPath(src.displayPath, key));
+      else if (kv && kv.freeForm === undefined && Object.keys(kv.params).length) {
+        const unknown = Object.keys(kv.params).filter((k) => !(k in def.params));
+        problems.add(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"${didYouMean(u, Object.keys(def.params))}`).join(', ')} of ${module}`, at(key), joinPath(src.displayPath, key));
+        return;
+      } else {
+        problems.add(kv ? `${module} takes key=value parameters, not free text: ${JSON.stringify(kv.freeForm)}` : `cannot read ${JSON.stringify(value)} as key=value parameters (a quote or {{ }} does not close)`, at(key), joinPath(src.displayPath, key));
         return;
       }
     }
@@ -94,6 +105,10 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
   const kw = readKeywords(raw, at, src.displayPath, problems);
   const name = typeof raw.name === 'string' ? raw.name : module === 'meta' ? `meta: ${meta}` : module;
   const loopControl = isPlainObject(raw.loop_control) ? raw.loop_control : {};
+  const loops = ['loop', ...Object.keys(raw).filter((k) => k.startsWith('with_'))].filter((k) => raw[k] !== undefined);
+  if (loops.length > 1) problems.add(`give one loop, found ${loops.join(', ')}`, at(loops[1]), src.displayPath);
+  const withKey = loops.find((k) => k.startsWith('with_'));
+  if (loopControl.pause !== undefined && !(Number(loopControl.pause) >= 0)) problems.add('expected a number of seconds', at('loop_control.pause'), joinPath(src.displayPath, 'loop_control.pause'));
   const task: Task = {
     id: nextId++,
     name,
@@ -102,9 +117,18 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     args,
     meta,
     when: raw.when as Condition | undefined,
-    loop: raw.loop ?? raw.with_items ?? raw.with_list,
+    loop: withKey ? raw[withKey] : raw.loop,
+    loopWith: withKey ? withKey.slice('with_'.length) : undefined,
     loopVar: typeof loopControl.loop_var === 'string' ? loopControl.loop_var : 'item',
     loopLabel: typeof loopControl.label === 'string' ? loopControl.label : undefined,
+    indexVar: typeof loopControl.index_var === 'string' ? loopControl.index_var : undefined,
+    loopPause: loopControl.pause === undefined ? undefined : Number(loopControl.pause),
+    delegateTo: actionKey === 'local_action' ? 'localhost' : typeof raw.delegate_to === 'string' ? raw.delegate_to : undefined,
+    delegateFacts: kw.values.delegate_facts as boolean | undefined,
+    runOnce: kw.values.run_once as boolean | undefined,
+    until: raw.until as Condition | undefined,
+    retries: kw.values.retries as number | undefined,
+    delay: kw.values.delay as number | undefined,
     register: typeof raw.register === 'string' ? raw.register : undefined,
     notify: toList(raw.notify),
     tags: toList(raw.tags),
@@ -126,7 +150,6 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
   };
   setKeywordTemplates(task, kw.templates);
   if (raw.listen !== undefined && !isHandler) problems.add('"listen" is only valid on handlers', at('listen'), joinPath(src.displayPath, 'listen'));
-  if (raw.with_items !== undefined && raw.loop !== undefined) problems.add('give either loop or with_items, not both', at('with_items'), src.displayPath);
   return { task };
 }
 
@@ -136,15 +159,13 @@ export function toList(v: unknown): string[] {
   return String(v).split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** Ansible's `module: key=value key2="quoted value"` short form; undefined if the text is not that. */
-function parseKeyValues(text: string): Record<string, unknown> | undefined {
-  const out: Record<string, unknown> = {};
-  const re = /\s*([A-Za-z_][A-Za-z0-9_]*)=("((?:[^"\\]|\\.)*)"|'([^']*)'|(\S*))/gy;
-  let m: RegExpExecArray | null;
-  let end = 0;
-  while ((m = re.exec(text))) {
-    out[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[4] !== undefined ? m[4] : m[5];
-    end = re.lastIndex;
+/** `copy src=a dest=b` or `{module: copy, src: a}` → the module and its parameters. */
+function splitAction(v: unknown): { module: string; args: unknown } | undefined {
+  if (isPlainObject(v) && typeof v.module === 'string') {
+    const { module, ...rest } = v;
+    return { module, args: rest };
   }
-  return end > 0 && !text.slice(end).trim() ? out : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(v);
+  return m ? { module: m[1], args: m[2] || null } : undefined;
 }

@@ -46,6 +46,51 @@ export interface Task {
   path: string;
   /** Location of a field below this task (`sysctl.value`); nearest parent if not found. */
   locate(subPath: string): Location;
+  /** Enclosing block/rescue/always sections, outermost first. */
+  blocks?: BlockFrame[];
+  /** The role the task belongs to. */
+  role?: RoleScope;
+  /** `with_<lookup>`: how `loop` becomes items (items, dict, nested...); undefined for `loop`. */
+  loopWith?: string;
+  /** loop_control.index_var / pause (seconds). */
+  indexVar?: string;
+  loopPause?: number;
+  delegateTo?: string;
+  delegateFacts?: boolean;
+  runOnce?: boolean;
+  until?: Condition;
+  retries?: number;
+  delay?: number;
+  /** A task of a dynamic include (include_tasks, include_role): listed as that include. */
+  listedAs?: { id: number; name: string; tags: string[] };
+  /** Inserted by the loader (handler flushes between play sections); never listed. */
+  implicit?: boolean;
+}
+
+/** One level of block nesting: the block and which of its sections the task is in. */
+export interface BlockFrame {
+  block: BlockNode;
+  section: 'block' | 'rescue' | 'always';
+}
+
+export interface BlockNode {
+  id: number;
+  name?: string;
+  hasRescue: boolean;
+  /** The frames around the block itself (where its failure goes when not rescued). */
+  frames: BlockFrame[];
+}
+
+/** Variables of a role, layered into its tasks' scope as Ansible does. */
+export interface RoleScope {
+  name: string;
+  path: string;
+  /** defaults/ of its dependencies, the roles depending on it, then its own. */
+  defaults: Record<string, unknown>;
+  /** vars of the roles depending on it, its dependencies', the `vars:` it was given, then vars/. */
+  vars: Record<string, unknown>;
+  /** Role parameters (`- role: x` with `port: 80`): above everything but extra vars. */
+  params: Record<string, unknown>;
 }
 
 export interface Play {
@@ -74,6 +119,10 @@ export interface Play {
   file: string;
   dir: string;
   loc: Location;
+  /** defaults and vars of the play's static roles (`roles:`, import_role), seen by every task. */
+  roleDefaults?: Record<string, unknown>;
+  roleVars?: Record<string, unknown>;
+  roleNames?: string[];
   /** Location of a play keyword (`hosts`, `serial`); the play's own when absent. */
   locate?(key: string): Location;
 }
