@@ -77,6 +77,7 @@ function forced(run: PlayRun, play: Play): boolean {
 
 /** One task of the play on the batch; true when the play ends here for the batch. */
 async function runStep(run: PlayRun, play: Play, task: Task, states: HostState[]): Promise<boolean> {
+  if (task.roleRepeat) return false;
   if (run.startAt.pending !== undefined) {
     if (task.name !== run.startAt.pending) return false;
     run.startAt.pending = undefined;

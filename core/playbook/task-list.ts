@@ -52,6 +52,8 @@ export interface ListCtx {
   /** Keywords passed down from blocks, includes and roles. */
   inherit: Record<string, unknown>;
   listedAs?: Task['listedAs'];
+  /** Tasks of a role that already ran in the play with the same parameters: listed, never run. */
+  repeat?: boolean;
 }
 
 let nextBlock = 1;
@@ -88,6 +90,7 @@ export async function loadTaskList(list: unknown, doc: PositionedYaml, docPath: 
     if (ctx.frames.length && !ctx.isHandler) task.blocks = ctx.frames;
     if (ctx.role) task.role = ctx.role;
     if (ctx.listedAs) task.listedAs = ctx.listedAs;
+    if (ctx.repeat) task.roleRepeat = true;
     if (!task.meta) problems.list.push(...validateTaskArgs(task, ctx.play.registry.get(task.module)!, task.args, true).problems);
     out.push(task);
   }
@@ -295,8 +298,10 @@ async function expandRole(ref: RoleRef, ctx: ListCtx, isStatic: boolean, late: b
 
 async function emit(def: RoleDef, chain: RoleDef[], ctx: ListCtx, late: boolean): Promise<Task[]> {
   const key = dedupKey(def);
-  if (def.ref.dedup && !def.allowDuplicates && ctx.play.rolesSeen.has(key)) return [];
+  // A role already run in this play with the same parameters is listed again but not run (as Ansible).
+  const repeat = ctx.repeat || (def.ref.dedup && !def.allowDuplicates && ctx.play.rolesSeen.has(key));
   ctx.play.rolesSeen.add(key);
+  if (repeat) ctx = { ...ctx, repeat: true };
   const base: ListCtx = { ...ctx, inherit: inherit(def.ref.keywords, ctx.inherit), roleChain: [...chain, def] };
   const out: Task[] = [];
   for (const dep of def.deps) out.push(...(await emit(dep, [...chain, def], base, late)));
@@ -306,7 +311,7 @@ async function emit(def: RoleDef, chain: RoleDef[], ctx: ListCtx, late: boolean)
     const doc = await readDoc(def.tasksFile, ctx.play.problems, def.ref.loc);
     if (doc) out.push(...(await loadTaskList(doc.value, doc, '', `${def.name} : tasks`, { ...inner, chain: [def.tasksFile], dir: dirname(def.tasksFile) })));
   }
-  if (def.handlersFile) {
+  if (def.handlersFile && !repeat) {
     const doc = await readDoc(def.handlersFile, ctx.play.problems, def.ref.loc);
     if (doc) {
       const handlers = await loadTaskList(doc.value, doc, '', `${def.name} : handlers`, { ...inner, isHandler: true, frames: [], listedAs: undefined, chain: [def.handlersFile], dir: dirname(def.handlersFile) });

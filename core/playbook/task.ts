@@ -148,6 +148,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     path: src.displayPath,
     locate: (sub: string) => src.doc.locate(!sub ? src.docPath : sub.startsWith('[') ? src.docPath + sub : `${src.docPath}.${sub}`),
   };
+  if (typeof raw.name !== 'string') task.action = actionKey ?? key;
   setKeywordTemplates(task, kw.templates);
   if (raw.listen !== undefined && !isHandler) problems.add('"listen" is only valid on handlers', at('listen'), joinPath(src.displayPath, 'listen'));
   return { task };

@@ -63,6 +63,10 @@ export interface Task {
   delay?: number;
   /** A task of a dynamic include (include_tasks, include_role): listed as that include. */
   listedAs?: { id: number; name: string; tags: string[] };
+  /** A task of a role already run in the play with the same parameters: listed, never run. */
+  roleRepeat?: boolean;
+  /** The action as written, for a task without a name (`--list-tasks` shows it). */
+  action?: string;
   /** Inserted by the loader (handler flushes between play sections); never listed. */
   implicit?: boolean;
 }

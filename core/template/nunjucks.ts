@@ -16,7 +16,7 @@ export interface NunjucksInternals {
   Template: new (src: { type: 'code'; obj: Record<string, unknown> }, env: any, path?: string) => { render(ctx: object): unknown };
   Compiler: new (name: string, throwOnUndefined: boolean) => any;
   Parser: new (tokens: unknown) => any;
-  lexer: { lex(src: string, opts: unknown): unknown } & Record<'TOKEN_LEFT_BRACKET' | 'TOKEN_RIGHT_BRACKET' | 'TOKEN_COLON' | 'TOKEN_LEFT_PAREN' | 'TOKEN_OPERATOR' | 'TOKEN_SYMBOL', string>;
+  lexer: { lex(src: string, opts: unknown): unknown } & Record<'TOKEN_LEFT_BRACKET' | 'TOKEN_RIGHT_BRACKET' | 'TOKEN_COLON' | 'TOKEN_LEFT_PAREN' | 'TOKEN_OPERATOR' | 'TOKEN_SYMBOL' | 'TOKEN_INT' | 'TOKEN_FLOAT', string>;
   nodes: Record<string, any>;
   runtime: Record<string, any>;
   lib: { _assign(a: object, b: object): void; TemplateError: new (msg: string, line?: number, col?: number) => Error };

@@ -27,6 +27,19 @@ export class RbParser extends nj.Parser {
       } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
         this.nextToken();
         const val = this.nextToken();
+        // Jinja's `item.0` and `item.0.name` (the lexer reads `0.` or `0.1` as a float).
+        if (val && (val.type === lexer.TOKEN_INT || val.type === lexer.TOKEN_FLOAT) && /^\d+(\.\d*)?$/.test(val.value)) {
+          const [whole, frac] = String(val.value).split('.');
+          node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, Number(whole)));
+          if (frac) node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, Number(frac)));
+          else if (frac === '') {
+            const name = this.nextToken();
+            if (!name || (name.type !== lexer.TOKEN_SYMBOL && name.type !== lexer.TOKEN_INT)) this.fail(`expected name after ".", got ${name ? name.value : 'end of template'}`, name?.lineno, name?.colno);
+            node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(name.lineno, name.colno, name.type === lexer.TOKEN_INT ? Number(name.value) : name.value));
+          }
+          tok = this.peekToken();
+          continue;
+        }
         if (!val || val.type !== lexer.TOKEN_SYMBOL) this.fail(`expected name after ".", got ${val ? val.value : 'end of template'}`, val?.lineno, val?.colno);
         node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
       } else {
