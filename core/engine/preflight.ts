@@ -13,7 +13,7 @@ import { hasTemplate } from '../playbook/keyword-types.js';
 import { resolveTaskKeywords } from '../playbook/keyword-values.js';
 import type { Play, Task } from '../playbook/types.js';
 import { compile } from '../template/environment.js';
-import { evalCondition, renderValue } from '../template/index.js';
+import { evalCondition } from '../template/index.js';
 import { connectionFromVars } from '../transport/connect.js';
 import type { HostState } from './host-state.js';
 import { renderParams } from './task-context.js';
@@ -70,6 +70,8 @@ function checkTask(env: TaskEnv, task0: Task, s: HostState, runtime: Set<string>
   if (task.loop === undefined) {
     if (task.when !== undefined && !guard(() => evalCondition(task.when!, vars), runtime)) return;
     guard(() => renderParams(task, env.registry.get(task.module)!, vars), runtime);
+    // `until` reads the registered result (known only at run time); any other undefined name is a mistake now.
+    if (task.until !== undefined) guard(() => evalCondition(task.until!, vars), runtime);
     return;
   }
   const items = guard(() => loopItems(task, vars, globDirs(task, env.play.dir)), runtime);

@@ -13,6 +13,7 @@ import { isPlainObject } from '../schema/validate.js';
 import { renderValue } from '../template/index.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
 import { hasTemplate } from './keyword-types.js';
+import { readKeywords } from './keyword-values.js';
 import { BLOCK_KEYS, INCLUDE_KEYS, INHERITED_KEYS, ROLE_INCLUDE_KEYS, stripPrefix } from './keywords.js';
 import { parseKeyValueArgs } from './kv-args.js';
 import type { Problems } from './problems.js';
@@ -133,10 +134,21 @@ function tagList(v: unknown): string[] {
   return String(v).split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** The keywords of a block/include/role entry that pass on to what it holds. */
-function passedOn(raw: Record<string, unknown>): Record<string, unknown> {
+/**
+ * The keywords of a block/include/role entry that pass on to what it holds, typed
+ * where they are written: a value of the wrong type is reported there, and not passed on.
+ */
+function passedOn(raw: Record<string, unknown>, src?: Src, problems?: Problems): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of ['when', 'tags', 'vars', ...INHERITED_KEYS]) if (raw[k] !== undefined) out[k] = raw[k];
+  if (src && problems) {
+    const before = problems.list.length;
+    readKeywords(out, (k) => src.doc.locate(joinPath(src.docPath, k)), src.displayPath, problems);
+    for (const p of problems.list.slice(before)) {
+      const key = p.path?.slice(src.displayPath.length + 1);
+      if (key) delete out[key];
+    }
+  }
   return out;
 }
 
@@ -152,7 +164,7 @@ async function loadBlock(raw: Record<string, unknown>, src: Src, ctx: ListCtx): 
     if (!BLOCK_KEYS.has(k)) problems.add(`unknown block keyword${didYouMean(k, BLOCK_KEYS)}`, src.doc.locate(`${joinPath(src.docPath, k)}#key`), joinPath(src.displayPath, k));
   }
   const block: BlockNode = { id: nextBlock++, name: typeof raw.name === 'string' ? raw.name : undefined, hasRescue: Array.isArray(raw.rescue) && raw.rescue.length > 0, frames: ctx.frames };
-  const inner = { ...ctx, inherit: inherit(passedOn(raw), ctx.inherit) };
+  const inner = { ...ctx, inherit: inherit(passedOn(raw, src, problems), ctx.inherit) };
   const out: Task[] = [];
   for (const section of ['block', 'rescue', 'always'] as const) {
     if (raw[section] === undefined) continue;
@@ -223,7 +235,7 @@ async function loadInclude(raw: Record<string, unknown>, key: string, src: Src, 
   }
   const sub = await readDoc(path, problems, loc);
   if (!sub) return [];
-  const own = passedOn(raw);
+  const own = passedOn(raw, src, problems);
   if (Object.keys(params).length) own.vars = { ...params, ...(isPlainObject(own.vars) ? own.vars : {}) };
   const listedAs = kind === 'include_tasks' || kind === 'include' ? (ctx.listedAs ?? { id: nextListed++, name: typeof raw.name === 'string' ? raw.name : kind, tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
   const inner: ListCtx = { ...ctx, dir: dirname(path), chain: [...ctx.chain, path], inherit: inherit(inherit(apply, own), ctx.inherit), listedAs };
@@ -262,7 +274,7 @@ async function loadRoleTask(raw: Record<string, unknown>, key: string, src: Src,
     const v = spec[`${f}_from`];
     if (typeof v === 'string') from[f] = renderAtLoad(v, ctx, at(`${key}.${f}_from`), joinPath(src.displayPath, `${key}.${f}_from`));
   }
-  const own = passedOn(raw);
+  const own = passedOn(raw, src, problems);
   const ref: RoleRef = { name: spec.name, vars: isPlainObject(own.vars) ? own.vars : {}, params: {}, keywords: { ...own, vars: undefined }, from, loc, dedup: spec.allow_duplicates === false };
   delete ref.keywords.vars;
   const dynamic = kind === 'include_role';

@@ -149,6 +149,10 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     locate: (sub: string) => src.doc.locate(!sub ? src.docPath : sub.startsWith('[') ? src.docPath + sub : `${src.docPath}.${sub}`),
   };
   if (typeof raw.name !== 'string') task.action = actionKey ?? key;
+  const isCond = (v: unknown) => typeof v === 'string' || typeof v === 'boolean';
+  if (raw.until !== undefined && !(isCond(raw.until) || (Array.isArray(raw.until) && raw.until.length > 0 && raw.until.every(isCond)))) {
+    problems.add(`until: expected an expression (or a list of them), got ${JSON.stringify(raw.until)}`, at('until'), joinPath(src.displayPath, 'until'));
+  }
   setKeywordTemplates(task, kw.templates);
   if (raw.listen !== undefined && !isHandler) problems.add('"listen" is only valid on handlers', at('listen'), joinPath(src.displayPath, 'listen'));
   return { task };
