@@ -10,6 +10,7 @@ usage:
       [--report-json F] [--report-junit F] [--report-prometheus F]
   run options: --force-handlers  --lock-timeout SECONDS (default 5)  --no-rollback
   rb runs [-n N] [--json]                recent runs from the journal
+  rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV]   undo a finished run
   rb inventory -i INVENTORY --list|--graph|--host NAME
   rb lab up [N] [--ipvs] | down | status | exec HOST -- CMD | inventory | deps
   rb modules [NAME]
@@ -38,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./run.js')).runCommand(cmd, rest);
     case 'runs':
       return (await import('./runs.js')).runsCommand(rest);
+    case 'rollback':
+      return (await import('./rollback.js')).rollbackCommand(rest);
     case 'inventory':
       return (await import('../inventory/cli.js')).inventoryCommand(rest);
     case 'lab':

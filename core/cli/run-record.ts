@@ -7,7 +7,7 @@ import type { RunSummary } from '../engine/types.js';
 import { driftSummary, jsonReport } from '../report/json.js';
 import { version } from './version.js';
 
-export function journalRecord(summary: RunSummary, playbooks: string[]): JournalRecord {
+export function journalRecord(summary: RunSummary, playbooks: string[], inventories: string[] = []): JournalRecord {
   const hosts: Record<string, JournalHost> = {};
   const rolledBack = new Set(summary.rollbacks.map((r) => r.host));
   const names = new Set([...Object.keys(summary.stats), ...Object.keys(summary.pending ?? {})]);
@@ -19,6 +19,7 @@ export function journalRecord(summary: RunSummary, playbooks: string[]): Journal
       unreachable: (st?.unreachable ?? 0) > 0,
       rolledBack: rolledBack.has(h),
       pendingHandlers: summary.pending?.[h] ?? [],
+      ...(summary.undo?.[h] ? { undo: summary.undo[h] } : {}),
     };
   }
   return {
@@ -28,6 +29,7 @@ export function journalRecord(summary: RunSummary, playbooks: string[]): Journal
     finishedAt: new Date().toISOString(),
     ...controllerIdentity(),
     playbooks,
+    inventories,
     check: summary.check,
     ...(summary.interrupted ? { interrupted: summary.interrupted } : {}),
     hosts,
@@ -35,8 +37,8 @@ export function journalRecord(summary: RunSummary, playbooks: string[]): Journal
   };
 }
 
-export async function saveRunRecord(summary: RunSummary, playbooks: string[]): Promise<string> {
-  return writeJournal(journalRecord(summary, playbooks));
+export async function saveRunRecord(summary: RunSummary, playbooks: string[], inventories: string[] = []): Promise<string> {
+  return writeJournal(journalRecord(summary, playbooks, inventories));
 }
 
 /** The last lines of `rb drift`: one per drifted host, for a cron mail or a log grep. */

@@ -60,7 +60,7 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
     return badInput(e);
   }
   // The journal first; a report that cannot be written is said, and the run's exit code kept.
-  if (!args.check) await saveRunRecord(summary, books).catch((e) => process.stderr.write(`rb: could not save the run journal: ${e.message}\n`));
+  if (!args.check) await saveRunRecord(summary, books, args.inventories.map((i) => resolve(i))).catch((e) => process.stderr.write(`rb: could not save the run journal: ${e.message}\n`));
   let reportFailed = false;
   const report = async (flag: string, file: string | undefined, write: (f: string) => Promise<void>) => {
     if (!file) return;

@@ -8,6 +8,7 @@ import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/
 import { homedir, hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { maskSecrets } from '../secrets.js';
+import type { UndoEntry } from './undo.js';
 
 /** Runs kept when RB_JOURNAL_KEEP is not set. */
 export const DEFAULT_KEEP = 100;
@@ -27,6 +28,8 @@ export interface JournalHost {
   unreachable: boolean;
   rolledBack: boolean;
   pendingHandlers: PendingHandlers[];
+  /** The run's applied changes on the host, oldest first, for `rb rollback`. */
+  undo?: UndoEntry[];
 }
 
 export interface JournalRecord {
@@ -38,6 +41,7 @@ export interface JournalRecord {
   user: string;
   pid: number;
   playbooks: string[];
+  inventories?: string[];
   check: boolean;
   /** The signal that stopped the run, when one did. */
   interrupted?: string;

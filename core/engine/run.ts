@@ -19,6 +19,7 @@ import { HostLocks } from './host-locks.js';
 import { newRunId } from './journal.js';
 import { LazyTransport } from './lazy-transport.js';
 import { pendingOf } from './pending.js';
+import { undoOf } from './undo.js';
 import { runPlay, type PlayRun } from './play-runner.js';
 import type { TaskEnv } from './task-runner.js';
 import { emptyStats, type HostStats, type Reporter, type RollbackReport, type RunOptions, type RunSummary, type TaskResult } from './types.js';
@@ -100,6 +101,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
     runId,
     startedAt: new Date(started).toISOString(),
     pending: pendingOf(states.values()),
+    undo: undoOf(states.values()),
     interrupted: req.options.stop?.signal,
   };
   const shown = redactSummary(summary);

@@ -63,6 +63,8 @@ export interface RunSummary {
   pending?: Record<string, PendingHandlers[]>;
   /** The signal that stopped the run early. */
   interrupted?: string;
+  /** Per host: what `rb rollback RUN` needs to undo the run's changes (undo.ts). */
+  undo?: Record<string, import('./undo.js').UndoEntry[]>;
 }
 
 export interface RunOptions {

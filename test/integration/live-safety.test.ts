@@ -2,7 +2,7 @@
 // secret-bearing param of every module and every no_log value, through every
 // reporter at -vv --diff, check and apply, a failure with its rollback, the
 // report files and the run journal); one run per host at a time (host locks);
-// handlers that survive a failed run; SIGINT stops between tasks.
+// handlers that survive a failed run; rb rollback RUN; SIGINT stops between tasks.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -203,6 +203,39 @@ describe('live safety on lab hosts: secrets, host locks, pending handlers, signa
     expect(await labSh(A, 'cat /tmp/rb-live-handler.log')).to.equal('restarted\n');
     const runs = ran(await rbRun(['runs'], { env, noReport: true }), 0);
     expect(runs.stdout).to.match(new RegExp(`${failedId} .* handlers pending`));
+  });
+
+  it('rb rollback RUN: --check changes nothing, the run is undone newest first with its handlers, a host changed since is refused unless --force', async () => {
+    await labSh(A, "printf 'old\\n' > /etc/rb-live-undo.conf; rm -f /etc/rb-live-undo.new /tmp/rb-live-undo.log");
+    const book = playbook([
+      {
+        name: 'undo',
+        hosts: A,
+        tasks: [
+          { name: 'conf', copy: { dest: '/etc/rb-live-undo.conf', content: 'new\n' }, notify: 'reload' },
+          { name: 'new file', copy: { dest: '/etc/rb-live-undo.new', content: 'x\n' } },
+        ],
+        handlers: [{ name: 'reload', shell: 'cat /etc/rb-live-undo.conf >> /tmp/rb-live-undo.log' }],
+      },
+    ]);
+    const first = ran(await run(['run', book, '-i', LAB_INVENTORY]), 0);
+    const id = (first.report as unknown as { runId: string }).runId;
+    const state = () => labSh(A, 'cat /etc/rb-live-undo.conf; ls /etc/rb-live-undo.new 2>/dev/null; cat /tmp/rb-live-undo.log');
+    expect(await state()).to.equal('new\n/etc/rb-live-undo.new\nnew\n');
+    const check = ran(await rbRun(['rollback', id, '--check', '--diff'], { env, noReport: true }), 0);
+    expect(check.stdout).to.match(/would restore: new file \(copy\)[\s\S]*would restore: conf \(copy\)[\s\S]*would run handler: reload/);
+    expect(await state()).to.equal('new\n/etc/rb-live-undo.new\nnew\n');
+
+    await labSh(A, "printf 'by hand\\n' > /etc/rb-live-undo.conf");
+    const refused = ran(await rbRun(['rollback', id], { env, noReport: true }), 3);
+    expect(refused.stdout).to.include(`REFUSED [${A}]: changed since run ${id}`).and.include('conf');
+    await labSh(A, "printf 'new\\n' > /etc/rb-live-undo.conf");
+
+    const done = ran(await rbRun(['rollback', id], { env, noReport: true }), 0);
+    expect(done.stdout).to.include('restored: conf (copy)').and.include('handler reload: changed');
+    // The old file is back, the new one gone, and the handler saw the old configuration.
+    expect(await state()).to.equal('old\nnew\nold\n');
+    expect(await labSh(A, 'ls /run/rb.lock 2>&1 || true')).to.include('No such file');
   });
 
   it('SIGINT: the running task finishes, no new task starts, handlers are kept, exit 130; a second SIGINT stops at once naming what may be half-done', async () => {
