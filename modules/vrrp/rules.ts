@@ -28,24 +28,26 @@ function duplicates(names: string[]): string[] {
   return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
 }
 
-/** Every `extra` entry must be keepalived syntax; walked through the raw params. */
-function checkExtras(p: Obj, top = ''): Problem[] {
+/** Every `extra` entry must be keepalived syntax; walked through the raw params, reported on the entry. */
+function checkExtras(p: Obj, path = ''): Problem[] {
   const out: Problem[] = [];
+  const at = (k: string | number) => (typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k);
   for (const [k, v] of Object.entries(p)) {
-    const field = top || k;
     if (k === 'extra' && Array.isArray(v)) {
-      for (const text of v) {
+      v.forEach((text, i) => {
         try {
           parseConf(String(text), 'extra');
         } catch (e) {
           if (!(e instanceof ConfSyntaxError)) throw e;
-          out.push([field, `extra ${JSON.stringify(text)}: ${e.reason}`]);
+          out.push([`${at(k)}[${i}]`, `extra ${JSON.stringify(text)}: ${e.reason}`]);
         }
-      }
+      });
     } else if (Array.isArray(v)) {
-      for (const item of v) if (item && typeof item === 'object') out.push(...checkExtras(item as Obj, field));
+      v.forEach((item, i) => {
+        if (item && typeof item === 'object') out.push(...checkExtras(item as Obj, `${at(k)}[${i}]`));
+      });
     } else if (v && typeof v === 'object') {
-      out.push(...checkExtras(v as Obj, field));
+      out.push(...checkExtras(v as Obj, at(k)));
     }
   }
   return out;

@@ -104,6 +104,8 @@ export function extraProblems(nodes: ConfNode[], depth: number, spec?: BlockSpec
     for (const w of n.words) {
       const why = unwritableReason(w);
       if (why) out.push(`${JSON.stringify(w)} holds ${why}`);
+      // keepalived 2.2 takes even a quoted "}" as the end of the block.
+      else if (/[{}]/.test(w)) out.push(`${JSON.stringify(w)}: a brace inside a word (keepalived takes a quoted brace as a block boundary)`);
     }
     if (!out.length) {
       const long = lineProblem(canonicalLine(n.words.slice(1)), depth, kw);

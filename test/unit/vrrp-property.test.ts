@@ -208,4 +208,39 @@ describe('vrrp property: any accepted value is written so rb and keepalived read
     const fine = reports('global_defs {\n    router_id "a } b"\n}\n');
     expect(fine.got).to.equal(fine.want);
   });
+
+  it('extra statements: each read by keepalived as exactly one statement, where rb wrote it', () => {
+    let tried = 0;
+    let written = 0;
+    const extras = fc.array(fc.tuple(text(6), fc.constantFrom('', ' # c', ' ! c')), { minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(extras, extras, (atRoot, inInstance) => {
+        tried++;
+        const stmt = (where: string) => ([t, comment]: [string, string], i: number) => `rb_extra_${where}${i} ${t}${comment}`;
+        const params = {
+          global_defs: { enable_script_security: true, script_user: 'root' },
+          extra: atRoot.map(stmt('r')),
+          instances: [{ name: 'VI_1', interface: 'eth0', virtual_router_id: 51, virtual_ipaddress: ['192.0.2.10'], extra: inInstance.map(stmt('i')) }],
+        };
+        const r = validate(params);
+        if (r.problems.length) {
+          for (const p of r.problems) expect(p.path, p.message).to.match(/^(extra|instances\[0\]\.extra)\[\d+\]$/);
+          return;
+        }
+        written++;
+        const model = fromParams(r.value);
+        const rendered = render(model).text;
+        expect(fromTree(parseConf(rendered, 'rendered'))).to.deep.equal(model);
+        if (written > KEEPALIVED_RUNS) return;
+        const lines = rendered.split('\n');
+        const want = lines.flatMap((l, i) => (/^\s*rb_extra_/.test(l) ? [`(Line ${i + 1}) Unknown keyword '${l.trim().split(' ')[0]}'`] : [])).sort();
+        expect(want.length, rendered).to.equal(atRoot.length + inInstance.length);
+        const got = [...new Set(keepalivedTest(rendered).output.trim().split('\n').map((l) => l.replace(/^\([^)]*: Line/, '(Line')))].sort();
+        expect(got, rendered).to.deep.equal(want);
+      }),
+      { numRuns: RB_RUNS / 2 },
+    );
+    expect(written, `${written} of ${tried} written`).to.be.greaterThan(RB_RUNS / 10);
+    console.log(`      extra statements: ${JSON.stringify({ tried, refused: tried - written, written })}`);
+  });
 });
