@@ -198,7 +198,9 @@ export function blockProblems(spec: BlockSpec, p: Obj, path = '', depth = -1): P
       } catch {
         return; // syntax errors are reported by the rules
       }
-      for (const msg of extraProblems(nodes, depth + 1, spec)) out.push([pathOf(pathOf(path, 'extra'), i), msg]);
+      const at = pathOf(pathOf(path, 'extra'), i);
+      if (nodes.length !== 1) out.push([at, `holds ${nodes.length} statements: give each statement (with its block) as an entry of its own`]);
+      for (const msg of extraProblems(nodes, depth + 1, spec)) out.push([at, msg]);
     });
   }
   return out;

@@ -93,6 +93,7 @@ describe('vrrp: values are written so keepalived reads back exactly them', () =>
     ['an include nested in an extra block', { extra: ['static_routes {\ninclude /tmp/x\n}'] }, 'extra[0]: "include" is not allowed'],
     ['a definition in extra', { global_defs: { extra: ['$X=1'] } }, 'global_defs.extra[0]: "$X=1": keepalived takes a line starting with @, ~ or $'],
     ['an @id line in extra', { instances: [instance({ extra: ['@lb1 priority 200'] })] }, 'instances[0].extra[0]: "@lb1"'],
+    ['two statements in one extra entry', { instances: [instance({ extra: ['accept\nbogus_after_newline'] })] }, 'instances[0].extra[0]: holds 2 statements'],
     ['a quoted brace in extra', { global_defs: { extra: ['foo "}"'] } }, 'global_defs.extra[0]: "}": a brace inside a word'],
     ['a typed keyword in extra', { instances: [instance({ extra: ['priority 200'] })] }, 'instances[0].extra[0]: "priority" is a typed field here'],
     ['a line longer than keepalived reads', { instances: [instance({ notify_stop: `/bin/true ${'a'.repeat(1100)}` })] }, 'instances[0].notify_stop: the line would be'],
