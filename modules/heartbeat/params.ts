@@ -6,6 +6,8 @@
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
 import { METHODS, type AuthkeysParams } from './authkeys.js';
 import { BY_NAME, DIRECTIVES, parseSeconds, type Directive } from './directives.js';
+import { interfaceNameProblem, ipv4Problem, ipv6Problem } from '../../core/schema/formats.js';
+import { controlProblems, hostProblem, lineProblem, oneLine } from '../lib/config-values.js';
 
 export const DEFAULT_PATH = '/etc/ha.d';
 
@@ -24,8 +26,30 @@ export interface HeartbeatParams {
   resource_scripts?: Record<string, string>;
 }
 
-const WORD: ParamSpec = { type: 'string', pattern: /^[^\s,#]+$/, patternName: 'one word (no blanks, commas or #)' };
-const LINE: ParamSpec = { type: 'string', pattern: /^[^#\r\n]*\S[^#\r\n]*$/, patternName: 'one line without #' };
+// One word, never ending in `\` (haresources joins such a line with the next).
+const WORD: ParamSpec = oneLine({ type: 'string', pattern: /^[^\s,#]+$/, patternName: 'one word (no blanks, commas or #)' });
+const LINE: ParamSpec = oneLine({ type: 'string', pattern: /^[^#\r\n]*\S[^#\r\n]*$/, patternName: 'one line without #' });
+const IFACE: ParamSpec = { ...WORD, check: (v: string) => lineProblem(v) ?? interfaceNameProblem(v) } as ParamSpec;
+const HOST: ParamSpec = { ...WORD, check: (v: string) => lineProblem(v) ?? hostProblem(v) } as ParamSpec;
+
+/** A media line as words: DEV first, then what `checks` says of each following word. */
+function wordsCheck(checks: Array<(w: string) => string | undefined>): (v: string) => string | undefined {
+  return (v) => {
+    const bad = lineProblem(v);
+    if (bad) return bad;
+    const words = v.trim().split(/\s+/);
+    for (let i = 0; i < Math.min(words.length, checks.length); i++) {
+      const problem = checks[i](words[i]);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+}
+const port = (w: string) => (/^\d+$/.test(w) && Number(w) >= 1 && Number(w) <= 65535 ? undefined : `expected a port 1-65535, got ${JSON.stringify(w)}`);
+const LINE_CHECKS: Record<string, Array<(w: string) => string | undefined>> = {
+  ucast6: [interfaceNameProblem, ipv6Problem],
+  mcast6: [interfaceNameProblem, ipv6Problem, port],
+};
 const TIME: ParamSpec = {
   type: 'oneOf',
   options: [
@@ -37,20 +61,20 @@ const TIME: ParamSpec = {
 const UCAST: ParamSpec = {
   type: 'oneOf',
   options: [
-    { type: 'string', pattern: /^\s*\S+\s+[^\s#]+\s*$/, patternName: '"DEV PEER"' },
-    { type: 'object', fields: { dev: { ...WORD, required: true }, peer: { ...WORD, required: true, description: "the peer's address" } } },
+    { type: 'string', pattern: /^\s*\S+\s+[^\s#]+\s*$/, patternName: '"DEV PEER"', check: wordsCheck([interfaceNameProblem, hostProblem]) },
+    { type: 'object', fields: { dev: { ...IFACE, required: true }, peer: { ...HOST, required: true, description: "the peer's address" } } },
   ],
 };
 
 const MCAST: ParamSpec = {
   type: 'oneOf',
   options: [
-    { type: 'string', pattern: /^\s*(\S+\s+){4}[^\s#]+\s*$/, patternName: '"DEV GROUP PORT TTL LOOP"' },
+    { type: 'string', pattern: /^\s*(\S+\s+){4}[^\s#]+\s*$/, patternName: '"DEV GROUP PORT TTL LOOP"', check: wordsCheck([interfaceNameProblem, ipv4Problem, port]) },
     {
       type: 'object',
       fields: {
-        dev: { ...WORD, required: true },
-        group: { ...WORD, required: true, description: 'multicast group, e.g. 239.0.0.1' },
+        dev: { ...IFACE, required: true },
+        group: { ...WORD, required: true, check: (v: string) => lineProblem(v) ?? ipv4Problem(v), description: 'multicast group, e.g. 239.0.0.1' },
         port: { type: 'int', min: 1, max: 65535, default: 694 },
         ttl: { type: 'int', min: 1, max: 255, default: 1 },
         loop: { type: 'int', min: 0, max: 0, default: 0, description: 'always 0' },
@@ -75,9 +99,11 @@ function directiveSpec(d: Directive): ParamSpec {
     case 'word':
       return { ...WORD, ...base } as ParamSpec;
     case 'words':
-      return { type: 'list', single: true, items: WORD, ...base };
-    case 'lines':
-      return { type: 'list', single: true, items: d.name === 'ucast' ? UCAST : d.name.startsWith('mcast') ? MCAST : LINE, ...base };
+      return { type: 'list', single: true, items: d.name === 'bcast' ? IFACE : d.name === 'ping' ? HOST : WORD, ...base };
+    case 'lines': {
+      const items = d.name === 'ucast' ? UCAST : d.name === 'mcast' ? MCAST : LINE_CHECKS[d.name] ? ({ ...LINE, check: wordsCheck(LINE_CHECKS[d.name]) } as ParamSpec) : LINE;
+      return { type: 'list', single: true, items, ...base };
+    }
   }
 }
 
@@ -122,7 +148,7 @@ const haCfFields: Record<string, ParamSpec> = {
   extra: {
     type: 'list',
     single: true,
-    items: { type: 'string', pattern: /^\s*[a-z][a-z0-9_]*(\s+[^#\r\n]*)?$/, patternName: 'a "directive value" line without #' },
+    items: oneLine({ type: 'string', pattern: /^\s*[a-z][a-z0-9_]*(\s+[^#\r\n]*)?$/, patternName: 'a "directive value" line without #' }),
     description: 'ha.cf lines rb does not model, written as they are (e.g. "env HA_LOGD=yes")',
   },
 };
@@ -151,7 +177,7 @@ export const heartbeatParams: Fields = {
     required: true,
     fields: {
       method: { type: 'string', enum: METHODS, default: 'sha1', description: 'signature method (crc has no secret and is insecure)' },
-      key: { type: 'string', secret: true, pattern: /^[^\s#]+$/, patternName: 'a secret without blanks or #', description: 'shared secret, the same on every node' },
+      key: { type: 'string', secret: true, pattern: /^[^\s#\\\u0000-\u001f\u007f-\u009f]+$/, patternName: 'a secret without blanks or #', description: 'shared secret, the same on every node' },
       index: { type: 'int', min: 1, max: 15, default: 1, description: 'key number (`auth N`)' },
     },
     check: checkAuthkeys,
@@ -173,7 +199,7 @@ function checkAuthkeys(v: Obj): Array<[string, string]> {
 
 /** Rules across the three files. */
 export function checkHeartbeatParams(v: Obj): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+  const out: Array<[string, string]> = controlProblems(v, '', ['resource_scripts', 'authkeys']);
   const ha = v.ha_cf as Obj;
   const crm = String(ha.crm ?? 'off').toLowerCase();
   const crmOn = !['off', 'no', 'false'].includes(crm);
@@ -191,9 +217,22 @@ export function checkHeartbeatParams(v: Obj): Array<[string, string]> {
     if (g.resources.length === 0) out.push(['resources', `${group}: a resource group needs at least one resource`]);
     else if (firsts.includes(g.resources[0])) out.push(['resources', `${group}: ${g.resources[0]} already starts another group (the first resource names the group and must be unique)`]);
     else firsts.push(g.resources[0]);
+    for (const r of g.resources) {
+      const addr = resourceAddress(r);
+      const bad = addr === undefined ? undefined : ipv4Problem(addr) && ipv6Problem(addr) ? `${group}: resource ${JSON.stringify(r)}: ${ipv4Problem(addr)}` : undefined;
+      if (bad) out.push(['resources', bad]);
+    }
   });
   for (const name of Object.keys((v.resource_scripts as Obj | undefined) ?? {})) {
     if (!/^[A-Za-z0-9_+-][A-Za-z0-9_.+-]*$/.test(name)) out.push(['resource_scripts', `${JSON.stringify(name)} is not one file name (letters, digits, . _ + -)`]);
   }
   return out;
+}
+
+/** The address of an IP resource (`10.0.0.1`, `10.0.0.1/24/eth0`, `IPaddr::10.0.0.1/24`, `IPaddr2::…`), if `r` is one. */
+function resourceAddress(r: string): string | undefined {
+  const ip = /^IPaddr2?::(.*)$/.exec(r);
+  if (ip) return ip[1].split('/')[0];
+  if (/^[\d.]+(\/|$)/.test(r)) return r.split('/')[0];
+  return undefined;
 }

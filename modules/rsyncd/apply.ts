@@ -1,7 +1,7 @@
 // Writing rsyncd.conf, the secrets file and /etc/default/rsync, then the
 // daemon. rsync has no config-test option, but `rsync --server --daemon`
 // reads the file exactly as the daemon does and answers a module-list request
-// on stdin: with --log-file it writes what it refused ("Unknown Parameter",
+// on stdin: with --log-file it writes (in the bytes of the file, so grep reads the log as text) what it refused ("Unknown Parameter",
 // "Badly formed boolean", a bad [module] line) there. That is the validator:
 // a file rsync complains about never replaces the old one.
 
@@ -21,7 +21,7 @@ export function validateCommand(tmp: string): string {
   return [
     'rb_vlog=$(mktemp)',
     sh`rb_vout=$(printf '@RSYNCD: 30.0\\n#list\\n' | rsync --server --daemon --config=${tmp} --log-file="$rb_vlog" . 2>&1)`,
-    `rb_bad=$(grep -E '${COMPLAINTS}' "$rb_vlog" | sed 's/^[0-9/]* [0-9:]* \\[[0-9]*\\] //'); rm -f "$rb_vlog"`,
+    `rb_bad=$(grep -a -E '${COMPLAINTS}' "$rb_vlog" | sed 's/^[0-9/]* [0-9:]* \\[[0-9]*\\] //'); rm -f "$rb_vlog"`,
     'if [ -n "$rb_bad" ]; then printf "%s\\n" "$rb_bad"; exit 1; fi',
     'case $rb_vout in *"@RSYNCD: EXIT"*) exit 0;; esac; printf "%s\\n" "$rb_vout"; exit 1',
   ].join('\n');

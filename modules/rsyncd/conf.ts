@@ -30,6 +30,8 @@ export interface RsyncdDocument {
   modules: ModuleSection[];
   /** `&include` / `&merge` lines: rb does not follow them. */
   directives: string[];
+  /** Lines without `=` that rsync skips with a warning ("Ignoring badly formed line"): kept, not read. */
+  ignored: Array<{ line: number; text: string }>;
 }
 
 export class RsyncdSyntaxError extends Error {
@@ -44,7 +46,7 @@ export function moduleName(raw: string): string {
 }
 
 export function parseRsyncd(text: string, file: string): RsyncdDocument {
-  const doc: RsyncdDocument = { lines: [], globals: [], modules: [], directives: [] };
+  const doc: RsyncdDocument = { lines: [], globals: [], modules: [], directives: [], ignored: [] };
   const raw = text.split('\n');
   if (raw[raw.length - 1] === '') raw.pop();
   let section: number | undefined;
@@ -78,7 +80,13 @@ export function parseRsyncd(text: string, file: string): RsyncdDocument {
       doc.lines.push({ kind: 'section', text: lineText, section });
     } else {
       const eq = body.indexOf('=');
-      if (eq <= 0) throw new RsyncdSyntaxError(file, n, `expected "name = value", got ${JSON.stringify(body.slice(0, 80))}`);
+      if (eq < 0) {
+        // rsync's params.c: "Ignoring badly formed line in config file", and reads on.
+        doc.ignored.push({ line: n, text: body });
+        doc.lines.push({ kind: 'comment', text: lineText, section });
+        continue;
+      }
+      if (eq === 0 || body.slice(0, eq).trim() === '') throw new RsyncdSyntaxError(file, n, `expected "name = value", got ${JSON.stringify(body.slice(0, 80))}`);
       const entry = { key: canonicalKey(body.slice(0, eq)), value: body.slice(eq + 1).trim() };
       if (section === undefined) doc.globals.push(entry);
       else doc.modules[section].entries.push(entry);

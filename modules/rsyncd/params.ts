@@ -4,13 +4,16 @@
 
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
 import type { Entry, RsyncdModel } from './conf.js';
-import { KEYS, paramName, type KeyInfo } from './keys.js';
+import { controlProblems, oneLine } from '../lib/config-values.js';
+import { KEYS, keyInfo, paramName, type KeyInfo } from './keys.js';
 
-// A value is one line: no newline, and no trailing `\` (it would continue the line).
-const TEXT: ParamSpec = { type: 'string', pattern: /^[^\r\n]*[^\r\n\\]$/, patternName: 'one line of text (no newline, not ending in \\)' };
-const PATH: ParamSpec = { type: 'string', pattern: /^\/[^\r\n]*$/, patternName: 'an absolute path' };
+// A value is one line: no control character, no trailing `\` (it would continue
+// the line), and no blank at either end (rsync trims them: the value read back
+// would differ from the one written).
+const TEXT: ParamSpec = oneLine({ type: 'string', pattern: /^\S(?:.*\S)?$/, patternName: 'one line of text without blanks at either end' });
+const PATH: ParamSpec = oneLine({ type: 'string', pattern: /^\/(?:.*\S)?$/, patternName: 'an absolute path without blanks at the end' });
 // Items are joined with spaces: "a b" as one item and [a, b] write the same line.
-const WORDS: ParamSpec = { type: 'list', single: true, items: { type: 'string', pattern: /^[^\r\n\\]+$/, patternName: 'words on one line (no \\)' } };
+const WORDS: ParamSpec = { type: 'list', single: true, items: oneLine({ type: 'string', pattern: /^[^\\]*\S[^\\]*$/, patternName: 'words on one line (no \\)' }) };
 const MODULE_NAME = /^[^\]/\s](?:[^\]/\r\n]*[^\]/\s])?$/;
 const EXTRA: ParamSpec = {
   type: 'map',
@@ -58,7 +61,7 @@ export const rsyncdParams: Fields = {
   state: { type: 'string', enum: ['started', 'stopped'], default: 'started', description: 'the rsync daemon running or not' },
   enabled: { type: 'bool', description: "start at boot through Debian's init script: RSYNC_ENABLE (and RSYNC_CONFIG_FILE) in /etc/default/rsync; unset = leave it" },
   create_paths: { type: 'bool', default: true, description: 'create missing module paths (mode 0755)' },
-  secrets: { type: 'map', values: { type: 'string', secret: true, pattern: /^[^\r\n]+$/, patternName: 'a password on one line' }, secret: true, description: 'user: password pairs written to secrets_file (mode 0600); never shown' },
+  secrets: { type: 'map', values: { type: 'string', secret: true, pattern: /^[^\r\n]+$/, patternName: 'a password on one line', check: (v: string) => (controlProblems(v).length ? 'a password on one line, without control characters' : undefined) }, secret: true, description: 'user: password pairs written to secrets_file (mode 0600); never shown' },
   ...keyFields(true),
   secrets_file: { ...PATH, default: '/etc/rsyncd.secrets', description: 'where `secrets` go; modules with auth_users get "secrets file" pointing here unless they set their own' } as ParamSpec,
   pid_file: { ...PATH, default: DEFAULT_PID_FILE, description: 'pid file (rb finds the daemon through it)' } as ParamSpec,
@@ -80,11 +83,31 @@ export interface RsyncdParams extends Obj {
   modules: Record<string, Obj>;
 }
 
-export function checkRsyncdParams(v: Obj): Array<[string, string]> {
+/**
+ * A key of `extra` is one parameter name: letters, digits, blanks, '-' and '_'
+ * (rsync ignores case and blanks in names), never a `[section]`, an `&include`,
+ * a comment or a `name = value` of its own, and not a name rb models.
+ */
+function extraKeyProblems(extra: Record<string, string> | undefined, where: string, globalScope: boolean): Array<[string, string]> {
   const out: Array<[string, string]> = [];
+  for (const key of Object.keys(extra ?? {})) {
+    const field = /^\w+$/.test(where) ? `modules.${where}.extra` : where ? 'modules' : 'extra';
+    if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(key.trim())) out.push([field, `extra key ${JSON.stringify(key)} is no rsyncd.conf parameter name (letters, digits, blanks, "-", "_"; no "[", "&", "#", ";" or "=")`]);
+    else {
+      const known = keyInfo(key);
+      if (known && (globalScope ? known.name !== 'path' : !known.globalOnly)) out.push([field, `extra key ${JSON.stringify(key)}: ${known.name} has its own parameter: give ${paramName(known.name)}`]);
+    }
+  }
+  return out;
+}
+
+export function checkRsyncdParams(v: Obj): Array<[string, string]> {
+  const out: Array<[string, string]> = controlProblems(v, '', ['secrets']);
+  out.push(...extraKeyProblems(v.extra as Record<string, string>, '', true));
   const mods = v.modules as Record<string, Obj>;
-  for (const name of Object.keys(mods)) {
+  for (const [name, m] of Object.entries(mods)) {
     if (!MODULE_NAME.test(name) || name.toLowerCase() === 'global') out.push([`modules`, `bad module name ${JSON.stringify(name)}: no "/", "]", leading/trailing spaces, and not "global"`]);
+    out.push(...extraKeyProblems(m.extra as Record<string, string>, name, false));
   }
   for (const user of Object.keys((v.secrets as Obj | undefined) ?? {})) {
     if (!/^@?[^\s:#]+$/.test(user)) out.push(['secrets', `bad user name ${JSON.stringify(user)} (no spaces, ":" or "#")`]);

@@ -17,7 +17,7 @@ import { DEFAULT_CONFIG, modelFromParams, type RsyncdParams } from './params.js'
 const KIND = { set: 'set-option', 'add-module': 'add-module', 'remove-module': 'remove-module' } as const;
 
 export function documentOf(f: RsyncdFacts['config']): RsyncdDocument {
-  if (f.content === undefined || f.parseError) return { lines: [], globals: [], modules: [], directives: [] };
+  if (f.content === undefined || f.parseError) return { lines: [], globals: [], modules: [], directives: [], ignored: [] };
   return parseRsyncd(f.content, f.path);
 }
 

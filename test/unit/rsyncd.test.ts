@@ -84,7 +84,15 @@ describe('rsyncd.conf parser', () => {
 
   it('a malformed file fails with the file and line', () => {
     expect(() => parseRsyncd(read('malformed.conf'), 'malformed.conf')).to.throw(RsyncdSyntaxError, 'malformed.conf, line 2: bad module header "[data"');
-    expect(() => parseRsyncd('path /data\n', 'f')).to.throw('f, line 1: expected "name = value"');
+    expect(() => parseRsyncd('= /data\n', 'f')).to.throw('f, line 1: expected "name = value"');
+  });
+
+  it('a line without "=" is skipped as rsync skips it ("Ignoring badly formed line"), the rest is read', () => {
+    const text = 'uid = nobody\nfoo bar\n[m]\n  stray words\n  path = /srv/m\n';
+    const doc = parseRsyncd(text, 'f');
+    expect(doc.ignored).to.deep.equal([{ line: 2, text: 'foo bar' }, { line: 4, text: 'stray words' }]);
+    expect(modelOf(doc)).to.deep.equal({ globals: [{ key: 'uid', value: 'nobody' }], modules: [{ name: 'm', entries: [{ key: 'path', value: '/srv/m' }] }] });
+    expect(renderDocument(doc)).to.equal(text);
   });
 });
 

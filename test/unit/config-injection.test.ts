@@ -1,0 +1,84 @@
+// Values that would add, remove or join a directive in a config file rb writes
+// are refused by the module's schema, with the field they came from.
+
+import { expect } from 'chai';
+import { validateFields } from '../../core/schema/validate.js';
+import { checkRsyncdParams, rsyncdParams } from '../../modules/rsyncd/params.js';
+
+type Obj = Record<string, unknown>;
+
+function problems(fields: Parameters<typeof validateFields>[0], rules: ((v: Obj) => Array<[string, string]>) | undefined, value: Obj): string[] {
+  return validateFields(fields, value, '', {}, rules).problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+const rsyncd = (v: Obj) => problems(rsyncdParams, checkRsyncdParams, v);
+
+describe('config injection: rsyncd', () => {
+  it('a trailing backslash on a path, a text or a list item is refused', () => {
+    expect(rsyncd({ modules: { m: { path: '/srv/m\\', auth_users: 'bob' } } }).join('\n')).to.match(/modules\.m\.path: .*continue onto the next line/);
+    expect(rsyncd({ modules: { m: { path: '/srv/m', comment: 'x \\ ' } } }).join('\n')).to.match(/modules\.m\.comment/);
+    expect(rsyncd({ modules: { m: { path: '/srv/m', hosts_allow: ['10.0.0.1\\'] } } }).join('\n')).to.match(/hosts_allow\[0\]/);
+    expect(rsyncd({ log_file: '/var/log/r\\' }).join('\n')).to.match(/^log_file: /);
+  });
+
+  it('extra keys are parameter names, never sections, directives, comments or typed keys', () => {
+    for (const key of ['[anon]', '&include /etc/x', '# x', '; x', 'a = b', 'path]\n[anon']) {
+      expect(rsyncd({ modules: { m: { path: '/srv/m', extra: { [key]: 'v' } } } }).join('\n'), key).to.include('extra key');
+      expect(rsyncd({ extra: { [key]: 'v' } }).join('\n'), key).to.include('extra: extra key');
+    }
+    expect(rsyncd({ modules: { m: { path: '/srv/m', extra: { 'Auth Users': 'eve' } } } }).join('\n')).to.include('auth users has its own parameter');
+    expect(rsyncd({ modules: { m: { path: '/srv/m', extra: { 'Some  Future-Key': 'v', checksum_choice: 'md5' } } } })).to.deep.equal([]);
+  });
+
+  it('control characters and line separators are refused in values and names', () => {
+    for (const ch of ['\u2028', '\u2029', '\u0085', '\u0001', '\r', '\u001b', '\u007f']) {
+      expect(rsyncd({ modules: { m: { path: '/srv/m', comment: `a${ch}b` } } }), JSON.stringify(ch)).to.not.deep.equal([]);
+      expect(rsyncd({ modules: { [`m${ch}x`]: { path: '/srv/m' } } }), JSON.stringify(ch)).to.not.deep.equal([]);
+      expect(rsyncd({ secrets: { bob: `p${ch}w` } }), JSON.stringify(ch)).to.not.deep.equal([]);
+    }
+    expect(rsyncd({ modules: { m: { path: '/srv/m', comment: 'tab\tinside is fine' } } })).to.deep.equal([]);
+  });
+
+  it('blanks at either end of a value are refused (rsync trims them)', () => {
+    expect(rsyncd({ modules: { m: { path: '/srv/m', comment: ' x' } } }).join('\n')).to.include('modules.m.comment');
+    expect(rsyncd({ modules: { m: { path: '/srv/m ' } } }).join('\n')).to.include('modules.m.path');
+  });
+});
+
+import { checkHeartbeatParams, heartbeatParams } from '../../modules/heartbeat/params.js';
+
+const hb = (over: Obj) =>
+  problems(heartbeatParams, checkHeartbeatParams, {
+    ha_cf: { node: ['ha1', 'ha2'], ucast: ['eth1 10.0.0.2'], crm: 'off' },
+    authkeys: { method: 'sha1', key: 's3cret' },
+    resources: [{ node: 'ha1', resources: ['10.0.0.100', 'ldirectord'] }],
+    ...over,
+  });
+
+describe('config injection: heartbeat', () => {
+  it('the base is valid', () => expect(hb({})).to.deep.equal([]));
+
+  it('a haresources item ending in "\\" (it would merge two groups) is refused', () => {
+    const out = hb({ resources: [{ node: 'ha1', resources: ['10.0.0.100', 'ldirectord\\'] }, { node: 'ha2', resources: ['apache'] }] });
+    expect(out.join('\n')).to.match(/resources\[0\]\.resources\[1\]: .*continue onto the next line/);
+  });
+
+  it('control characters, U+2028 and U+0085 are refused in ha.cf, authkeys and haresources values', () => {
+    for (const ch of ['\u2028', '\u0085', '\u0001']) {
+      expect(hb({ ha_cf: { node: ['ha1', `ha2${ch}`], ucast: ['eth1 10.0.0.2'], crm: 'off' } }), JSON.stringify(ch)).to.not.deep.equal([]);
+      expect(hb({ authkeys: { method: 'sha1', key: `a${ch}b` } }), JSON.stringify(ch)).to.not.deep.equal([]);
+      expect(hb({ ha_cf: { node: ['ha1', 'ha2'], ucast: ['eth1 10.0.0.2'], crm: 'off', extra: [`env A=1${ch}`] } }), JSON.stringify(ch)).to.not.deep.equal([]);
+    }
+  });
+
+  it('interface names with a leading "-" and addresses out of range are refused', () => {
+    expect(hb({ ha_cf: { node: ['ha1', 'ha2'], ucast: ['-eth1 10.0.0.2'], crm: 'off' } }).join('\n')).to.include('ucast');
+    expect(hb({ ha_cf: { node: ['ha1', 'ha2'], ucast: [{ dev: 'eth1', peer: '999.0.0.2' }], crm: 'off' } }).join('\n')).to.include('ucast[0]');
+    expect(hb({ ha_cf: { node: ['ha1', 'ha2'], bcast: ['-x'], crm: 'off' } }).join('\n')).to.include('bcast');
+    expect(hb({ ha_cf: { node: ['ha1', 'ha2'], mcast: ['eth0 239.0.0.300 694 1 0'], crm: 'off' } }).join('\n')).to.include('mcast');
+    expect(hb({ ha_cf: { node: ['ha1', 'ha2'], ucast6: ['eth0 fe80::1::2'], crm: 'off' } }).join('\n')).to.include('ucast6');
+    expect(hb({ resources: [{ node: 'ha1', resources: ['IPaddr::999.1.1.1/24/eth0'] }] }).join('\n')).to.include('999.1.1.1');
+    expect(hb({ resources: [{ node: 'ha1', resources: ['10.0.0.256/24'] }] }).join('\n')).to.include('10.0.0.256');
+    expect(hb({ resources: [{ node: 'ha1', resources: ['IPaddr2::2001:db8::10/64/eth0', 'Filesystem::/dev/sdb1::/data::ext4'] }] })).to.deep.equal([]);
+  });
+});
