@@ -52,6 +52,27 @@ function entryOf(text: string, file: string, line: number): Entry {
   return { key: m[1], value: unquote(m[2]) };
 }
 
+// Outside a section ldirectord does not cut comments: it matches the start of
+// the value. `virtual=10.0.0.1:80 # web` is 10.0.0.1:80, `virtual=3 # fw` mark
+// 3, `checktimeout=10 # s` is 10 (the first number of the value).
+const VIRTUAL_START = [/^\d+\.\d+\.\d+\.\d+:[0-9A-Za-z_-]+/, /^[0-9A-Za-z._+-]+:[0-9A-Za-z_-]+/, /^\[[0-9A-Fa-f:]+\]:[0-9A-Za-z_-]+/, /^\d+/];
+export const NUMERIC_GLOBALS = new Set(['checktimeout', 'negotiatetimeout', 'checkinterval', 'checkcount', 'failurecount']);
+
+function globalEntry(e: Entry): Entry {
+  if (e.key === 'virtual' || e.key === 'virtual6') {
+    for (const re of VIRTUAL_START) {
+      const m = re.exec(e.value);
+      if (m) return { key: e.key, value: m[0] };
+    }
+    return e;
+  }
+  if (NUMERIC_GLOBALS.has(e.key)) {
+    const m = /\d+/.exec(e.value);
+    if (m) return { key: e.key, value: m[0] };
+  }
+  return e;
+}
+
 /** A section line: ldirectord turns tabs into 4 spaces and wants at least 4. */
 function indented(text: string): boolean {
   return /^ {4,}\S/.test(text.replace(/\t/g, '    '));
@@ -84,7 +105,7 @@ export function parseLdirectord(text: string, file: string): LdDocument {
     else if (/^\s*#/.test(text)) doc.lines.push({ kind: 'comment', text });
     else if (/^\s/.test(text)) throw new LdSyntaxError(file, n, 'an indented line outside a virtual section (ldirectord refuses it)');
     else {
-      const entry = entryOf(text, file, n);
+      const entry = globalEntry(entryOf(text, file, n));
       if (entry.key === 'virtual' || entry.key === 'virtual6') {
         section = doc.sections.length;
         doc.sections.push({ keyword: entry.key, virtual: entry.value, options: [], line: n });

@@ -70,7 +70,8 @@ export function impliedTable(m: Model): Implied {
   const out: Implied = { services: [], unresolved: [] };
   for (const v of m.virtuals) {
     const g = group(v.options);
-    const one = (k: string) => g.get(k)?.[0];
+    // ldirectord assigns each key as it reads it: the last one counts.
+    const one = (k: string) => g.get(k)?.at(-1);
     let key: ServiceKey;
     if (/^\d+$/.test(v.virtual)) {
       key = v.keyword === 'virtual6' ? { fwmark: Number(v.virtual), ipv6: true } : { fwmark: Number(v.virtual) };
@@ -95,7 +96,8 @@ export function impliedTable(m: Model): Implied {
       service.persistent = Number(persistent);
       service.netmask = one('netmask') ?? (key.fwmark === undefined && key.address.includes(':') ? '128' : HOST_NETMASK);
     }
-    const fb = one('fallback') ?? group(m.globals).get('fallback')?.[0];
+    const fbKey = v.keyword === 'virtual6' ? 'fallback6' : 'fallback';
+    const fb = one(fbKey) ?? group(m.globals).get(fbKey)?.at(-1);
     const fbReal = fb ? reals([fb.includes(' ') ? fb : `${fb} gate`], key)?.[0] : undefined;
     out.services.push({ service, ...(fbReal ? { fallback: realId(fbReal) } : {}) });
   }

@@ -6,22 +6,26 @@
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
 import type { Entry } from './config.js';
 import type { Model, VirtualModel } from './model.js';
+import { isIP } from 'node:net';
+import { controlProblems, hostProblem, IPVS_SCHEDULERS, oneLine } from '../lib/config-values.js';
 
 // In a virtual section ldirectord cuts a line at `#`; quoted values end at `"`.
-const TEXT: ParamSpec = { type: 'string', pattern: /^[^"#\r\n]+$/, patternName: 'text without ", # or a newline' };
+// No blanks at either end: ldirectord trims unquoted values.
+const TEXT: ParamSpec = oneLine({ type: 'string', pattern: /^[^"#\s](?:[^"#\r\n]*[^"#\s])?$/, patternName: 'text without ", # or a newline, nor blanks at either end' });
 const SECRET_TEXT: ParamSpec = { ...TEXT, secret: true } as ParamSpec;
-const WORD: ParamSpec = { type: 'string', pattern: /^[^\s"#]+$/, patternName: 'one word' };
+const WORD: ParamSpec = oneLine({ type: 'string', pattern: /^[^\s"#]+$/, patternName: 'one word' });
 const SECONDS: ParamSpec = { type: 'int', min: 1, max: 86400 };
 const FALLBACK: ParamSpec = {
   type: 'string',
   pattern: /^\S+( (gate|masq|ipip))?$/,
+  check: (v: string) => serverProblem(v.split(' ')[0]),
   patternName: 'ADDRESS[:PORT] [gate|masq|ipip]',
   description: 'server used when every real server is down, e.g. "127.0.0.1:80 gate"',
 };
 const EXTRA: ParamSpec = {
   type: 'list',
   single: true,
-  items: { type: 'string', pattern: /^[a-z][a-z0-9_]*\s*=\s*[^\r\n]*$/, patternName: 'a "key = value" line' },
+  items: oneLine({ type: 'string', pattern: /^[a-z][a-z0-9_]*\s*=\s*[^#\r\n]*$/, patternName: 'a "key = value" line without #' }),
   default: [],
   description: 'ldirectord.cf lines rb does not model, written as they are',
 };
@@ -41,11 +45,11 @@ export interface RealParams {
 const realSpec: ParamSpec = {
   type: 'oneOf',
   options: [
-    { type: 'string', pattern: /^\S+ (gate|masq|ipip)( \d+)?$/, patternName: '"ADDRESS:PORT gate|masq|ipip [WEIGHT]"' },
+    { type: 'string', pattern: /^\S+ (gate|masq|ipip)( \d+)?$/, patternName: '"ADDRESS:PORT gate|masq|ipip [WEIGHT]"', check: (v: string) => serverProblem(v.split(' ')[0]) },
     {
       type: 'object',
       fields: {
-        address: { ...WORD, required: true, description: 'real server address (IPv6 in brackets with virtual6)' },
+        address: { ...WORD, required: true, check: (v: string) => serverProblem(v, false), description: 'real server address (IPv6 in brackets with virtual6)' },
         port: { type: 'int', min: 0, max: 65535, description: 'port (default: the virtual port)' },
         method: { type: 'string', enum: ['gate', 'masq', 'ipip'], default: 'gate', description: 'gate = DR, masq = NAT, ipip = tunnel' },
         weight: { type: 'int', min: 0, max: 2147483647, description: 'weight (ldirectord default 1)' },
@@ -65,7 +69,7 @@ const VIRTUAL_KEYS: Array<[string, ParamSpec]> = [
   ['receive', { ...TEXT, description: 'regexp the answer must match' }],
   ['virtualhost', { ...TEXT, description: 'Host header of HTTP checks' }],
   ['httpmethod', { type: 'string', enum: ['GET', 'HEAD'] }],
-  ['scheduler', { type: 'string', pattern: /^[a-z]+$/, patternName: 'a scheduler name (rr, wrr, lc, wlc, ...)', description: 'IPVS scheduler (ldirectord default wrr)' }],
+  ['scheduler', { type: 'string', enum: IPVS_SCHEDULERS, description: 'IPVS scheduler (ldirectord default wrr)' }],
   ['persistent', { type: 'int', min: 0, max: 4294967295, description: 'persistence timeout (s)' }],
   ['netmask', { ...WORD, description: 'persistence granularity: dotted quad (IPv4), prefix length (IPv6)' }],
   ['protocol', { type: 'string', enum: ['tcp', 'udp', 'fwm'], description: 'tcp or udp for ADDRESS:PORT, fwm for a firewall mark' }],
@@ -93,7 +97,7 @@ const VIRTUAL_KEYS: Array<[string, ParamSpec]> = [
 const virtualSpec: ObjectSpec = {
   type: 'object',
   fields: {
-    virtual: { type: 'string', required: true, pattern: /^(\d+|[^\s:"#\[\]]+:[A-Za-z0-9_-]+|\[[0-9A-Fa-f:]+\]:[A-Za-z0-9_-]+)$/, patternName: 'ADDRESS:PORT, [IPV6]:PORT or a firewall mark', description: 'the virtual service' },
+    virtual: { type: 'string', required: true, pattern: /^(\d+|[^\s:"#\[\]]+:[A-Za-z0-9_-]+|\[[0-9A-Fa-f:]+\]:[A-Za-z0-9_-]+)$/, check: virtualProblem, patternName: 'ADDRESS:PORT, [IPV6]:PORT or a firewall mark', description: 'the virtual service' },
     real: { type: 'list', single: true, items: realSpec, default: [], description: 'real servers' },
     ...Object.fromEntries(VIRTUAL_KEYS),
     extra: EXTRA,
@@ -116,6 +120,7 @@ const GLOBAL_KEYS: Array<[string, ParamSpec]> = [
   ['cleanstop', { type: 'bool', description: 'remove the virtual services when ldirectord stops (default yes)' }],
   ['fork', { type: 'bool' }],
   ['fallback', FALLBACK],
+  ['fallback6', { ...FALLBACK, description: 'IPv6 server used for virtual6 services when every real server is down, e.g. "[::1]:80 gate"' }],
   ['fallbackcommand', TEXT],
   ['emailalert', TEXT],
   ['emailalertfreq', { type: 'int', min: 0, max: 86400 }],
@@ -139,8 +144,35 @@ type Obj = Record<string, unknown>;
 const isFwmark = (virtual: string) => /^\d+$/.test(virtual);
 const isV6 = (virtual: string) => virtual.startsWith('[');
 
+/** ADDRESS[:PORT] of a real or fallback server: IPv6 in brackets, IPv4 in range, or a host name. */
+function serverProblem(text: string, withPort = true): string | undefined {
+  const m = withPort ? /^(\[[^\]]*\]|[^:]+)(?::[A-Za-z0-9_-]+)?$/.exec(text) : /^(\[[^\]]*\]|[^:]+)$/.exec(text);
+  if (!m) return `expected ADDRESS${withPort ? '[:PORT]' : ''} with an IPv6 address in brackets, got ${JSON.stringify(text)}`;
+  const addr = m[1].startsWith('[') ? m[1].slice(1, -1) : m[1];
+  if (m[1].startsWith('[')) return isIP(addr) === 6 ? undefined : `expected an IPv6 address in brackets, got ${JSON.stringify(m[1])}`;
+  // An IPv4 range of real servers: 10.0.0.1->10.0.0.9 or 10.0.0.1->9.
+  const range = /^(.*)->(.*)$/.exec(addr);
+  if (range) return hostProblem(range[1]) ?? (/^\d+$/.test(range[2]) ? undefined : hostProblem(range[2]));
+  return hostProblem(addr);
+}
+
+function virtualProblem(v: string): string | undefined {
+  if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 4294967295 ? undefined : `a firewall mark is 1-4294967295, got ${v}`;
+  return serverProblem(v);
+}
+
+const FAMILY_KEYS: Array<[string, string]> = [['fallback', 'fallback6'], ['real', 'real6']];
+
 function checkVirtual(v: Obj): Array<[string, string]> {
   const out: Array<[string, string]> = [];
+  const v6 = isV6(String(v.virtual));
+  if (v6 && v.fallback !== undefined && !String(v.fallback).startsWith('[')) out.push(['fallback', 'a virtual6 service takes an IPv6 fallback in brackets ([::1]:80 gate), written as fallback6']);
+  if (!v6 && v.fallback !== undefined && String(v.fallback).startsWith('[')) out.push(['fallback', 'an IPv6 fallback needs an IPv6 virtual ([2001:db8::1]:80)']);
+  for (const r of v.real as Array<string | RealParams>) {
+    const addr = typeof r === 'string' ? r : r.address;
+    if (addr.startsWith('[') !== v6) out.push(['real', `${addr}: ${v6 ? 'a virtual6 service takes IPv6 real servers in brackets' : 'an IPv4 virtual takes IPv4 real servers (or host names)'}`]);
+  }
+  out.push(...extraProblems(v.extra as string[], true));
   const virtual = String(v.virtual);
   const protocol = v.protocol as string | undefined;
   if (isFwmark(virtual) && protocol && protocol !== 'fwm') out.push(['protocol', 'a firewall-mark virtual needs protocol fwm']);
@@ -157,8 +189,21 @@ function checkVirtual(v: Obj): Array<[string, string]> {
   return out;
 }
 
-export function checkLdirectordParams(v: Obj): Array<[string, string]> {
+/** Keys rb writes itself, and (at the top) the keys that open a section: never in `extra`. */
+function extraProblems(extra: string[] | undefined, inVirtual: boolean): Array<[string, string]> {
+  const own = new Set([...(inVirtual ? VIRTUAL_KEYS : GLOBAL_KEYS).map(([k]) => k), 'virtual', 'virtual6', ...FAMILY_KEYS.flat()]);
   const out: Array<[string, string]> = [];
+  (extra ?? []).forEach((line, i) => {
+    const key = /^([a-z][a-z0-9_]*)/.exec(line)?.[1];
+    if (key && own.has(key)) out.push(['extra', `line ${i + 1}: ${key} ${key.startsWith('virtual') ? 'would open a virtual section' : 'has its own parameter'}, not an extra line`]);
+  });
+  return out;
+}
+
+export function checkLdirectordParams(v: Obj): Array<[string, string]> {
+  const out: Array<[string, string]> = [...controlProblems(v), ...extraProblems(v.extra as string[], false)];
+  if (v.fallback6 !== undefined && !String(v.fallback6).startsWith('[')) out.push(['fallback6', 'an IPv6 server in brackets, e.g. "[::1]:80 gate"']);
+  if (v.fallback !== undefined && String(v.fallback).startsWith('[')) out.push(['fallback', 'an IPv6 fallback goes to fallback6']);
   if (v.connecttimeout !== undefined) out.push(['connecttimeout', 'ldirectord 4 refuses connecttimeout (deprecated): use negotiatetimeout']);
   const names = (v.virtuals as Obj[]).map((x) => String(x.virtual));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -195,7 +240,8 @@ export function modelFromParams(p: Obj): Model {
     const virtual = String(v.virtual);
     const realKey = isV6(virtual) ? 'real6' : 'real';
     const reals = (v.real as Array<string | RealParams>).map((r) => ({ key: realKey, value: realText(r) }));
-    return { keyword: isV6(virtual) ? 'virtual6' : 'virtual', virtual, options: [...reals, ...entries(VIRTUAL_KEYS, v, v.extra)] };
+    const options = entries(VIRTUAL_KEYS, v, v.extra).map((e) => (isV6(virtual) && e.key === 'fallback' ? { ...e, key: 'fallback6' } : e));
+    return { keyword: isV6(virtual) ? 'virtual6' : 'virtual', virtual, options: [...reals, ...options] };
   });
   return { globals: entries(GLOBAL_KEYS.filter(([k]) => k !== 'connecttimeout'), p, p.extra), virtuals };
 }

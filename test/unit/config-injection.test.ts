@@ -82,3 +82,60 @@ describe('config injection: heartbeat', () => {
     expect(hb({ resources: [{ node: 'ha1', resources: ['IPaddr2::2001:db8::10/64/eth0', 'Filesystem::/dev/sdb1::/data::ext4'] }] })).to.deep.equal([]);
   });
 });
+
+import { checkLdirectordParams, ldirectordParams, modelFromParams as ldModel } from '../../modules/ldirectord/params.js';
+import { parseLdirectord } from '../../modules/ldirectord/config.js';
+import { impliedTable } from '../../modules/ldirectord/implied.js';
+import { modelOf as ldModelOf } from '../../modules/ldirectord/model.js';
+
+const ld = (over: Obj, virtual: Obj = {}) =>
+  problems(ldirectordParams, checkLdirectordParams, { virtuals: [{ virtual: '192.0.2.10:80', real: ['10.0.0.2:80 gate'], ...virtual }], ...over });
+
+describe('config injection and values: ldirectord', () => {
+  it('the base is valid', () => expect(ld({})).to.deep.equal([]));
+
+  it('extra lines never open a section or repeat a typed key', () => {
+    expect(ld({ extra: ['virtual = 10.9.9.9:80'] }).join('\n')).to.include('would open a virtual section');
+    expect(ld({ extra: ['virtual6=[::1]:80'] }).join('\n')).to.include('would open a virtual section');
+    expect(ld({}, { extra: ['real = 10.0.0.66:80 gate'] }).join('\n')).to.include('has its own parameter');
+    expect(ld({}, { extra: ['checktimeout = 3 # x'] }).join('\n')).to.include('extra');
+    expect(ld({}, { extra: ['future_key = 3'] })).to.deep.equal([]);
+  });
+
+  it('control characters are refused everywhere', () => {
+    for (const ch of ['\u2028', '\u0085', '\u0000']) {
+      expect(ld({}, { request: `/x${ch}y` }), JSON.stringify(ch)).to.not.deep.equal([]);
+      expect(ld({ logfile: `local0${ch}` }), JSON.stringify(ch)).to.not.deep.equal([]);
+    }
+  });
+
+  it('schedulers, addresses and fallbacks the kernel or ldirectord refuse are refused', () => {
+    expect(ld({}, { scheduler: 'fastest' }).join('\n')).to.include('scheduler');
+    expect(ld({}, { scheduler: 'mh' })).to.deep.equal([]);
+    expect(ld({}, { virtual: '999.0.2.10:80' }).join('\n')).to.include('999.0.2.10');
+    expect(ld({}, { real: ['10.0.0.300:80 gate'] }).join('\n')).to.include('real');
+    expect(ld({}, { real: [{ address: '10.0.0.2', method: 'gate' }, { address: '10.0.0.3->10.0.0.9', method: 'gate' }] })).to.deep.equal([]);
+    expect(ld({}, { virtual: '[2001:db8::zz]:80', real: ['[2001:db8::2]:80 gate'] }).join('\n')).to.include('virtual');
+    expect(ld({}, { virtual: '[2001:db8::10]:80', real: ['10.0.0.2:80 gate'] }).join('\n')).to.include('IPv6 real servers');
+    expect(ld({}, { virtual: '[2001:db8::10]:80', real: ['[2001:db8::2]:80 gate'], fallback: '127.0.0.1:80 gate' }).join('\n')).to.include('fallback6');
+    expect(ld({ fallback: '[::1]:80' }).join('\n')).to.include('fallback6');
+  });
+
+  it('a fallback of a virtual6 service is written as fallback6, which ldirectord reads', () => {
+    const model = ldModel({ virtuals: [{ virtual: '[2001:db8::10]:80', real: ['[2001:db8::2]:80 gate'], fallback: '[::1]:80 gate' }] } as Obj);
+    expect(model.virtuals[0].options.map((e) => e.key)).to.deep.equal(['real6', 'fallback6']);
+  });
+});
+
+describe('ldirectord.cf read as ldirectord reads it', () => {
+  it('a trailing comment on virtual= and numeric global lines is not part of the value', () => {
+    const doc = parseLdirectord('checktimeout=10 # seconds\nvirtual=192.0.2.10:80 # web\n\treal=10.0.0.2:80 gate # rs1\nvirtual=3   # mark\n\treal=10.0.0.2:80 gate\n', 'f');
+    expect(doc.globals).to.deep.equal([{ key: 'checktimeout', value: '10' }]);
+    expect(doc.sections.map((s) => s.virtual)).to.deep.equal(['192.0.2.10:80', '3']);
+  });
+
+  it('a repeated key counts as ldirectord counts it: the last one', () => {
+    const doc = parseLdirectord('virtual=192.0.2.10:80\n\treal=10.0.0.2:80 gate\n\tscheduler=rr\n\tscheduler=wlc\n', 'f');
+    expect(impliedTable(ldModelOf(doc)).services[0].service.scheduler).to.equal('wlc');
+  });
+});
