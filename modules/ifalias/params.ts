@@ -3,6 +3,7 @@
 import type { Fields, ObjectSpec } from '../../core/schema/types.js';
 import { isIP } from 'node:net';
 import { parsePrefix } from '../../core/net/address.js';
+import { interfaceNameProblem } from '../../core/schema/formats.js';
 
 export interface IfaliasParams {
   address: string;
@@ -17,11 +18,11 @@ export interface IfaliasParams {
 
 // Linux interface names: at most 15 bytes, no '/', ':' or whitespace (':' only in labels).
 const IFNAME = /^[A-Za-z0-9_.@+-]{1,15}$/;
-const LABEL = /^[A-Za-z0-9_.@+:-]{1,15}$/;
+const LABEL = /^[A-Za-z0-9_.@+][A-Za-z0-9_.@+:-]{0,14}$/;
 
 export const ifaliasParams: Fields = {
   address: { type: 'string', required: true, description: 'IPv4/IPv6 address with optional prefix; a VIP without one is /32 (/128).' },
-  interface: { type: 'string', required: true, aliases: ['dev'], pattern: IFNAME, patternName: 'an interface name (lo, eth0)', description: 'Interface the address lives on.' },
+  interface: { type: 'string', required: true, aliases: ['dev'], pattern: IFNAME, check: interfaceNameProblem, patternName: 'an interface name (lo, eth0)', description: 'Interface the address lives on.' },
   label: { type: 'string', pattern: LABEL, patternName: 'an address label such as lo:0 (at most 15 characters)', description: 'IPv4 alias label, e.g. lo:0 (ifconfig style).' },
   broadcast: { type: 'string', description: 'IPv4 broadcast address.' },
   state: { type: 'string', enum: ['present', 'absent'], default: 'present' },

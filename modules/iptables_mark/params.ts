@@ -24,14 +24,15 @@ export interface IptablesMarkParams {
 }
 
 const NOT = '(?:!\\s*)?';
-const IFNAME = new RegExp(`^${NOT}[A-Za-z0-9_.@-]{1,15}\\+?$`);
+// No leading '-' (iptables would read it as an option) or '!' after the negation.
+const IFNAME = new RegExp(`^${NOT}[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}\\+?$`);
 const MAC = new RegExp(`^${NOT}[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}$`);
 const PORT = new RegExp(`^${NOT}\\d{1,5}(?::\\d{1,5})?$`);
 const PROTO = new RegExp(`^${NOT}[A-Za-z0-9-]+$`);
 
 export const iptablesMarkParams: Fields = {
   table: { type: 'string', enum: ['filter', 'nat', 'mangle', 'raw', 'security'], default: 'mangle' },
-  chain: { type: 'string', default: 'PREROUTING', pattern: /^[A-Za-z0-9_.-]{1,28}$/, patternName: 'a chain name (PREROUTING, INPUT, ...)' },
+  chain: { type: 'string', default: 'PREROUTING', pattern: /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,27}$/, patternName: 'a chain name (PREROUTING, INPUT, ...), not starting with "-"' },
   source: { type: 'string', description: 'Source IPv4 address or network; `! ADDR` negates.' },
   destination: { type: 'string', description: 'Destination IPv4 address or network (the VIP); `! ADDR` negates.' },
   protocol: { type: 'string', pattern: PROTO, patternName: 'a protocol name or number (tcp, udp, vrrp, 112)' },

@@ -3,6 +3,8 @@
 // server's port to the service's), and their conversion into the table model.
 
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
+import { ipProblem } from '../../core/schema/formats.js';
+import { IPVS_SCHEDULERS } from '../lib/config-values.js';
 import { HOST_NETMASK, realId, serviceId, type Forward, type Protocol, type RealServer, type ServiceKey, type VirtualService } from './model.js';
 
 export interface RealServerParams {
@@ -40,8 +42,7 @@ export interface IpvsParams {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
-const IPV6 = /^(?=.*:)[0-9A-Fa-f:.]+$/;
-const ADDRESS: ParamSpec = { type: 'string', pattern: new RegExp(`${IPV4.source}|${IPV6.source}`), patternName: 'an IPv4 or IPv6 address' };
+const ADDRESS: ParamSpec = { type: 'string', check: ipProblem, patternName: 'an IPv4 or IPv6 address' };
 
 const FORWARDS: Record<string, Forward> = { gate: 'gate', dr: 'gate', masq: 'masq', nat: 'masq', ipip: 'ipip', tun: 'ipip' };
 const FLAGS: Record<string, string> = { 'sh-fallback': 'sh', 'sh-port': 'sh', 'mh-fallback': 'mh', 'mh-port': 'mh' };
@@ -66,7 +67,7 @@ const serviceSpec: ObjectSpec = {
     port: { type: 'int', min: 0, max: 65535, description: 'virtual port (0 = every port, persistent services only)' },
     fwmark: { type: 'int', min: 1, max: 4294967295, description: 'firewall mark naming the service instead of protocol/address/port' },
     ipv6: { type: 'bool', description: 'fwmark service for IPv6 packets (-6)' },
-    scheduler: { type: 'string', default: 'wlc', pattern: /^[a-z]+$/, patternName: 'a scheduler name (rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh)', description: 'scheduling method (ipvsadm default wlc)' },
+    scheduler: { type: 'string', default: 'wlc', enum: IPVS_SCHEDULERS, description: 'scheduling method (ipvsadm default wlc)' },
     persistent: { type: 'int', min: 1, max: 4294967295, description: 'persistence timeout in seconds (absent = not persistent)' },
     netmask: { type: 'string', description: 'persistence granularity: dotted quad (IPv4) or prefix length (IPv6)' },
     sched_flags: { type: 'list', single: true, items: { type: 'string', enum: Object.keys(FLAGS) }, default: [], description: 'scheduler flags (-b)' },

@@ -139,3 +139,45 @@ describe('ldirectord.cf read as ldirectord reads it', () => {
     expect(impliedTable(ldModelOf(doc)).services[0].service.scheduler).to.equal('wlc');
   });
 });
+
+import { checkIpvsParams, ipvsParams } from '../../modules/ipvs/params.js';
+import { ifaliasParams, ifaliasRules } from '../../modules/ifalias/params.js';
+import { iptablesMarkParams, iptablesMarkRules } from '../../modules/iptables_mark/params.js';
+
+describe('module values the kernel refuses: ipvs, ifalias, iptables_mark', () => {
+  const ipvs = (svc: Obj) => problems(ipvsParams, checkIpvsParams, { services: [{ address: '192.0.2.10', port: 80, real_servers: [{ address: '10.0.0.2' }], ...svc }] });
+  const ifa = (v: Obj) => problems(ifaliasParams, ifaliasRules, { address: '192.0.2.10/32', interface: 'lo', ...v });
+  const mark = (v: Obj) => problems(iptablesMarkParams, iptablesMarkRules, { destination: '192.0.2.10', protocol: 'tcp', dport: '80', set_mark: 1, ...v });
+
+  it('the bases are valid', () => {
+    expect(ipvs({})).to.deep.equal([]);
+    expect(ifa({})).to.deep.equal([]);
+    expect(mark({})).to.deep.equal([]);
+  });
+
+  it('ipvs: only the schedulers the kernel has; addresses in range; well-formed IPv6', () => {
+    expect(ipvs({ scheduler: 'fastest' }).join('\n')).to.include('scheduler');
+    for (const s of ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh']) expect(ipvs({ scheduler: s }), s).to.deep.equal([]);
+    expect(ipvs({ address: '999.0.2.10' }).join('\n')).to.include('address');
+    expect(ipvs({ address: '2001:db8::1::2', real_servers: [] }).join('\n')).to.include('address');
+    expect(ipvs({ address: '::', real_servers: [{ address: '2001:db8::2' }] })).to.deep.equal([]);
+    expect(ipvs({ real_servers: [{ address: '10.0.0.256' }] }).join('\n')).to.include('real_servers[0].address');
+    expect(ipvs({ real_servers: [{ address: '10.0.0.2', forward: 'fast' }] }).join('\n')).to.include('forward');
+  });
+
+  it('ifalias: interface names with blanks or a leading "-" are refused', () => {
+    for (const name of ['-lo', 'eth 0', 'eth0\u2028', 'a'.repeat(16), '..']) expect(ifa({ interface: name }).join('\n'), name).to.include('interface');
+    expect(ifa({ interface: 'eth0', label: '-eth0:1' }).join('\n')).to.include('label');
+    expect(ifa({ address: '999.0.2.10' }).join('\n')).to.include('address');
+    expect(ifa({ address: '2001:db8::1::2/64' }).join('\n')).to.include('address');
+  });
+
+  it('iptables_mark: chains and interfaces starting with "-" are refused', () => {
+    expect(mark({ chain: '-F' }).join('\n')).to.include('chain');
+    expect(mark({ chain: '--flush' }).join('\n')).to.include('chain');
+    expect(mark({ in_interface: '-eth0' }).join('\n')).to.include('in_interface');
+    expect(mark({ in_interface: '! -eth0' }).join('\n')).to.include('in_interface');
+    expect(mark({ in_interface: '! eth+' })).to.deep.equal([]);
+    expect(mark({ destination: '999.0.2.10' }).join('\n')).to.include('destination');
+  });
+});
