@@ -3,9 +3,9 @@
 // strictly as rsync reads them, and turned into the model rb writes.
 
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
-import type { Entry, RsyncdModel } from './conf.js';
+import { moduleName, type Entry, type RsyncdModel } from './conf.js';
 import { controlProblems, oneLine } from '../lib/config-values.js';
-import { KEYS, keyInfo, paramName, type KeyInfo } from './keys.js';
+import { KEYS, keyId, keyInfo, paramName, type KeyInfo } from './keys.js';
 
 // A value is one line: no control character, no trailing `\` (it would continue
 // the line), and no blank at either end (rsync trims them: the value read back
@@ -13,7 +13,7 @@ import { KEYS, keyInfo, paramName, type KeyInfo } from './keys.js';
 const TEXT: ParamSpec = oneLine({ type: 'string', pattern: /^\S(?:.*\S)?$/, patternName: 'one line of text without blanks at either end' });
 const PATH: ParamSpec = oneLine({ type: 'string', pattern: /^\/(?:.*\S)?$/, patternName: 'an absolute path without blanks at the end' });
 // Items are joined with spaces: "a b" as one item and [a, b] write the same line.
-const WORDS: ParamSpec = { type: 'list', single: true, items: oneLine({ type: 'string', pattern: /^[^\\]*\S[^\\]*$/, patternName: 'words on one line (no \\)' }) };
+const WORDS: ParamSpec = { type: 'list', single: true, items: oneLine({ type: 'string', pattern: /^[^\\\s](?:[^\\]*[^\\\s])?$/, patternName: 'words on one line (no \\, no blanks at either end)' }) };
 const MODULE_NAME = /^[^\]/\s](?:[^\]/\r\n]*[^\]/\s])?$/;
 const EXTRA: ParamSpec = {
   type: 'map',
@@ -90,7 +90,12 @@ export interface RsyncdParams extends Obj {
  */
 function extraKeyProblems(extra: Record<string, string> | undefined, where: string, globalScope: boolean): Array<[string, string]> {
   const out: Array<[string, string]> = [];
+  const seen = new Set<string>();
   for (const key of Object.keys(extra ?? {})) {
+    // rsync ignores case and blanks in names: two spellings are one parameter.
+    const id = keyId(key);
+    if (seen.has(id)) out.push([/^\w+$/.test(where) ? `modules.${where}.extra` : where ? 'modules' : 'extra', `extra key ${JSON.stringify(key)} names a parameter given twice (rsync ignores case and blanks)`]);
+    seen.add(id);
     const field = /^\w+$/.test(where) ? `modules.${where}.extra` : where ? 'modules' : 'extra';
     if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(key.trim())) out.push([field, `extra key ${JSON.stringify(key)} is no rsyncd.conf parameter name (letters, digits, blanks, "-", "_"; no "[", "&", "#", ";" or "=")`]);
     else {
@@ -106,7 +111,8 @@ export function checkRsyncdParams(v: Obj): Array<[string, string]> {
   out.push(...extraKeyProblems(v.extra as Record<string, string>, '', true));
   const mods = v.modules as Record<string, Obj>;
   for (const [name, m] of Object.entries(mods)) {
-    if (!MODULE_NAME.test(name) || name.toLowerCase() === 'global') out.push([`modules`, `bad module name ${JSON.stringify(name)}: no "/", "]", leading/trailing spaces, and not "global"`]);
+    // rsync folds blanks in a module name into one space: only that spelling reads back as written.
+    if (!MODULE_NAME.test(name) || name.toLowerCase() === 'global' || moduleName(name) !== name) out.push([`modules`, `bad module name ${JSON.stringify(name)}: no "/", "]", tabs, runs of spaces or leading/trailing spaces, and not "global"`]);
     out.push(...extraKeyProblems(m.extra as Record<string, string>, name, false));
   }
   for (const user of Object.keys((v.secrets as Obj | undefined) ?? {})) {

@@ -4,6 +4,25 @@
 
 import type { Fields, ParamSpec } from '../../core/schema/types.js';
 import { SUPPORTED_LETTERS, unsupportedLetters } from './options.js';
+import { controlProblems } from '../lib/config-values.js';
+
+/** A regular expression sersync matches against paths (<exclude expression>): one that compiles, on one line. */
+const REGEX: ParamSpec = {
+  type: 'string',
+  pattern: /^\S(?:.*\S)?$/,
+  patternName: 'a regular expression without blanks at either end',
+  check: (v: string) => {
+    try {
+      new RegExp(v);
+      return undefined;
+    } catch (e) {
+      return `not a regular expression: ${(e as Error).message}`;
+    }
+  },
+};
+
+/** sersync's <inotify> events, with its defaults as rb writes them. */
+export const EVENTS = { create_folder: true, create_file: false, close_write: true, move_from: true, move_to: true, attrib: false, modify: false };
 
 const PATH: ParamSpec = { type: 'string', pattern: /^\/[^\s"'\\<>&]*$/, patternName: 'an absolute path without spaces, quotes, \\, <, > or &' };
 const NAME: ParamSpec = { type: 'string', pattern: /^[A-Za-z0-9_.@:-]+$/, patternName: 'a name of letters, digits, _ . @ : -' };
@@ -50,6 +69,27 @@ export const sersyncParams: Fields = {
     },
     description: 'rsyncd authentication: { user, password, password_file }',
   },
+  exclude_regex: { type: 'list', single: true, items: REGEX, default: [], description: 'sersync: exclude regular expressions written as they are (anchored ^cache/ or grouped (tmp|swp)$); engine sersync only' },
+  events: {
+    type: 'object',
+    fields: Object.fromEntries(Object.entries(EVENTS).map(([k, d]) => [k, { type: 'bool', default: d, description: `sersync <${k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}> (default ${d})` }])),
+    default: EVENTS,
+    description: 'sersync: inotify events that trigger a push; lsyncd reacts to every change (only the defaults with lsyncd)',
+  },
+  full_sync: {
+    type: 'object',
+    fields: { interval: { type: 'int', min: 1, max: 525600, required: true, description: 'minutes between full pushes (<crontab schedule>)' } },
+    description: 'sersync: push the whole tree every interval minutes, excludes applied (<crontab start="true">); engine sersync only',
+  },
+  fail_log: {
+    type: 'object',
+    fields: {
+      path: { ...PATH, default: '/tmp/rsync_fail_log.sh', description: 'script sersync writes the failed pushes to (<failLog path>)' } as ParamSpec,
+      interval: { type: 'int', min: 1, max: 525600, default: 60, description: 'minutes between runs of that script (timeToExecute)' },
+    },
+    default: { path: '/tmp/rsync_fail_log.sh', interval: 60 },
+    description: 'sersync: retry of failed pushes (<failLog>)',
+  },
   port: { type: 'int', min: 1, max: 65535, default: 873, description: 'rsync daemon port (<userDefinedPort>)' },
   timeout: { type: 'int', min: 1, max: 86400, description: 'rsync I/O timeout in seconds (<timeout>)' },
   delay: { type: 'int', min: 0, max: 3600, default: 1, description: 'lsyncd: seconds events are collected before an rsync (sersync has no such setting)' },
@@ -73,6 +113,10 @@ export interface SersyncParams {
   delete: boolean;
   rsync_options: string;
   exclude: string[];
+  exclude_regex: string[];
+  events: typeof EVENTS;
+  full_sync?: { interval: number };
+  fail_log: { path: string; interval: number };
   auth?: { user: string; password?: string; password_file: string };
   port: number;
   timeout?: number;
@@ -86,8 +130,15 @@ export interface SersyncParams {
 }
 
 export function checkSersyncParams(v: Record<string, unknown>): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+  const out: Array<[string, string]> = controlProblems(v, '', ['auth.password']);
   const p = v as unknown as SersyncParams;
+  if (p.engine !== 'sersync') {
+    const why = 'is a sersync setting lsyncd has no equivalent for: set engine: sersync';
+    if (p.exclude_regex.length) out.push(['exclude_regex', `${why} (or give rsync patterns in exclude)`]);
+    if (p.full_sync) out.push(['full_sync', why]);
+    for (const [k, d] of Object.entries(EVENTS)) if (p.events[k as keyof typeof EVENTS] !== d) out.push([`events.${k}`, `${why} (lsyncd reacts to every change)`]);
+    if (p.fail_log.path !== '/tmp/rsync_fail_log.sh' || p.fail_log.interval !== 60) out.push(['fail_log', why]);
+  }
   if (p.remotes.length === 0) out.push(['remotes', 'at least one remote is needed']);
   const keys = p.remotes.map((r) => `${r.ip}::${r.module}`);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);

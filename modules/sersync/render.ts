@@ -4,7 +4,7 @@
 // <remote> of its <localpath>. Both pure; the unit tests pin their text.
 
 import { globToRegex, lsyncdFlags } from './options.js';
-import type { Remote, SersyncParams } from './params.js';
+import { EVENTS, type Remote, type SersyncParams } from './params.js';
 
 /** A Lua string literal. */
 export function luaString(s: string): string {
@@ -67,8 +67,18 @@ export function xmlAttr(s: string): string {
 
 const on = (b: boolean) => xmlAttr(b ? 'true' : 'false');
 
+const camel = (k: string) => k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+
+/** Every exclude as sersync's regular expression: rsync patterns translated, regexes as they are. */
+export function excludeExpressions(p: Pick<SersyncParams, 'exclude' | 'exclude_regex'>): string[] {
+  return [...p.exclude.map(globToRegex), ...(p.exclude_regex ?? [])];
+}
+
 export function renderConfxml(p: SersyncParams): string {
-  const excludes = p.exclude.map((g) => `\t<exclude expression=${xmlAttr(globToRegex(g))}></exclude>`);
+  const expressions = excludeExpressions(p);
+  const excludes = expressions.map((e) => `\t<exclude expression=${xmlAttr(e)}></exclude>`);
+  const events = { ...EVENTS, ...p.events };
+  const failLog = p.fail_log ?? { path: '/tmp/rsync_fail_log.sh', interval: 60 };
   return [
     '<?xml version="1.0" encoding="ISO-8859-1"?>',
     '<!-- confxml.xml, written by rb (module sersync, engine sersync) -->',
@@ -81,13 +91,7 @@ export function renderConfxml(p: SersyncParams): string {
     '    </filter>',
     '    <inotify>',
     `\t<delete start=${on(p.delete)}/>`,
-    '\t<createFolder start="true"/>',
-    '\t<createFile start="false"/>',
-    '\t<closeWrite start="true"/>',
-    '\t<moveFrom start="true"/>',
-    '\t<moveTo start="true"/>',
-    '\t<attrib start="false"/>',
-    '\t<modify start="false"/>',
+    ...Object.entries(events).map(([k, v]) => `\t<${camel(k)} start=${on(v)}/>`),
     '    </inotify>',
     '',
     '    <sersync>',
@@ -101,9 +105,10 @@ export function renderConfxml(p: SersyncParams): string {
     `\t    <timeout start=${on(p.timeout !== undefined)} time="${p.timeout ?? 100}"/>`,
     '\t    <ssh start="false"/>',
     '\t</rsync>',
-    '\t<failLog path="/tmp/rsync_fail_log.sh" timeToExecute="60"/>',
-    '\t<crontab start="false" schedule="600">',
-    '\t    <crontabfilter start="false">',
+    `\t<failLog path=${xmlAttr(failLog.path)} timeToExecute="${failLog.interval}"/>`,
+    `\t<crontab start=${on(Boolean(p.full_sync))} schedule="${p.full_sync?.interval ?? 600}">`,
+    `\t    <crontabfilter start=${on(Boolean(p.full_sync) && excludes.length > 0)}>`,
+    ...(p.full_sync ? expressions.map((e) => `\t\t<exclude expression=${xmlAttr(e)}></exclude>`) : []),
     '\t    </crontabfilter>',
     '\t</crontab>',
     '\t<plugin start="false" name="command"/>',

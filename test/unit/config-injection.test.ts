@@ -28,6 +28,7 @@ describe('config injection: rsyncd', () => {
     }
     expect(rsyncd({ modules: { m: { path: '/srv/m', extra: { 'Auth Users': 'eve' } } } }).join('\n')).to.include('auth users has its own parameter');
     expect(rsyncd({ modules: { m: { path: '/srv/m', extra: { 'Some  Future-Key': 'v', checksum_choice: 'md5' } } } })).to.deep.equal([]);
+    expect(rsyncd({ modules: { m: { path: '/srv/m', extra: { 'Some Key': 'v', somekey: 'w' } } } }).join('\n')).to.include('given twice');
   });
 
   it('control characters and line separators are refused in values and names', () => {
