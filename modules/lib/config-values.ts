@@ -58,8 +58,8 @@ export function controlProblems(value: unknown, path = '', skip: readonly string
   return out;
 }
 
-/** Schedulers of the Linux IPVS code (ipvsadm(8) of Debian 12; net/netfilter/ipvs): ipvsadm and ldirectord pass any name through. */
-export const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'] as const;
+/** Schedulers of the Linux IPVS code (net/netfilter/ipvs, twos since Linux 6.2); whether the host's kernel has the module is checked when the plan is made: ipvsadm and ldirectord pass any name through. */
+export const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos'] as const;
 
 /** IPv4 as the kernel reads it: four numbers 0-255; anything that looks like one but is not is refused. */
 export function looksLikeIpv4(v: string): boolean {
