@@ -11,7 +11,10 @@ import { defineModule, type ModuleDef, type ModuleRegistry, type ModuleSupports 
 
 const silent: Reporter = { playStart() {}, taskStart() {}, hostResult() {}, taskEnd() {}, rollback() {}, warn() {}, runEnd() {} };
 
-/** A module whose plan is one change with a text diff (or none), and whose facts are one echo. */
+/** Names of the modules whose rollback() ran. */
+const rolledBack: string[] = [];
+
+/** A module whose plan is one change with a text diff (or none), whose facts are one echo, and which can always undo. */
 function probe(name: string, supports: ModuleSupports, plan: 'change' | 'empty' = 'change'): ModuleDef {
   return defineModule<Record<string, never>, string>({
     name,
@@ -22,7 +25,10 @@ function probe(name: string, supports: ModuleSupports, plan: 'change' | 'empty' 
     facts: async (ctx) => (await ctx.exec('echo facts')).stdout,
     plan: () => (plan === 'change' ? { changes: [{ kind: 'set-x', resource: 'x', before: 'a', after: 'b', diff: '-a\n+b\n' }] } : { changes: [] }),
     apply: async () => {},
-    ...(supports.rollback ? { rollback: async () => {} } : {}),
+    // Defined even when not declared: the engine must go by the declaration.
+    rollback: async () => {
+      rolledBack.push(name);
+    },
   });
 }
 
@@ -72,7 +78,9 @@ describe('engine: declared capabilities', () => {
   });
 
   it('rollback skips a module that declares it cannot roll back, and says so', async () => {
+    rolledBack.length = 0;
     const s = await run(['full', 'noundo', 'fail'], false);
+    expect(rolledBack).to.deep.equal(['full']);
     expect(s.rollbacks).to.have.length(1);
     expect(s.rollbacks[0]!.undone.map((u) => u.task)).to.deep.equal(['full']);
     expect(s.rollbacks[0]!.notRollbackable.join('\n')).to.include('noundo');

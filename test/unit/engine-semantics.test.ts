@@ -129,4 +129,14 @@ describe('engine semantics (local host)', function () {
     // Each command's exec carries the facts of the task after it (file, then copy).
     expect(rerun.transport!.h1!.execs).to.equal(2);
   });
+
+  it('a command whose creates exists is ok and does not run, in check mode and in a run', async () => {
+    await writeFile(f('made'), '');
+    const play = '  tasks:\n    - name: make\n      command: touch {{ d }}/ran\n      args: { creates: "{{ d }}/made" }\n';
+    for (const check of [true, false]) {
+      const s = await run(play, { check });
+      expect(s.results.map((r) => r.status), `check ${check}`).to.deep.equal(['ok']);
+    }
+    expect(existsSync(f('ran'))).to.equal(false);
+  });
 });
