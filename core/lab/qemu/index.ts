@@ -97,6 +97,20 @@ export async function ipvsUp(n: number): Promise<LabHost[]> {
   return hosts;
 }
 
+/**
+ * Fresh rb1..rbN in the running guest without booting it again (a boot under
+ * TCG costs tens of seconds): the guest's own `lab down`, then `lab up N`.
+ * Boots the guest when none answers. The caller holds the lab's lock.
+ */
+export async function ipvsFreshHosts(n: number): Promise<LabHost[]> {
+  if (await guestAnswers()) {
+    const down = await guestRun(SSH, [...rbCliArgv(), 'lab', 'down'], { timeoutMs: GUEST_LAB_UP_TIMEOUT_MS });
+    if (down.code !== 0) throw new RbError(`rb lab down inside the guest failed (exit ${down.code}): ${tail(down.stderr || down.stdout)}`);
+    await fs.writeFile(P.GUEST_HOSTS_FILE, '[]\n');
+  }
+  return ipvsUp(n);
+}
+
 /** Stop the guest (only the qemu process recorded by us) and remove its tap. `rb lab down` holds the lock. */
 export async function ipvsDown(): Promise<void> {
   await closeMaster(SSH);
