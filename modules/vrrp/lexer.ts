@@ -95,9 +95,10 @@ function lexLine(raw: string, line: number, file: string, out: Token[]): void {
 
 // Quoted: blanks, comment and brace characters, a backslash (`\#` would lose it
 // unquoted), the line prefixes keepalived acts on before it reads a statement
-// (`@id`, `~SEQ`, `$NAME=`) and the word `include`, which keepalived only takes
-// as an include when it stands unquoted.
-const NEEDS_QUOTES = /[\s#!{}\\]|^[@~$]|^include$/;
+// (`@id`, `~SEQ`, `$NAME=`) and the word `include` (and the `includeX` variants
+// of later keepalived versions), which keepalived only takes as an include
+// when it stands unquoted.
+const NEEDS_QUOTES = /[\s#!{}\\]|^[@~$]|^include[a-z]?$/;
 
 /**
  * Characters that keepalived cannot read back from any word: a double quote

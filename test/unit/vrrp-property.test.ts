@@ -75,6 +75,7 @@ function instanceArb(i: number, scripts: string[]) {
     notify: optional(cmd),
     extra: optional(fc.constantFrom(['accept'], ['skip_check_adv_addr'])),
     garp_master_refresh: optional(fc.integer({ min: 0, max: 60 })),
+    virtual_routes: optional(fc.constant([`198.51.100.${i}/32 dev eth0`])),
   }).map(clean);
 }
 
@@ -99,7 +100,13 @@ const paramsArb = fc
         lb_kind: fc.constantFrom('NAT', 'DR'),
         quorum_up: optional(cmd),
         virtualhost: optional(word()),
-        real_servers: fc.constant([{ ip: '192.0.2.60', port: 80, weight: 1, TCP_CHECK: { connect_timeout: 3 } }]),
+        real_servers: fc
+          .oneof(
+            fc.constant({ TCP_CHECK: { connect_timeout: 3 } }),
+            word().map((helo) => ({ SMTP_CHECK: { connect_timeout: 3, helo_name: helo } })),
+            fc.tuple(word(), word()).map(([path, host]) => ({ HTTP_GET: { url: [{ path: `/${path}`, status_code: '200' }], virtualhost: host } })),
+          )
+          .map((check) => [{ ip: '192.0.2.60', port: 80, weight: 1, ...check }]),
       }).map(clean),
     ),
   })
@@ -119,7 +126,7 @@ function validate(params: Obj) {
 }
 
 // Blocks whose every line is an item: an unknown keyword there is an item, not a report.
-const LIST_BLOCKS = new Set(['notification_email', 'group', 'track_script', 'track_interface', 'unicast_peer', 'virtual_ipaddress', 'virtual_ipaddress_excluded']);
+const LIST_BLOCKS = new Set(['notification_email', 'group', 'track_script', 'track_interface', 'unicast_peer', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'virtual_routes', 'virtual_rules', 'static_ipaddress', 'static_routes', 'static_rules', 'virtual_server_group']);
 
 /** The text with `rb_probe_N` after every statement outside list blocks, and the line of each probe. */
 export function withProbes(text: string): { text: string; probes: Map<string, number> } {
