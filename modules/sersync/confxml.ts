@@ -88,3 +88,36 @@ export function parseConfxml(text: string, file = 'confxml.xml'): ConfxmlModel {
   if (stack.length) throw new ConfxmlSyntaxError(file, lineAt(body.length), `<${stack[stack.length - 1]}> is not closed`);
   return model;
 }
+
+/** What sersync does with a model: parts switched off (start="false") carry no meaning. */
+export function confxmlMeaning(m: ConfxmlModel): ConfxmlModel {
+  return {
+    ...m,
+    filter: m.filter.start ? m.filter : { start: false, excludes: [] },
+    auth: m.auth.start ? m.auth : { start: false },
+    port: m.port.start ? m.port : { start: false },
+    timeout: m.timeout.start ? m.timeout : { start: false },
+    crontab: m.crontab.start ? { ...m.crontab, filter: m.crontab.filter.start ? m.crontab.filter : { start: false, excludes: [] } } : { start: false, filter: { start: false, excludes: [] } },
+  };
+}
+
+const EVENT_PARAMS: Record<string, string> = { createFolder: 'create_folder', createFile: 'create_file', closeWrite: 'close_write', moveFrom: 'move_from', moveTo: 'move_to', attrib: 'attrib', modify: 'modify' };
+
+/** The sersync module params that write a file with this meaning (engine sersync; excludes kept as regexes). */
+export function paramsFromConfxml(m: ConfxmlModel): Record<string, unknown> {
+  const events = Object.fromEntries(Object.entries(EVENT_PARAMS).filter(([e]) => m.events[e] !== undefined).map(([e, p]) => [p, m.events[e]]));
+  return {
+    engine: 'sersync',
+    watch: m.watch,
+    remotes: m.remotes.map((r) => ({ ip: r.ip, module: r.name })),
+    delete: m.events.delete ?? false,
+    ...(m.commonParams !== undefined ? { rsync_options: m.commonParams } : {}),
+    exclude_regex: m.filter.start ? m.filter.excludes : [],
+    events,
+    ...(m.crontab.start && m.crontab.schedule !== undefined ? { full_sync: { interval: m.crontab.schedule } } : {}),
+    ...(m.failLog ? { fail_log: { path: m.failLog.path, interval: m.failLog.timeToExecute } } : {}),
+    ...(m.auth.start ? { auth: { user: m.auth.users, ...(m.auth.passwordfile ? { password_file: m.auth.passwordfile } : {}) } } : {}),
+    ...(m.port.start && m.port.port !== undefined ? { port: m.port.port } : {}),
+    ...(m.timeout.start && m.timeout.time !== undefined ? { timeout: m.timeout.time } : {}),
+  };
+}
