@@ -37,7 +37,7 @@ async function templateQuery(ctx: FactsContext, p: TemplateParams): Promise<Fact
   const text = await readFile(local, 'utf8');
   let content: string;
   try {
-    content = ctx.render(text, { template_path: local });
+    content = ctx.render(text, { template_path: local, template_destpath: path(p) });
   } catch (e) {
     // Name the template: the engine's message only knows the task.
     if (e instanceof TemplateError) throw new TemplateError(`${local}: ${e.message}`);

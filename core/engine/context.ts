@@ -2,10 +2,10 @@
 // templating and controller-side file lookup. In check mode writes are refused.
 
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { CommandError, ModuleError } from '../errors.js';
 import type { HostContext } from '../module.js';
-import { renderText } from '../template/index.js';
+import { renderText, templateFileVars } from '../template/index.js';
 import type { ExecOptions, Transport } from '../transport/types.js';
 
 export interface ContextOptions {
@@ -42,7 +42,12 @@ export function hostContext(o: ContextOptions): HostContext {
     },
     log: o.log,
     templatePaths: searchDirs(o, 'templates'),
-    render: (text, extra) => renderText(text, extra ? { ...o.vars, ...extra } : o.vars),
+    render: (text, extra) => {
+      // A template file gets ansible_managed and template_*, and includes from its own folder first.
+      const file = typeof extra?.template_path === 'string' ? extra.template_path : undefined;
+      const vars = extra ? { ...o.vars, ...(file ? templateFileVars(file, typeof extra.template_destpath === 'string' ? extra.template_destpath : undefined) : {}), ...extra } : o.vars;
+      return renderText(text, vars, 'template', file ? { searchPath: [...new Set([dirname(file), ...searchDirs(o, 'templates')])] } : {});
+    },
     localPath(path, kind) {
       if (isAbsolute(path)) {
         if (existsSync(path)) return path;

@@ -71,21 +71,10 @@ export class RbCompiler extends nj.Compiler {
     this.fail(`{% ${tag} %} is not available: a template cannot load other files`, node.lineno, node.colno);
   }
 
-  compileInclude(node: AstNode): void {
-    this.noFiles(node, 'include');
-  }
-
   compileExtends(node: AstNode): void {
     this.noFiles(node, 'extends');
   }
 
-  compileImport(node: AstNode): void {
-    this.noFiles(node, 'import');
-  }
-
-  compileFromImport(node: AstNode): void {
-    this.noFiles(node, 'from ... import');
-  }
 
   compileSlice(node: AstNode): void {
     this.fail('a slice [a:b] is only valid after a value', node.lineno, node.colno);

@@ -22,7 +22,7 @@ import { TESTS } from './tests.js';
 import { Undefined } from './undefined.js';
 import { allowCall, valueOnly } from './sandbox.js';
 
-const env = new nj.Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false, dev: true });
+export const env = new nj.Environment([], { autoescape: false, trimBlocks: true, lstripBlocks: false, throwOnUndefined: false, dev: true });
 const runtime = makeRuntime(nj.runtime);
 
 /** These may receive an undefined value; every other filter or test fails on one. */
@@ -99,14 +99,14 @@ function syntaxError(e: unknown, w: Where): TemplateError {
 }
 
 /** Compile (or fetch from the cache) `src`. 'value' mode is native when src is one expression. */
-export function compile(src: string, mode: Mode, w: Where): Compiled {
-  const key = `${mode}\0${src}`;
+export function compile(src: string, mode: Mode, w: Where, lexOpts?: Record<string, unknown>): Compiled {
+  const key = `${mode}\0${lexOpts ? JSON.stringify(lexOpts) : ''}\0${src}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let compiled: Compiled;
   compileStats.compiles++;
   try {
-    const ast = parse(src, env.opts, mode === 'value' ? 'verbatim' : 'jinja');
+    const ast = parse(src, lexOpts ? { ...env.opts, ...lexOpts } : env.opts, mode === 'value' ? 'verbatim' : 'jinja');
     const native = mode === 'expr' || (mode === 'value' && isSingleExpression(ast));
     const obj = compileAst(ast, w.name ?? 'template', known, native);
     // nunjucks' Template passes its own runtime to the root function; swap in rb's.
@@ -130,7 +130,9 @@ export function run(c: Compiled, vars: Record<string, unknown>, w: Where): unkno
     const where = w.always ? position(err.lineno === undefined ? undefined : err.lineno + 1, err.colno === undefined ? undefined : err.colno + 1, w) : '';
     if (cause instanceof TemplateError) return rethrow(where ? new TemplateError(where + cause.message) : cause);
     const msg = cause instanceof Error ? cause.message : String(cause);
-    throw new TemplateError(`${where}${msg.replace(/^\(.*?\)( \[Line \d+, Column \d+\])?\n\s*/, '')}`);
+    // nunjucks wraps errors of included templates once per level: keep the innermost message.
+    const inner = msg.includes('Template render error') ? msg.split('\n').pop()!.trim().replace(/^[A-Za-z]*Error: /, '') : msg.replace(/^\(.*?\)( \[Line \d+, Column \d+\])?\n\s*/, '');
+    throw new TemplateError(`${where}${inner.replace(/^TemplateError: /, '')}`);
   }
 }
 

@@ -10,6 +10,9 @@ import { hooks, markUnsafe } from './lazy.js';
 import { isDict, pyStr, pyTruthy, unbox } from './python.js';
 import { detach } from './undefined.js';
 import { lookupHooks } from './lookups.js';
+import { defaultSearchPath, jinjaHeader, withSearchPath, type FileOptions } from './file-template.js';
+
+export { defaultSearchPath, templateFileVars, type FileOptions } from './file-template.js';
 
 export { OMIT, markUnsafe };
 
@@ -61,10 +64,19 @@ function walk(value: unknown, vars: Record<string, unknown>): unknown {
   return value;
 }
 
-/** Render a template file (the `template` module): full nunjucks syntax; `name` appears in errors. */
-export function renderText(text: string, vars: Record<string, unknown>, name = 'template'): string {
+/**
+ * Render a template file (the `template` module): full Jinja syntax, a `#jinja2:` header,
+ * `{% include %}`/`{% import %}` from `opts.searchPath` (default: the file's folder, then
+ * role_path and playbook_dir with their `templates/`); `name` appears in errors.
+ */
+export function renderText(text: string, vars: Record<string, unknown>, name = 'template', opts: FileOptions = {}): string {
   const where = { name, always: true };
-  return pyStr(run(compile(text, 'text', where), vars, where));
+  const h = jinjaHeader(text, name);
+  const out = withSearchPath(opts.searchPath ?? defaultSearchPath(name, vars), () => pyStr(run(compile(h.text, 'text', where, Object.keys(h.opts).length ? h.opts : undefined), vars, where)));
+  if (!h.keepTrailingNewline) return out.replace(/\n$/, '');
+  // As Ansible: the output ends with at least as many newlines as the template.
+  const trailing = (s: string) => s.length - s.replace(/\n+$/, '').length;
+  return out + '\n'.repeat(Math.max(0, trailing(h.text) - trailing(out)));
 }
 
 /**

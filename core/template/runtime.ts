@@ -78,13 +78,12 @@ function rbCallMethod(obj: unknown, key: string, path: string, context: unknown,
   if (obj instanceof Undefined) obj.fail();
   if (isInternalName(key)) throw new TemplateError(internalNameError(path));
   let fn: ((...a: unknown[]) => unknown) | undefined;
-  if (typeof obj === 'string') fn = strMethod(obj, key);
-  else if (Array.isArray(obj)) fn = listMethod(obj, key);
-  else if (isDict(obj)) fn = dictMethod(obj, key);
-  else if (obj !== null && typeof obj === 'object' && exported.has(obj)) {
+  if (obj !== null && typeof obj === 'object' && exported.has(obj)) {
     const d = Object.getOwnPropertyDescriptor(obj, key);
     if (d && 'value' in d && isAllowedCall(d.value)) fn = d.value as (...a: unknown[]) => unknown;
-  }
+  } else if (typeof obj === 'string') fn = strMethod(obj, key);
+  else if (Array.isArray(obj)) fn = listMethod(obj, key);
+  else if (isDict(obj)) fn = dictMethod(obj, key);
   if (!fn) {
     if (obj === null || obj === undefined) new Undefined(path, `${path.replace(/(\.[^.[]*)$/, '')} is none`).fail();
     throw new TemplateError(`"${path}" is not a method of a ${pyType(obj)}`);

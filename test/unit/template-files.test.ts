@@ -132,7 +132,7 @@ const keepalivedByAnsible = [
 // keep_trailing_newline=True (Ansible's template settings).
 const cases: Array<[string, string]> = [
   ["{% for i in items %}\n- {{ i }}\n{% endfor %}\nend\n", "- 1\n- 2\n- 3\nend\n"],
-  ["{% for i in items %}\n  {% if i > 1 %}\n  big {{ i }}\n  {% endif %}\n{% endfor %}\n", "      big 2\n      big 3\n  "],
+  ["{% for i in items %}\n  {% if i > 1 %}\n  big {{ i }}\n  {% endif %}\n{% endfor %}\n", "      big 2\n      big 3\n  \n"], // Ansible's template module tops the trailing newlines up to the template's count
   ["a {%- if true %} b {% endif -%}  \n c\n", "a b c\n"],
   ["x\n{{- ' y ' -}}\nz\n", "x y z\n"],
   ["{# comment #}\nline\n{#- inline -#}  after\n", "lineafter\n"],
@@ -140,7 +140,7 @@ const cases: Array<[string, string]> = [
   ["{% macro row(k, v='-') %}\n{{ k }}: {{ v }}\n{% endmacro %}\n{{ row('a', 1) }}{{ row('b') }}", "a: 1\nb: -\n"],
   ["keep\n\n\n", "keep\n\n\n"],
   ["{% raw %}\n{{ x }}\n{% endraw %}\nafter\n", "\n{{ x }}\nafter\n"],
-  ["{% for i in items %}{{ loop.index }}/{{ loop.length }}{% if not loop.last %}, {% endif %}{% endfor %}\n", "1/3, 2/3, 3/3"],
+  ["{% for i in items %}{{ loop.index }}/{{ loop.length }}{% if not loop.last %}, {% endif %}{% endfor %}\n", "1/3, 2/3, 3/3\n"],
   ["{% for k, v in d | dictsort %}\n{{ k }}={{ v }}\n{% endfor %}\n", "a=1\nb=2\n"],
   ["{% if false %}\nno\n{% elif items %}\nelif\n{% else %}\nelse\n{% endif %}\n", "elif\n"],
   ["{% for i in [] %}\nx\n{% else %}\nempty\n{% endfor %}\n", "empty\n"],
