@@ -42,6 +42,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       value = arg.slice(eq + 1);
       arg = arg.slice(0, eq);
     }
+    if (value !== undefined && !VALUE_FLAGS[arg] && arg.startsWith('--')) throw configError(`${arg} takes no value, got "${arg}=${value}"`);
     if (/^-v+$/.test(arg)) {
       a.verbose += arg.length - 1;
       continue;
@@ -71,10 +72,13 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case 'vaultFile': vaultIds.push({ label: 'default', source: value }); break;
       case 'vaultId': vaultIds.push(parseVaultId(value)); break;
       case 'limit': a.limit = a.limit ? `${a.limit}:&${value}` : value; break;
-      case 'tags': a.tags.push(...split(value)); break;
-      case 'skipTags': a.skipTags.push(...split(value)); break;
+      case 'tags': a.tags.push(...split(arg, value)); break;
+      case 'skipTags': a.skipTags.push(...split(arg, value)); break;
       case 'forks': a.forks = positiveInt(arg, value); break;
-      case 'startAtTask': a.startAtTask = value; break;
+      case 'startAtTask':
+        if (!value.trim()) throw configError(`${arg}: expected a task name, got "${value}"`);
+        a.startAtTask = value;
+        break;
       case 'hkc':
         if (value !== 'strict' && value !== 'accept-new' && value !== 'off') throw configError(`${arg}: expected strict, accept-new or off, got "${value}"`);
         a.hostKeyChecking = value;
@@ -85,7 +89,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case 'reportPrometheus': a.reportPrometheus = value; break;
       case 'lockTimeout': {
         const n = Number(value);
-        if (!(n >= 0) || !Number.isFinite(n)) throw configError(`${arg}: expected seconds (0 or more), got "${value}"`);
+        if (!/^\d+(\.\d+)?$/.test(value)) throw configError(`${arg}: expected seconds (0 or more), got "${value}"`);
         a.lockTimeoutMs = n * 1000;
         break;
       }
@@ -101,13 +105,16 @@ export function parseRunArgs(argv: string[]): RunArgs {
   return a;
 }
 
-function split(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+/** A comma-separated tag list; an empty list or an empty tag in it is refused (it would select nothing or everything). */
+function split(flag: string, v: string): string[] {
+  const tags = v.split(',').map((s) => s.trim());
+  if (tags.some((t) => !t)) throw configError(`${flag}: expected comma-separated tag names, got "${v}"`);
+  return tags;
 }
 
 function positiveInt(flag: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw configError(`${flag}: expected a positive integer, got "${v}"`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw configError(`${flag}: expected a positive integer, got "${v}"`);
   return n;
 }
 
@@ -115,6 +122,7 @@ function positiveInt(flag: string, v: string): number {
 export function parseExtraVars(v: string): Record<string, unknown> {
   if (v.startsWith('@')) {
     const file = v.slice(1);
+    if (!file.trim()) throw configError(`-e ${v}: expected @FILE, a file name after @`);
     const doc = parseYaml(readInputFile(file, '-e file'), file);
     if (!isPlainObject(doc)) throw configError(`-e ${v}: ${file} must hold a mapping`);
     return doc;

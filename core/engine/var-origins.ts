@@ -81,12 +81,19 @@ export class VarOrigins {
       this.texts.set(file, lines);
     }
     const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const yaml = new RegExp(`^(\\s*)(["']?)${k}\\2\\s*:`);
+    const yaml = new RegExp(`(^\\s*|[{,]\\s*)(["']?)${k}\\2\\s*:`);
     const ini = new RegExp(`(^|\\s)${k}\\s*=`);
+    // With a host: its INI line, or the lines of its YAML mapping (the `host:` line and the ones indented below it).
+    let block = -1;
     for (const [i, line] of lines.entries()) {
-      if (host && !line.trimStart().startsWith(host)) continue;
+      const indent = line.length - line.trimStart().length;
+      if (host && block >= 0 && line.trim() && indent <= block) block = -1;
+      const own = host !== undefined && line.trimStart().startsWith(host);
+      if (own && new RegExp(`^\\s*(["']?)${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1\\s*:`).test(line)) block = indent;
+      if (host && !own && block < 0) continue;
       const m = yaml.exec(line);
-      if (m && !host) return { file, line: i + 1, col: m[1].length + 1 };
+      if (m && (!host || block >= 0)) return { file, line: i + 1, col: m.index + m[1].length + 1 };
+      if (host && !own) continue;
       const n = ini.exec(line);
       if (n) return { file, line: i + 1, col: n.index + n[1].length + 1 };
     }

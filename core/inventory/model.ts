@@ -38,6 +38,8 @@ export class InventoryModel {
 
   addGroup(name: string): GroupNode {
     if (!name) throw new ModelError('a group name may not be empty');
+    if (/[\s\x00-\x1f\x7f,:!&[\]*?]/.test(name) || name.startsWith('-') || name.startsWith('~'))
+      throw new ModelError(`group name ${JSON.stringify(name)}: no blanks, control characters, pattern characters (, : ! & [ ] * ? ~) or leading "-"`);
     let g = this.groups.get(name);
     if (!g) {
       g = { name, hosts: [], children: [], parents: [], vars: {}, priority: 1 };
@@ -49,6 +51,7 @@ export class InventoryModel {
   /** Adds the host if new (the port only counts then, as in Ansible), and puts it in `group`. */
   addHost(name: string, group?: string, port?: number): HostNode {
     if (!name) throw new ModelError('a host name may not be empty');
+    if (/[\s\x00-\x1f\x7f]/.test(name) || name.startsWith('-')) throw new ModelError(`host name ${JSON.stringify(name)}: no blanks, control characters or leading "-"`);
     let h = this.hosts.get(name);
     if (!h) {
       h = { name, vars: {}, groups: [] };

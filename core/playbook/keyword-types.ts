@@ -4,7 +4,7 @@
 // a templated one is converted the same way after rendering, and anything that
 // is not of the keyword's type is an error naming the keyword.
 
-export type KeywordType = 'bool' | 'int' | 'percent' | 'serial' | 'string' | 'list' | 'dict' | 'condition' | 'identifier' | 'any';
+export type KeywordType = 'bool' | 'int' | 'percent' | 'serial' | 'string' | 'list' | 'names' | 'dict' | 'vars' | 'loop_control' | 'condition' | 'identifier' | 'any';
 
 export const KEYWORD_TYPES: Record<string, KeywordType> = {
   // booleans
@@ -19,10 +19,19 @@ export const KEYWORD_TYPES: Record<string, KeywordType> = {
   remote_user: 'string', user: 'string', connection: 'string', delegate_to: 'string', strategy: 'string', debugger: 'string',
   order: 'string', register: 'identifier',
   // collections
-  tags: 'list', notify: 'list', listen: 'list', vars_files: 'list', collections: 'list', roles: 'any',
-  vars: 'dict', loop_control: 'dict', module_defaults: 'any', environment: 'any', args: 'dict',
+  tags: 'list', notify: 'names', listen: 'names', vars_files: 'list', collections: 'list', roles: 'any',
+  vars: 'vars', loop_control: 'loop_control', module_defaults: 'any', environment: 'any', args: 'dict',
   when: 'condition', changed_when: 'condition', failed_when: 'condition', until: 'condition',
 };
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** loop_control's attributes, as Ansible's LoopControl has them, with their types. */
+const LOOP_CONTROL: Record<string, KeywordType | 'number'> = {
+  loop_var: 'identifier', index_var: 'identifier', label: 'any', pause: 'number', extended: 'bool', extended_allitems: 'bool', break_when: 'condition',
+};
+
+/** String keywords that name something (a user, a host, a method): never blank. */
+const NAMED = new Set(['become_user', 'remote_user', 'user', 'become_method', 'connection', 'delegate_to', 'strategy', 'order']);
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f']);
@@ -84,16 +93,42 @@ export function typeKeyword(key: string, v: unknown, type: KeywordType = KEYWORD
       return { ok: true, value: out };
     }
     case 'string':
+      if (typeof v === 'string' && !v.trim() && NAMED.has(key)) return fail('a name, not a blank');
       if (typeof v === 'string') return { ok: true, value: v };
       if (typeof v === 'number' && key !== 'become_user' && key !== 'remote_user') return { ok: true, value: String(v) };
       return fail('a string');
     case 'identifier':
-      if (typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return { ok: true, value: v };
+      if (typeof v === 'string' && IDENT.test(v)) return { ok: true, value: v };
       return fail('a variable name (letters, digits, _; not starting with a digit)');
     case 'list':
       if (typeof v === 'string' || typeof v === 'number') return { ok: true, value: v };
       if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return { ok: true, value: v };
       return fail('a string or a list of strings');
+    case 'names':
+      if (typeof v === 'string' && v.trim()) return { ok: true, value: v };
+      if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'string' && x.trim())) return { ok: true, value: v };
+      return fail('a name or a list of names, none blank');
+    case 'vars': {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('a mapping');
+      const bad = Object.keys(v).find((k) => !IDENT.test(k));
+      if (bad !== undefined) return { ok: false, message: `${JSON.stringify(bad)} is not a valid variable name (letters, digits, _; not starting with a digit)` };
+      return { ok: true, value: v };
+    }
+    case 'loop_control': {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('a mapping');
+      for (const [k, x] of Object.entries(v)) {
+        const t = LOOP_CONTROL[k];
+        if (!t) return { ok: false, message: `unknown loop_control attribute "${k}" (valid: ${Object.keys(LOOP_CONTROL).join(', ')})` };
+        if (hasTemplate(x)) continue;
+        if (t === 'number') {
+          if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) return { ok: false, message: `loop_control.${k}: expected a number of seconds (0 or more), got ${show(x)}` };
+          continue;
+        }
+        const r = typeKeyword(k, x, t);
+        if (!r.ok) return { ok: false, message: `loop_control.${k}: ${r.message}` };
+      }
+      return { ok: true, value: v };
+    }
     case 'dict':
       if (v && typeof v === 'object' && !Array.isArray(v)) return { ok: true, value: v };
       return fail('a mapping');

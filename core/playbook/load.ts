@@ -95,8 +95,11 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
       continue;
     }
     const vdoc = await readDoc(resolve(dir, vf), problems, doc.locate(`${joinPath(path, 'vars_files')}[${i}]`));
-    if (vdoc && isPlainObject(vdoc.value)) Object.assign(vars, vdoc.value);
-    else if (vdoc && vdoc.value != null) problems.add('a vars file must hold a mapping', vdoc.locate(''));
+    if (vdoc && isPlainObject(vdoc.value)) {
+      const bad = Object.keys(vdoc.value).filter((k) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+      for (const k of bad) problems.add(`${JSON.stringify(k)} is not a valid variable name (letters, digits, _; not starting with a digit)`, vdoc.locate(joinPath('', k)));
+      Object.assign(vars, vdoc.value);
+    } else if (vdoc) problems.add(vdoc.value == null ? 'a vars file must hold a mapping, the file is empty' : 'a vars file must hold a mapping', vdoc.locate(''));
   }
   const rollout = parseRollout(raw.rollout, doc, path, problems);
   if (rollout && raw.serial !== undefined && raw.serial !== null) problems.add('rollout: ha orders the hosts itself: give either rollout or serial, not both', rollout.loc, 'rollout');

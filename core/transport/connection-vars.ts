@@ -36,6 +36,18 @@ function str(vars: Record<string, unknown>, name: string, ...keys: string[]): st
   return undefined;
 }
 
+/** A host or user name: never blank, no blanks or control characters, no leading "-" (ssh would read an option). */
+function word(vars: Record<string, unknown>, name: string, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = str(vars, name, k);
+    if (v === undefined) continue;
+    if (!v.trim()) throw configError(`expected a name, got ${JSON.stringify(v)}`, undefined, `${name}.${k}`);
+    if (/[\s\x00-\x1f\x7f]/.test(v) || v.startsWith('-')) throw configError(`expected a name without blanks, control characters or a leading "-", got ${JSON.stringify(v)}`, undefined, `${name}.${k}`);
+    return v;
+  }
+  return undefined;
+}
+
 function num(vars: Record<string, unknown>, name: string, key: string, min: number, max: number): number | undefined {
   const v = vars[key];
   if (v === undefined || v === null) return undefined;
@@ -79,12 +91,12 @@ export function resolveConnection(name: string, vars: Record<string, unknown>, o
 
   const args = sshArgs(name, vars);
   const argsHostKey = args.options.strictHostKeyChecking;
-  const alias = str(vars, name, 'ansible_host', 'host', 'ansible_ssh_host') ?? name;
+  const alias = word(vars, name, 'ansible_host', 'host', 'ansible_ssh_host') ?? name;
   const lines = configLines(home, args.configFile);
   const o: SshOptions = resolveSshConfig(lines, alias, args.options);
 
   const port = num(vars, name, 'ansible_port', 1, 65535) ?? num(vars, name, 'ansible_ssh_port', 1, 65535) ?? o.port ?? 22;
-  const user = str(vars, name, 'ansible_user', 'ansible_ssh_user') ?? opts.user ?? o.user ?? localUser;
+  const user = word(vars, name, 'ansible_user', 'ansible_ssh_user') ?? opts.user ?? o.user ?? localUser;
   const address = o.hostName ?? alias;
   const ctx: ExpandContext = { home, localUser, host: address, user, port };
   const keyVar = str(vars, name, 'ansible_ssh_private_key_file', 'ansible_private_key_file');
@@ -121,7 +133,7 @@ export function resolveConnection(name: string, vars: Record<string, unknown>, o
   if (privateKeyFile) spec.privateKeyFile = privateKeyFile;
   const password = str(vars, name, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password');
   if (password !== undefined) spec.password = password;
-  const becomeUser = str(vars, name, 'ansible_become_user');
+  const becomeUser = word(vars, name, 'ansible_become_user');
   if (becomeUser) spec.becomeUser = becomeUser;
   const becomePassword = str(vars, name, 'ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass');
   if (becomePassword !== undefined) spec.becomePassword = becomePassword;
