@@ -49,8 +49,14 @@ export interface AuthkeysParams {
   index: number;
   method: string;
   key?: string;
+  /** Further keys incoming packets may be signed with (a key rotation in progress). */
+  also_accept?: AuthKey[];
 }
 
+const keyOf = (k: AuthKey): AuthKey => ({ index: k.index, method: k.method, ...(k.key !== undefined ? { key: k.key } : {}) });
+
+/** The signing key, then the keys still accepted, in index order. */
 export function authkeysFromParams(p: AuthkeysParams): Authkeys {
-  return { auth: p.index, keys: [{ index: p.index, method: p.method, ...(p.key !== undefined ? { key: p.key } : {}) }] };
+  const others = [...(p.also_accept ?? [])].sort((a, b) => a.index - b.index).map(keyOf);
+  return { auth: p.index, keys: [keyOf(p), ...others] };
 }

@@ -62,14 +62,20 @@ const keyText = (k: { method: string; key?: string }) => (k.key === undefined ? 
 export function diffAuthkeys(before: Authkeys, after: Authkeys): FieldChange[] {
   const out: FieldChange[] = [];
   if (before.auth !== after.auth) out.push({ field: 'authkeys auth', before: before.auth, after: after.auth });
-  const want = after.keys[0];
+  // The signing key (`auth N`) first, by field; keys still accepted during a rotation by number.
+  const want = after.keys.find((k) => k.index === after.auth) ?? after.keys[0];
   const have = before.keys.find((k) => k.index === want.index);
   if (have?.method !== want.method) out.push({ field: 'authkeys method', before: have?.method, after: want.method });
   if (have?.key !== want.key) {
     out.push({ field: 'authkeys key', before: have?.key === undefined ? undefined : MASK, after: want.key === undefined ? undefined : MASK, secret: true });
   }
+  for (const w of after.keys) {
+    if (w === want) continue;
+    const h = before.keys.find((k) => k.index === w.index);
+    if (h?.method !== w.method || h?.key !== w.key) out.push({ field: `authkeys key ${w.index}`, before: h ? keyText(h) : undefined, after: keyText(w), secret: true });
+  }
   for (const k of before.keys) {
-    if (k.index !== want.index) out.push({ field: `authkeys key ${k.index}`, before: keyText(k), after: undefined });
+    if (!after.keys.some((w) => w.index === k.index)) out.push({ field: `authkeys key ${k.index}`, before: keyText(k), after: undefined });
   }
   return out;
 }

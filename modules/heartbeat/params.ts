@@ -153,6 +153,8 @@ const haCfFields: Record<string, ParamSpec> = {
   },
 };
 
+const AUTH_KEY: ParamSpec = { type: 'string', secret: true, pattern: /^[^\s#\\\u0000-\u001f\u007f-\u009f]+$/, patternName: 'a secret without blanks or #' };
+
 const groupSpec: ObjectSpec = {
   type: 'object',
   fields: {
@@ -177,8 +179,21 @@ export const heartbeatParams: Fields = {
     required: true,
     fields: {
       method: { type: 'string', enum: METHODS, default: 'sha1', description: 'signature method (crc has no secret and is insecure)' },
-      key: { type: 'string', secret: true, pattern: /^[^\s#\\\u0000-\u001f\u007f-\u009f]+$/, patternName: 'a secret without blanks or #', description: 'shared secret, the same on every node' },
+      key: { ...AUTH_KEY, description: 'shared secret, the same on every node' },
       index: { type: 'int', min: 1, max: 15, default: 1, description: 'key number (`auth N`)' },
+      also_accept: {
+        type: 'list',
+        items: {
+          type: 'object',
+          fields: {
+            index: { type: 'int', min: 1, max: 15, required: true, description: 'key number' },
+            method: { type: 'string', enum: METHODS, required: true },
+            key: { ...AUTH_KEY, description: 'the secret of that key' },
+          },
+          check: checkAuthkeys,
+        },
+        description: 'key rotation: further keys incoming packets may be signed with, e.g. the old key until every node signs with the new one',
+      },
     },
     check: checkAuthkeys,
     description: 'authkeys (written with mode 0600)',
@@ -192,9 +207,13 @@ export const heartbeatParams: Fields = {
 };
 
 function checkAuthkeys(v: Obj): Array<[string, string]> {
-  if (v.method === 'crc' && v.key !== undefined) return [['key', 'crc has no secret: leave key out (or use sha1)']];
-  if (v.method !== 'crc' && v.key === undefined) return [['key', `${v.method} needs a shared secret`]];
-  return [];
+  const out: Array<[string, string]> = [];
+  if (v.method === 'crc' && v.key !== undefined) out.push(['key', 'crc has no secret: leave key out (or use sha1)']);
+  if (v.method !== 'crc' && v.key === undefined) out.push(['key', `${v.method} needs a shared secret`]);
+  const indexes = [v.index, ...((v.also_accept as Obj[] | undefined) ?? []).map((k) => k.index)].filter((i) => i !== undefined);
+  const dup = indexes.find((i, n) => indexes.indexOf(i) !== n);
+  if (dup !== undefined) out.push(['also_accept', `key ${dup} is given twice (each key number once)`]);
+  return out;
 }
 
 /** Rules across the three files. */

@@ -116,7 +116,7 @@ export function checkRsyncdParams(v: Obj): Array<[string, string]> {
     out.push(...extraKeyProblems(m.extra as Record<string, string>, name, false));
   }
   for (const user of Object.keys((v.secrets as Obj | undefined) ?? {})) {
-    if (!/^@?[^\s:#]+$/.test(user)) out.push(['secrets', `bad user name ${JSON.stringify(user)} (no spaces, ":" or "#")`]);
+    if (!/^@?[^\s:#]+$/.test(user) || controlProblems(user).length) out.push(['secrets', `bad user name ${JSON.stringify(user)} (no spaces, ":" or "#")`]);
   }
   return out;
 }

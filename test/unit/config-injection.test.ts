@@ -36,6 +36,7 @@ describe('config injection: rsyncd', () => {
       expect(rsyncd({ modules: { m: { path: '/srv/m', comment: `a${ch}b` } } }), JSON.stringify(ch)).to.not.deep.equal([]);
       expect(rsyncd({ modules: { [`m${ch}x`]: { path: '/srv/m' } } }), JSON.stringify(ch)).to.not.deep.equal([]);
       expect(rsyncd({ secrets: { bob: `p${ch}w` } }), JSON.stringify(ch)).to.not.deep.equal([]);
+      expect(rsyncd({ secrets: { [`b${ch}ob`]: 'pw' } }), JSON.stringify(ch)).to.not.deep.equal([]);
     }
     expect(rsyncd({ modules: { m: { path: '/srv/m', comment: 'tab\tinside is fine' } } })).to.deep.equal([]);
   });
@@ -180,5 +181,31 @@ describe('module values the kernel refuses: ipvs, ifalias, iptables_mark', () =>
     expect(mark({ in_interface: '! -eth0' }).join('\n')).to.include('in_interface');
     expect(mark({ in_interface: '! eth+' })).to.deep.equal([]);
     expect(mark({ destination: '999.0.2.10' }).join('\n')).to.include('destination');
+  });
+});
+
+import { authkeysFromParams, parseAuthkeys, renderAuthkeys } from '../../modules/heartbeat/authkeys.js';
+import { diffAuthkeys } from '../../modules/heartbeat/diff.js';
+
+describe('heartbeat authkeys with several keys (key rotation)', () => {
+  const params = { method: 'sha1', key: 'new-secret', index: 2, also_accept: [{ index: 1, method: 'md5', key: 'old-secret' }] };
+
+  it('the signing key and the keys still accepted are written, and read back equal', () => {
+    const want = authkeysFromParams(params);
+    expect(renderAuthkeys(want)).to.equal('auth 2\n2 sha1 new-secret\n1 md5 old-secret\n');
+    expect(parseAuthkeys(renderAuthkeys(want))).to.deep.equal(want);
+    expect(hb({ authkeys: params })).to.deep.equal([]);
+  });
+
+  it('a file with both keys is converged; dropping the old key is one masked change', () => {
+    const file = parseAuthkeys('auth 2\n1 md5 old-secret\n2 sha1 new-secret\n');
+    expect(diffAuthkeys(file, authkeysFromParams(params))).to.deep.equal([]);
+    const done = diffAuthkeys(file, authkeysFromParams({ ...params, also_accept: [] }));
+    expect(done).to.deep.equal([{ field: 'authkeys key 1', before: 'md5 ********', after: undefined }]);
+    expect(JSON.stringify(diffAuthkeys(parseAuthkeys('auth 2\n2 sha1 new-secret\n'), authkeysFromParams(params)))).to.not.include('old-secret');
+  });
+
+  it('a key number given twice is refused', () => {
+    expect(hb({ authkeys: { ...params, also_accept: [{ index: 2, method: 'md5', key: 'x' }] } }).join('\n')).to.include('given twice');
   });
 });
