@@ -5,6 +5,21 @@
 import { parseDocument, LineCounter, isMap, isSeq, isScalar, isPair, stringify, type Node, type ScalarTag, type Tags } from 'yaml';
 import { ConfigError, RbError, type ConfigProblem, type Location } from './errors.js';
 import { decryptVault } from './vault/passwords.js';
+import { compile } from './template/environment.js';
+
+/** A template string that reaches interpreter internals is refused where it is written, whether or not it is used. */
+function templateRefusal(node: unknown): string | undefined {
+  if (!isScalar(node) || typeof node.value !== 'string' || node.tag === '!unsafe') return undefined;
+  const s = node.value;
+  if (!s.includes('{{') && !s.includes('{%')) return undefined;
+  try {
+    compile(s, 'value', {});
+  } catch (e) {
+    const m = e instanceof Error ? e.message : '';
+    if (m.includes('refused:')) return m;
+  }
+  return undefined;
+}
 
 /** Bounds that keep hostile documents (alias bombs, deep nesting) from exhausting the controller. */
 const MAX_ALIASES = 1000;
@@ -32,6 +47,7 @@ export function parseYamlPositioned(text: string, file: string): PositionedYaml 
     throw new ConfigError(problems);
   }
   const positions = new Map<string, Location>();
+  const refused: ConfigProblem[] = [];
   const at = (node: Node | null | undefined): Location => {
     const offset = node?.range?.[0] ?? 0;
     const p = lineCounter.linePos(offset);
@@ -46,6 +62,8 @@ export function parseYamlPositioned(text: string, file: string): PositionedYaml 
         const child = joinPath(path, key);
         positions.set(child, at((pair.value as Node) ?? (pair.key as Node)));
         positions.set(`${child}#key`, at(pair.key as Node));
+        const bad = templateRefusal(pair.key);
+        if (bad) refused.push({ message: bad, loc: at(pair.key as Node), path: child });
         walk(pair.value, child);
       }
     } else if (isSeq(node)) {
@@ -57,9 +75,12 @@ export function parseYamlPositioned(text: string, file: string): PositionedYaml 
       });
     } else if (node) {
       positions.set(path, at(node as Node));
+      const bad = templateRefusal(node);
+      if (bad) refused.push({ message: bad, loc: at(node as Node), path: path || undefined });
     }
   };
   walk(doc.contents, '');
+  if (refused.length) throw new ConfigError(refused);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
