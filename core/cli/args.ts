@@ -2,7 +2,9 @@
 // and Ansible-shaped (-i, -e, -l, -t, -C, -D, -f, -v...).
 
 import { readInputFile } from '../input-file.js';
-import { askVaultPassword } from './vault-prompt.js';
+import { askBecomePassword, askVaultPassword } from './vault-prompt.js';
+import { connectionDefaults, loadAnsibleCfg } from '../config/ansible-cfg.js';
+import { registerSecret } from '../secrets.js';
 import { configureVault, parseVaultId, type VaultId } from '../vault/passwords.js';
 import type { RunOptions } from '../engine/types.js';
 import { configError } from '../errors.js';
@@ -19,6 +21,12 @@ export interface RunArgs extends RunOptions {
   /** rb drift --unmanaged: also report state no task declares. */
   unmanaged?: boolean;
   output: 'auto' | 'plain' | 'tty';
+  /** --syntax-check, --list-hosts, --list-tasks, --list-tags: show, run nothing. */
+  list?: { syntax: boolean; hosts: boolean; tasks: boolean; tags: boolean };
+  /** -h/--help after the command. */
+  help?: boolean;
+  /** The ansible.cfg read, if any. */
+  ansibleCfg?: string;
 }
 
 const VALUE_FLAGS: Record<string, string> = {
@@ -27,12 +35,16 @@ const VALUE_FLAGS: Record<string, string> = {
   '--vault-password-file': 'vaultFile', '--vault-pass-file': 'vaultFile', '--vault-id': 'vaultId',
   '--host-key-checking': 'hkc', '--timeout': 'timeout', '--report-json': 'reportJson', '--report-junit': 'reportJunit', '--output': 'output',
   '--report-prometheus': 'reportPrometheus', '--lock-timeout': 'lockTimeout',
+  '-u': 'user', '--user': 'user', '--private-key': 'key', '--key-file': 'key', '--become-user': 'becomeUser', '--become-method': 'becomeMethod',
 };
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const extras: string[] = [];
   const vaultIds: VaultId[] = [];
   let askVaultPass = false;
+  let askBecomePass = false;
+  const given = new Set<string>();
+  const conn: Record<string, unknown> = {};
   const a: RunArgs = { playbooks: [], inventories: [], check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 50, rollback: true, verbose: 0, output: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
@@ -55,6 +67,13 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case '--unmanaged': a.unmanaged = true; continue;
       case '--verbose': a.verbose++; continue;
       case '-J': case '--ask-vault-pass': case '--ask-vault-password': askVaultPass = true; continue;
+      case '-b': case '--become': a.become = true; continue;
+      case '-K': case '--ask-become-pass': askBecomePass = true; continue;
+      case '-h': case '--help': a.help = true; continue;
+      case '--syntax-check': (a.list ??= noList()).syntax = true; continue;
+      case '--list-hosts': (a.list ??= noList()).hosts = true; continue;
+      case '--list-tasks': (a.list ??= noList()).tasks = true; continue;
+      case '--list-tags': (a.list ??= noList()).tags = true; continue;
     }
     const key = VALUE_FLAGS[arg];
     if (!key) {
@@ -66,7 +85,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
       if (i + 1 >= argv.length) throw configError(`${arg} needs a value`);
       value = argv[++i];
     }
+    given.add(key);
     switch (key) {
+      case 'user': a.remoteUser = value; break;
+      case 'key': conn.ansible_private_key_file = value; break;
+      case 'becomeUser': conn.ansible_become_user = value; break;
+      case 'becomeMethod': conn.ansible_become_method = value; break;
       case 'inventory': a.inventories.push(value); break;
       case 'extra': extras.push(value); break;
       case 'vaultFile': vaultIds.push({ label: 'default', source: value }); break;
@@ -99,10 +123,32 @@ export function parseRunArgs(argv: string[]): RunArgs {
         break;
     }
   }
+  if (a.help) return a;
+  // ansible.cfg and ANSIBLE_* below the flags.
+  const cfg = loadAnsibleCfg();
+  a.ansibleCfg = cfg.file;
+  if (!a.inventories.length && cfg.inventory) a.inventories.push(...cfg.inventory);
+  if (!given.has('forks') && cfg.forks) a.forks = cfg.forks;
+  if (!given.has('timeout') && cfg.timeout) a.timeoutMs = cfg.timeout * 1000;
+  a.remoteUser ??= cfg.remoteUser;
+  a.become ??= cfg.become;
+  if (cfg.rolesPath) a.rolesPath = cfg.rolesPath;
+  a.connectionDefaults = { ...connectionDefaults(cfg), ...conn };
+  if ((askBecomePass || cfg.becomeAskPass) && !a.list) a.connectionDefaults.ansible_become_password = registered(askBecomePassword());
+  if (!vaultIds.length && !process.env.ANSIBLE_VAULT_PASSWORD_FILE && cfg.vaultPasswordFile) vaultIds.push({ label: 'default', source: cfg.vaultPasswordFile });
   // Vault passwords first: -e @file may be encrypted, whatever the order of the flags.
   configureVault(vaultIds, askVaultPass, askVaultPassword);
   for (const e of extras) Object.assign(a.extraVars, parseExtraVars(e));
   return a;
+}
+
+function noList() {
+  return { syntax: false, hosts: false, tasks: false, tags: false };
+}
+
+function registered(secret: string): string {
+  registerSecret(secret);
+  return secret;
 }
 
 /** A comma-separated tag list; an empty list or an empty tag in it is refused (it would select nothing or everything). */

@@ -12,6 +12,8 @@ import { multiReporter } from '../report/multi.js';
 import { PlainReporter } from '../report/plain.js';
 import { parseRunArgs, type RunArgs } from './args.js';
 import { exitCode } from './exit-code.js';
+import { listCommand } from './list.js';
+import { runHelp } from './run-help.js';
 import { loadRegistry } from './registry.js';
 import { resolve } from 'node:path';
 import { newRunId, pendingFor, readJournal } from '../engine/journal.js';
@@ -27,6 +29,10 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
   let args: RunArgs;
   try {
     args = parseRunArgs(argv);
+    if (args.help) {
+      process.stdout.write(runHelp(mode));
+      return 0;
+    }
     if (mode !== 'run') args.check = true;
     if (!args.playbooks.length) throw new ConfigError([{ message: `rb ${mode}: give at least one playbook` }]);
     if (!args.inventories.length) {
@@ -37,6 +43,13 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
     checkReportPaths([['--report-json', args.reportJson], ['--report-junit', args.reportJunit], ['--report-prometheus', args.reportPrometheus]]);
   } catch (e) {
     return badInput(e);
+  }
+  if (args.list) {
+    try {
+      return await listCommand(args, await loadRegistry(args.playbooks));
+    } catch (e) {
+      return badInput(e);
+    }
   }
   const inflight = new InFlight();
   const reporter = inflight.wrap(await makeReporter(args));

@@ -22,7 +22,7 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
       transport: env.transport(e.via ?? state),
       vars: env.vars(state, e.task),
       check: false,
-      become: e.task.become ?? env.play.become,
+      become: e.task.become ?? env.play.become ?? env.options.become,
       playbookDir: env.play.dir,
       taskDir: dirname(e.task.file),
       rolePath: e.task.role?.path,

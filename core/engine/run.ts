@@ -74,7 +74,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
         let t = transports.get(s.name);
         if (!t) {
           // Extra vars win over the inventory, connection variables included (as in Ansible).
-          const spec = connectionFromVars(s.name, s.merged(req.options.extraVars), { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser });
+          const spec = connectionFromVars(s.name, { ...req.options.connectionDefaults, ...s.merged(req.options.extraVars) }, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser ?? req.options.remoteUser });
           t = new LazyTransport(s.name, () => pool.get(spec));
           transports.set(s.name, t);
           locks.configure(s, t, spec);

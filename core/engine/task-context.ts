@@ -19,7 +19,7 @@ export function isCheck(env: TaskEnv, task: Task): boolean {
 }
 
 export function becomeOf(env: TaskEnv, task: Task): boolean | undefined {
-  return task.become ?? env.play.become;
+  return task.become ?? env.play.become ?? env.options.become;
 }
 
 export function renderParams(task: Task, def: ModuleDef, vars: Record<string, unknown>): Record<string, unknown> {

@@ -80,6 +80,12 @@ export interface RunOptions {
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   timeoutMs?: number;
   verbose: number;
+  /** -u / ansible.cfg remote_user: below the play's remote_user and the host's ansible_user. */
+  remoteUser?: string;
+  /** -b / ansible.cfg become: below the play's and the task's become. */
+  become?: boolean;
+  /** Connection variables from the CLI and ansible.cfg (--private-key, --become-user...), below every inventory variable. */
+  connectionDefaults?: Record<string, unknown>;
   /** Where roles are looked for after roles/ beside the playbook (ansible.cfg roles_path). */
   rolesPath?: string[];
   /** Identifies the run in the journal, host locks and reports. */

@@ -9,7 +9,7 @@ import { isPlainObject } from '../schema/validate.js';
 import type { Location } from '../errors.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
-import { PLAY_KEYS } from './keywords.js';
+import { PLAY_KEYS, stripPrefix } from './keywords.js';
 import { playPatterns } from './play-hosts.js';
 import { Problems } from './problems.js';
 import { parseRollout } from './rollout.js';
@@ -54,15 +54,17 @@ async function loadOne(file: string, opts: LoadOptions, problems: Problems, seen
   }
   for (const [i, raw] of doc.value.entries()) {
     const path = `[${i}]`;
-    if (isPlainObject(raw) && raw.import_playbook !== undefined) {
+    const ipKey = isPlainObject(raw) ? Object.keys(raw).find((k) => stripPrefix(k) === 'import_playbook') : undefined;
+    if (isPlainObject(raw) && ipKey) {
       for (const other of Object.keys(raw)) {
-        if (other !== 'import_playbook' && other !== 'name') problems.add(`"${other}" on import_playbook is not supported (it would be dropped); put it on the imported plays`, doc.locate(`${joinPath(path, other)}#key`), `plays${path}.${other}`);
+        if (other !== ipKey && other !== 'name') problems.add(`"${other}" on import_playbook is not supported (it would be dropped); put it on the imported plays`, doc.locate(`${joinPath(path, other)}#key`), `plays${path}.${other}`);
       }
-      if (typeof raw.import_playbook !== 'string' || !raw.import_playbook.trim() || raw.import_playbook.includes('{{')) {
-        problems.add('expected the path of a playbook file', doc.locate(joinPath(path, 'import_playbook')), `plays${path}.import_playbook`);
+      const target = raw[ipKey];
+      if (typeof target !== 'string' || !target.trim() || target.includes('{{')) {
+        problems.add('expected the path of a playbook file', doc.locate(joinPath(path, ipKey)), `plays${path}.${ipKey}`);
         continue;
       }
-      const sub = await loadOne(resolve(dir, raw.import_playbook), opts, problems, new Set(seen), doc.locate(joinPath(path, 'import_playbook')));
+      const sub = await loadOne(resolve(dir, target), opts, problems, new Set(seen), doc.locate(joinPath(path, ipKey)));
       if (sub) book.plays.push(...sub.plays);
       continue;
     }

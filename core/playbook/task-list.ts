@@ -237,9 +237,15 @@ async function loadInclude(raw: Record<string, unknown>, key: string, src: Src, 
   if (!sub) return [];
   const own = passedOn(raw, src, problems);
   if (Object.keys(params).length) own.vars = { ...params, ...(isPlainObject(own.vars) ? own.vars : {}) };
-  const listedAs = kind === 'include_tasks' || kind === 'include' ? (ctx.listedAs ?? { id: nextListed++, name: typeof raw.name === 'string' ? raw.name : kind, tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
+  const listedAs = kind === 'include_tasks' ? (ctx.listedAs ?? { id: nextListed++, name: listedName(raw, key, ctx), tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
   const inner: ListCtx = { ...ctx, dir: dirname(path), chain: [...ctx.chain, path], inherit: inherit(inherit(apply, own), ctx.inherit), listedAs };
   return loadTaskList(sub.value, sub, '', `${src.displayPath} → ${rendered}`, inner);
+}
+
+/** How --list-tasks shows a dynamic include: `role : name`, or the action as written when unnamed. */
+function listedName(raw: Record<string, unknown>, key: string, ctx: ListCtx): string {
+  if (typeof raw.name !== 'string') return key;
+  return ctx.role ? `${ctx.role.name} : ${raw.name}` : raw.name;
 }
 
 /** A task file path: absolute, beside the including file, in the role's tasks/, or beside the playbook. */
@@ -279,7 +285,7 @@ async function loadRoleTask(raw: Record<string, unknown>, key: string, src: Src,
   delete ref.keywords.vars;
   const dynamic = kind === 'include_role';
   if (dynamic && isPlainObject(spec.apply)) ref.keywords = inherit(spec.apply, ref.keywords);
-  const listedAs = dynamic ? (ctx.listedAs ?? { id: nextListed++, name: typeof raw.name === 'string' ? raw.name : kind, tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
+  const listedAs = dynamic ? (ctx.listedAs ?? { id: nextListed++, name: listedName(raw, key, ctx), tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
   return expandRole(ref, { ...ctx, listedAs }, !dynamic || spec.public === true, dynamic);
 }
 
