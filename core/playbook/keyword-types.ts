@@ -106,7 +106,7 @@ export function typeKeyword(key: string, v: unknown, type: KeywordType = KEYWORD
       return fail('a string or a list of strings');
     case 'names':
       if (typeof v === 'string' && v.trim()) return { ok: true, value: v };
-      if (Array.isArray(v) && v.length && v.every((x) => typeof x === 'string' && x.trim())) return { ok: true, value: v };
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string' && x.trim())) return { ok: true, value: v };
       return fail('a name or a list of names, none blank');
     case 'vars': {
       if (!v || typeof v !== 'object' || Array.isArray(v)) return fail('a mapping');

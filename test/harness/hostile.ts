@@ -47,6 +47,12 @@ function expand(raw: RawCase): RawCase[] {
   return out;
 }
 
+/** Cases as written, before `vary` expands them. */
+export function distinctCaseCount(): number {
+  const dir = join(HOSTILE, 'cases');
+  return readdirSync(dir).filter((f) => f.endsWith('.yml')).reduce((n, f) => n + (parse(readFileSync(join(dir, f), 'utf8')) as RawCase[]).length, 0);
+}
+
 export function hostileCases(): HostileCase[] {
   const dir = join(HOSTILE, 'cases');
   return readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().flatMap((f) => {
