@@ -22,7 +22,7 @@ import { parseHaCf } from '../../modules/heartbeat/hacf.js';
 import { parseHaresources } from '../../modules/heartbeat/haresources.js';
 import { parseAuthkeys } from '../../modules/heartbeat/authkeys.js';
 import { checkSersyncParams, sersyncParams, type SersyncParams } from '../../modules/sersync/params.js';
-import { excludeExpressions, renderConfxml } from '../../modules/sersync/render.js';
+import { excludeExpressions, renderConfxml, renderLsyncd } from '../../modules/sersync/render.js';
 import { parseConfxml } from '../../modules/sersync/confxml.js';
 
 type Obj = Record<string, unknown>;
@@ -252,5 +252,55 @@ describe('config properties: sersync confxml.xml', function () {
       opts(41),
     );
     tally.check('sersync');
+  });
+});
+
+// lsyncd has no config test, but started with `-log Exec` it prints, at once,
+// the exclude list and the rsync command line it derived from the file. Every
+// case sends only to 127.0.0.1 port 1 (refused), and is stopped after 1.2 s.
+describe('config properties: lsyncd.conf.lua read by lsyncd', function () {
+  this.timeout(120_000);
+
+  it('lsyncd reads the excludes, target and delete rb wrote, with no error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-lsyncd-prop-'));
+    let ran = 0;
+    try {
+      fc.assert(
+        fc.property(
+          fc.record({ module: fc.oneof(fc.constant('html'), text(8)), exclude: fc.array(fc.oneof(fc.constantFrom('*.swp', 'cache/', '.git'), text(8)), { maxLength: 3 }), delete: fc.boolean() }),
+          (raw) => {
+            const p = validated(sersyncParams, checkSersyncParams, {
+              engine: 'lsyncd',
+              watch: join(dir, 'src'),
+              remotes: [{ ip: '127.0.0.1', module: raw.module }],
+              exclude: raw.exclude,
+              delete: raw.delete,
+              port: 1,
+              log_file: join(dir, 'lsyncd.log'),
+              pid_file: join(dir, 'lsyncd.pid'),
+            }) as SersyncParams | undefined;
+            if (!p) return;
+            ran++;
+            rmSync(join(dir, 'src'), { recursive: true, force: true });
+            spawnSync('mkdir', ['-p', join(dir, 'src')]);
+            writeFileSync(join(dir, 'lsyncd.conf.lua'), renderLsyncd(p));
+            const r = spawnSync('lsyncd', ['-nodaemon', '-log', 'Exec', join(dir, 'lsyncd.conf.lua')], { encoding: 'utf8', timeout: 1200 });
+            const out = `${r.stdout}${r.stderr}`;
+            expect(out, out).to.not.match(/Error|error preparing/);
+            const start = /recursive startup rsync: \S+ -> (\S+) ?(excluding\n([\s\S]*?))?\n\d\d:\d\d:\d\d /.exec(out);
+            expect(start, out).to.not.equal(null);
+            expect(start![1]).to.equal(`127.0.0.1::${p.remotes[0].module}/`);
+            const excludes = start![3] === undefined ? [] : start![3].split('\n');
+            expect([...excludes].sort()).to.deep.equal([...new Set(p.exclude)].sort());
+            expect(/\[--delete\]/.test(out)).to.equal(p.delete);
+          },
+        ),
+        // lsyncd runs 1.2 s per case: a few cases only.
+        { numRuns: Math.min(RUNS, 6), seed: 51 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(ran).to.be.greaterThan(2);
   });
 });
