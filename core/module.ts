@@ -195,6 +195,13 @@ export interface ModuleDef<P = any, F = any> {
   plan?: (params: P, facts: F, ctx: PlanContext) => Plan;
   apply?: (ctx: HostContext, params: P, plan: Plan, facts: F) => Promise<ApplyResult>;
   rollback?: (ctx: HostContext, params: P, snapshot: F, applied: Plan) => Promise<void>;
+  /**
+   * Optional, for `rb drift --unmanaged`: given the params and facts of every task
+   * of this module on one host (gathered by the drift run anyway: no extra exec),
+   * the resources on the host that none of them declares, one line each
+   * (`tcp 198.18.0.100:80 real 10.0.0.9:80`). PURE, like plan.
+   */
+  unmanaged?: (declared: Array<{ params: P; facts: F; taskName: string }>) => string[];
   /** Example YAML shown by `rb modules NAME`. */
   example?: string;
   /** Seconds a task of this module may take before it is stopped (the task's `timeout` overrides it). */

@@ -34,6 +34,7 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
       return 0;
     }
     if (mode !== 'run') args.check = true;
+    else args.unmanaged = false;
     if (!args.playbooks.length) throw new ConfigError([{ message: `rb ${mode}: give at least one playbook` }]);
     if (!args.inventories.length) {
       const dflt = process.env.RB_INVENTORY ?? (existsSync(LAB_INVENTORY) ? LAB_INVENTORY : undefined);
@@ -87,8 +88,10 @@ export async function runCommand(mode: 'run' | 'check' | 'drift', argv: string[]
   await report('--report-prometheus', args.reportPrometheus, (f) => writePrometheusReport(f, summary, mode));
   signals.dispose();
   if (mode === 'drift') for (const line of driftLines(summary)) process.stdout.write(`${line}\n`);
+  const unmanaged = Object.entries(summary.unmanaged ?? {});
+  for (const [h, lines] of unmanaged) for (const l of lines) process.stdout.write(`UNMANAGED ${h}: ${l}\n`);
   if (summary.interrupted) return summary.interrupted === 'SIGTERM' ? 143 : 130;
-  const code = exitCode(mode, summary);
+  const code = mode === 'drift' && exitCode(mode, summary) === 0 && unmanaged.length ? 2 : exitCode(mode, summary);
   return code === 0 && reportFailed ? 1 : code;
 }
 

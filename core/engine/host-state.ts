@@ -35,6 +35,8 @@ export class HostState {
   owed: PendingHandlers[] = [];
   /** Handlers this run notified and did not run, per play (pending.ts). */
   readonly parked: PendingHandlers[] = [];
+  /** rb drift --unmanaged: per module, what its tasks declared and saw (unmanaged.ts). */
+  readonly declared = new Map<string, Array<{ params: unknown; facts: unknown; taskName: string }>>();
   /** Whether this run holds the host's lock (host-lock.ts). */
   lock?: Promise<void>;
   connection?: ConnectionSpec;

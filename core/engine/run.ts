@@ -20,6 +20,7 @@ import { newRunId } from './journal.js';
 import { LazyTransport } from './lazy-transport.js';
 import { pendingOf } from './pending.js';
 import { undoOf } from './undo.js';
+import { unmanagedOf } from './unmanaged.js';
 import { runPlay, type PlayRun } from './play-runner.js';
 import type { TaskEnv } from './task-runner.js';
 import { emptyStats, type HostStats, type Reporter, type RollbackReport, type RunOptions, type RunSummary, type TaskResult } from './types.js';
@@ -102,6 +103,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
     startedAt: new Date(started).toISOString(),
     pending: pendingOf(states.values()),
     undo: undoOf(states.values()),
+    ...(req.options.unmanaged ? { unmanaged: unmanagedOf(states.values(), req.registry) } : {}),
     interrupted: req.options.stop?.signal,
   };
   const shown = redactSummary(summary);

@@ -9,6 +9,7 @@ import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
 import { globDirs, itemVars, loopItems } from './loops.js';
 import type { Transport } from '../transport/types.js';
 import { FactsCarrier } from './facts-carrier.js';
+import { declare } from './unmanaged.js';
 import { factsForPlan, gatherNow, keepCarried, nextQuery } from './gather.js';
 import type { HostState } from './host-state.js';
 import { retryRead } from './read-retry.js';
@@ -161,6 +162,7 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     // Without diff support a module's text diffs are not shown (its before/after values are).
     const changes = def.supports.diff ? plan.changes : plan.changes.map(({ diff: _diff, ...c }) => c);
     r = { ...base, changes, warnings: plan.warnings ?? [], msg: plan.reason };
+    if (check && env.options.unmanaged && def.unmanaged) declare(state, def.name, { params, facts, taskName: task.name });
     if (check) {
       // A module that repeats its work (command, shell) is `ok` only with a reason (creates/removes say so).
       const unproven = def.supports.idempotent === false && !plan.changes.length && !plan.reason;

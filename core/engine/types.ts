@@ -63,6 +63,8 @@ export interface RunSummary {
   pending?: Record<string, PendingHandlers[]>;
   /** The signal that stopped the run early. */
   interrupted?: string;
+  /** rb drift --unmanaged: per host, state no task declares (one line each). */
+  unmanaged?: Record<string, string[]>;
   /** Per host: what `rb rollback RUN` needs to undo the run's changes (undo.ts). */
   undo?: Record<string, import('./undo.js').UndoEntry[]>;
 }
@@ -96,6 +98,8 @@ export interface RunOptions {
   owed?: Map<string, PendingHandlers[]>;
   /** How long to wait for another run's lock on a host (default 5 s). */
   lockTimeoutMs?: number;
+  /** rb drift --unmanaged: modules report state on the host that no task declares. */
+  unmanaged?: boolean;
   /** Set by a signal handler: no new task starts. */
   stop?: { signal?: string };
 }

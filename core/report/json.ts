@@ -17,6 +17,8 @@ export interface JsonReport {
   check: boolean;
   /** The signal that stopped the run early. */
   interrupted?: string;
+  /** rb drift --unmanaged: per host, state no task declares. */
+  unmanaged?: Record<string, string[]>;
   durationMs: number;
   hosts: Record<string, { ok: number; changed: number; failed: number; skipped: number; unreachable: number; unknown: number }>;
   tasks: Array<{
@@ -54,13 +56,14 @@ export function driftSummary(summary: RunSummary): DriftSummary {
 export function jsonReport(summary: RunSummary): JsonReport {
   const drift = driftSummary(summary);
   return {
-    drift: drift.hostsDrifted > 0,
+    drift: drift.hostsDrifted > 0 || Object.keys(summary.unmanaged ?? {}).length > 0,
     runId: summary.runId,
     rbVersion: version(),
     startedAt: summary.startedAt,
     summary: drift,
     check: summary.check,
     ...(summary.interrupted ? { interrupted: summary.interrupted } : {}),
+    ...(summary.unmanaged ? { unmanaged: summary.unmanaged } : {}),
     durationMs: summary.durationMs,
     hosts: Object.fromEntries(
       Object.entries(summary.stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed + s.ignored, skipped: s.skipped, unreachable: s.unreachable, unknown: s.unknown }]),

@@ -21,6 +21,7 @@ import { iptablesFactsCommand, parseIptablesFacts, SAVED_PATHS, type IptablesFac
 import { iptablesMarkParams, iptablesMarkRules, type IptablesMarkParams } from './params.js';
 import { deleteCommand, planIptables } from './plan.js';
 import { parseRuleLine } from './rule.js';
+import { unmanagedMarkRules } from './unmanaged.js';
 
 function candidateFiles(p: IptablesMarkParams): string[] {
   if (p.persist === 'none') return [];
@@ -85,6 +86,7 @@ export default defineModule<IptablesMarkParams, IptablesFacts>({
   facts: gather,
 
   plan: (p, facts, ctx) => planIptables(p, facts, ctx),
+  unmanaged: unmanagedMarkRules,
 
   async apply(ctx, _p, plan) {
     await ctx.run(applyScript(plan.changes.flatMap((c) => c.commands ?? [])));

@@ -23,6 +23,7 @@ import { applyIpvs, gatherIpvsFacts, rollbackIpvs } from './apply.js';
 import type { IpvsFacts } from './facts.js';
 import { checkIpvsParams, ipvsParams, type IpvsParams } from './params.js';
 import { planIpvs } from './plan.js';
+import { unmanagedServices } from './unmanaged.js';
 
 export const EXAMPLE = `- name: seed 003's director, FTP over LVS-DR, weighted 3:1
   ipvs:
@@ -45,6 +46,7 @@ export default defineModule<IpvsParams, IpvsFacts>({
   supports: { check: true, diff: true, rollback: true },
   facts: (ctx, p) => gatherIpvsFacts(ctx, p),
   plan: (p, f) => planIpvs(p, f),
+  unmanaged: unmanagedServices,
   apply: (ctx, p, plan) => applyIpvs(ctx, p, plan),
   rollback: (ctx, p, snapshot, applied) => rollbackIpvs(ctx, p, snapshot, applied),
   example: EXAMPLE,
