@@ -130,6 +130,8 @@ async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler
     run.reporter.hostResult(r);
     if (r.status === 'unreachable') {
       s.unreachable = true;
+      // Lost mid-play: what it changed is undone if the host can be reached again, else the report says what stays.
+      await failHost(run, s, `${task.name}: ${r.msg ?? 'unreachable'}`);
     } else if (r.status === 'failed' && !r.task.ignoreErrors && !deferFailure(r.task, s, r)) {
       await failHost(run, s, `${task.name}: ${task.noLog ? HIDDEN : r.msg ?? 'failed'}`);
     }

@@ -19,7 +19,7 @@ export const READ_RETRY: RetryPolicy = { delaysMs: [500, 1000, 2000], budgetMs: 
  * connection), within the policy's bounds. A host that could not be reached in
  * the first place is not retried.
  */
-export async function retryRead<T>(read: () => Promise<T>, policy: RetryPolicy = READ_RETRY, onRetry?: (e: ConnectError, attempt: number) => void): Promise<T> {
+export async function retryRead<T>(read: () => Promise<T>, policy: RetryPolicy = READ_RETRY, onRetry?: (e: ConnectError, attempt: number, delayMs: number) => void): Promise<T> {
   const started = Date.now();
   let dropped = false;
   for (let attempt = 0; ; attempt++) {
@@ -29,7 +29,7 @@ export async function retryRead<T>(read: () => Promise<T>, policy: RetryPolicy =
       dropped ||= e instanceof ConnectionLost;
       const delay = policy.delaysMs[attempt];
       if (!dropped || !(e instanceof ConnectError) || delay === undefined || Date.now() - started + delay > policy.budgetMs) throw e;
-      onRetry?.(e, attempt + 1);
+      onRetry?.(e, attempt + 1, delay);
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -3,6 +3,7 @@
 
 import { dirname } from 'node:path';
 import { HIDDEN } from '../report/redact.js';
+import { ConnectError } from '../errors.js';
 import { hostContext } from './context.js';
 import type { HostState } from './host-state.js';
 import type { TaskEnv } from './task-runner.js';
@@ -13,7 +14,13 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
   const notify = new Set<string>();
   const entries = state.journal.splice(0).reverse();
   state.epoch++;
+  let unreachable: string | undefined;
   for (const e of entries) {
+    if (unreachable) {
+      // One failed connect says it for all: the rest are not tried (each would wait for its own timeout).
+      report.undone.push({ task: e.task.name, module: e.def.name, ok: false, error: `not restored: ${unreachable}`, changes: e.changes });
+      continue;
+    }
     if (!e.def.supports.rollback || !e.def.rollback) {
       report.notRollbackable.push(`${e.task.name} (${e.def.name} cannot roll back)`);
       continue;
@@ -33,6 +40,7 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
       report.undone.push({ task: e.task.name, module: e.def.name, ok: true, changes: e.changes });
       for (const n of e.task.notify) notify.add(n);
     } catch (err) {
+      if (err instanceof ConnectError) unreachable = `the host cannot be reached (${err.message})`;
       report.undone.push({ task: e.task.name, module: e.def.name, ok: false, error: e.task.noLog ? HIDDEN : err instanceof Error ? err.message : String(err), changes: e.changes });
     }
   }

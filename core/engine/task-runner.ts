@@ -150,13 +150,13 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
   } else {
     const planCtx = { host: state.name, vars, taskName: task.name };
     if (check && !def.supports.check) return applyOverrides(task, { ...base, status: 'unknown', msg: `${def.name} cannot predict its changes in check mode` }, vars);
-    const got = await retryRead(() => factsForPlan(env, task, state, ctx, def, params, ahead));
+    const got = await retryRead(() => factsForPlan(env, task, state, ctx, def, params, ahead), undefined, retryNote(env, state));
     let facts = got.facts;
     let plan: Plan = def.plan!(params, facts, planCtx);
     if (!check && !got.fresh && (plan.unknown || plan.changes.length)) {
       // Prefetched facts only ever prove "nothing to do": a change is planned on fresh
       // ones, gathered alone since the apply will make any others stale.
-      facts = await retryRead(() => gatherNow(env, task, state, ctx, def, params, false));
+      facts = await retryRead(() => gatherNow(env, task, state, ctx, def, params, false), undefined, retryNote(env, state));
       plan = def.plan!(params, facts, planCtx);
     }
     // Without diff support a module's text diffs are not shown (its before/after values are).
@@ -202,6 +202,11 @@ function delegated(env: TaskEnv, task: Task, state: HostState, vars: Record<stri
   if (!name || name === state.name) return undefined;
   if (!env.delegate) throw new ConfigError([{ message: 'delegate_to is not available here', loc: task.locate('delegate_to'), path: `${task.path}.delegate_to` }]);
   return env.delegate(name);
+}
+
+/** Says that a read is being retried, and why. */
+function retryNote(env: TaskEnv, state: HostState) {
+  return (e: Error, attempt: number, delayMs: number) => env.log(state.name, `${e.message.replace(`${state.name}: `, '')} while reading facts: reading them again in ${delayMs / 1000} s (retry ${attempt})`);
 }
 
 /** changed_when / failed_when, evaluated with the result registered under its name. */

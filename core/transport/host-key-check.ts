@@ -107,7 +107,12 @@ export async function hostKeyVerifier(t: HostKeyTarget): Promise<HostKeyVerifier
           return `host key ${fp} of ${name} is REVOKED (${v.entry.file}:${v.entry.line})`;
         case 'mismatch': {
           const was = v.entries.map((e) => `${e.file}:${e.line} has ${fingerprint(e.key)}`).join('; ');
-          return `HOST KEY MISMATCH for ${name}: server sent ${fp}, ${was} — possible man-in-the-middle; if the key really changed run: ssh-keygen -R '${name}'`;
+          const remove = [...new Set(v.entries.map((e) => e.file))].map((f) => `ssh-keygen -f '${f}' -R '${name}'`).join(' and ');
+          return (
+            `HOST KEY MISMATCH for ${name}: server sent ${fp}, ${was} — possible man-in-the-middle; this host is not touched. ` +
+            `If the key really changed (check ${fp} on the host: ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), remove the old key with ${remove}, ` +
+            `then accept the new one by running again with --host-key-checking=accept-new (or add it with ssh-keyscan)`
+          );
         }
         case 'unknown': {
           if (t.mode === 'accept-new' && t.knownHostsFile) {

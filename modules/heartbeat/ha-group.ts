@@ -21,7 +21,8 @@ export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts): HaMemb
     {
       group: `heartbeat ${nodes.join(' ')}`,
       daemon: 'heartbeat',
-      running: f.daemon.running,
+      // Up means answering on its API (cl_status): a heartbeat still starting cannot take over yet.
+      running: f.daemon.running && f.daemon.resources !== undefined,
       resources: groups.map(label),
       held: groups.filter(holds).map(label),
     },
