@@ -238,6 +238,24 @@ describe('live safety on lab hosts: secrets, host locks, pending handlers, signa
     expect(await labSh(A, 'ls /run/rb.lock 2>&1 || true')).to.include('No such file');
   });
 
+  it('rb drift --unmanaged: a MARK rule no task declares in a chain rb manages is drift (exit 2), found with no extra exec', async () => {
+    await labSh(A, 'iptables -t mangle -F PREROUTING');
+    const book = playbook([{ name: 'marks', hosts: A, tasks: [{ name: 'mark web', iptables_mark: { table: 'mangle', chain: 'PREROUTING', destination: '198.18.0.100', protocol: 'tcp', dport: 80, set_mark: 3, persist: 'none' } }] }]);
+    ran(await run(['run', book, '-i', LAB_INVENTORY]), 0);
+    ran(await run(['drift', book, '-i', LAB_INVENTORY, '--unmanaged']), 0);
+    await labSh(A, 'iptables -t mangle -A PREROUTING -d 198.18.0.101/32 -p tcp --dport 443 -j MARK --set-mark 4; iptables -t mangle -A OUTPUT -j MARK --set-mark 9');
+    ran(await run(['drift', book, '-i', LAB_INVENTORY]), 0);
+    const found = ran(await run(['drift', book, '-i', LAB_INVENTORY, '--unmanaged']), 2);
+    expect(found.stdout.trim().split('\n').filter((l) => l.startsWith('UNMANAGED'))).to.deep.equal([
+      `UNMANAGED ${A}: iptables_mark: mangle -A PREROUTING -d 198.18.0.101/32 -p tcp -m tcp --dport 443 -j MARK --set-xmark 0x4/0xffffffff`,
+    ]);
+    const report = found.report as unknown as { drift: boolean; unmanaged: Record<string, string[]>; transport: Record<string, { execs: number }> };
+    expect(report.drift).to.equal(true);
+    expect(Object.keys(report.unmanaged)).to.deep.equal([A]);
+    expect(report.transport[A].execs).to.equal(1);
+    await labSh(A, 'iptables -t mangle -F PREROUTING; iptables -t mangle -F OUTPUT');
+  });
+
   it('SIGINT: the running task finishes, no new task starts, handlers are kept, exit 130; a second SIGINT stops at once naming what may be half-done', async () => {
     await labSh(A, 'rm -f /tmp/rb-live-never /tmp/rb-live-slow');
     const book = playbook([
