@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rollbackCommand } from '../../core/cli/rollback.js';
 import { journalRecord } from '../../core/cli/run-record.js';
+import { forgetSecrets } from '../../core/secrets.js';
 import { readJournal, writeJournal } from '../../core/engine/journal.js';
 import { runPlaybooks } from '../../core/engine/run.js';
 import type { Reporter } from '../../core/engine/types.js';
@@ -26,6 +27,8 @@ describe('rb rollback RUN (local host)', function () {
   const write = process.stdout.write.bind(process.stdout);
 
   beforeEach(async () => {
+    // Secrets registered by earlier tests in this process must not make these files look secret.
+    forgetSecrets();
     dir = await mkdtemp(join(tmpdir(), 'rb-undo-'));
     process.env.RB_JOURNAL_DIR = f('journal');
     await writeFile(f('inventory.yml'), 'all:\n  hosts:\n    h1: { ansible_connection: local }\n');
