@@ -27,17 +27,27 @@ function params(raw: unknown): RsyncdParams {
 }
 
 /** The module's validator, run by sh on this machine against the real rsync. */
-function rsyncAccepts(text: string): { ok: boolean; out: string } {
+function rsyncAccepts(text: string | Buffer, env: NodeJS.ProcessEnv = process.env): { ok: boolean; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rb-rsyncd-'));
   try {
     const file = join(dir, 'rsyncd.conf');
     writeFileSync(file, text);
-    const r = spawnSync('sh', ['-c', validateCommand(file)], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', validateCommand(file)], { encoding: 'utf8', env });
     return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('rsyncd validator and non-ASCII bytes', function () {
+  this.timeout(20_000);
+  it('a complaint that holds non-ASCII bytes is seen in a UTF-8 locale too (the log is read as text)', () => {
+    // A Latin-1 byte is invalid UTF-8: grep in a UTF-8 locale calls such a log binary and prints no line.
+    const r = rsyncAccepts(Buffer.from('[m]\npath = /tmp\nbogus\u00e9 = 1\n', 'latin1'), { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' });
+    expect(r.ok).to.equal(false);
+    expect(r.out).to.include('Unknown Parameter');
+  });
+});
 
 describe('rsyncd.conf parser', () => {
   for (const f of ['seed000-rsync.conf', 'seed000-html.conf', 'seed000-backup.conf']) {
