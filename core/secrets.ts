@@ -30,6 +30,11 @@ export function registerSecret(value: unknown): void {
   }
 }
 
+/** Every registered value, longest first. */
+export function secretValues(): string[] {
+  return [...values].sort((a, b) => b.length - a.length);
+}
+
 export function isSecret(value: unknown): boolean {
   return typeof value === 'string' && values.has(value.trim());
 }
@@ -120,14 +125,4 @@ function registerBySpec(spec: ParamSpec, v: unknown): void {
   else if (spec.type === 'map' && typeof v === 'object') for (const x of Object.values(v as object)) registerBySpec(spec.values, x);
   else if (spec.type === 'object' && typeof v === 'object' && !Array.isArray(v)) registerSecretParams(spec.fields, v as Record<string, unknown>);
   else if (spec.type === 'oneOf') for (const o of spec.options) registerBySpec(o, v);
-}
-
-/**
- * Forget every registered secret. A CLI process is one run; a process running
- * several independent runs (the test suite) starts each from a clean registry,
- * so one run's secrets cannot decide what another keeps in its journal.
- */
-export function forgetSecrets(): void {
-  values.clear();
-  pattern = undefined;
 }

@@ -1,39 +1,35 @@
 // Values rb knows to be secret because of where they came from (decrypted
-// Ansible Vault values today). Output masking consults this registry in
-// addition to the schema's `secret` flag and `no_log`: any string registered
-// here, and any text containing one, is treated as secret.
+// Ansible Vault values, generated passwords). They go into the one registry of
+// core/secrets.ts, which every output path masks with.
 
-const values = new Set<string>();
+import { clearSecrets as clear, containsSecret as contains, isSecret, maskSecrets as mask, MASK, registerSecret, secretValues as all } from '../secrets.js';
 
-/** Mark `value` as secret for the rest of the process (empty and 1-char strings are not: they would mask everything). */
+/** Mark `value` as secret for the rest of the process; returns it. */
 export function markSecret(value: string): string {
-  if (typeof value === 'string' && value.length >= 2) values.add(value);
+  registerSecret(value);
   return value;
 }
 
 export function isSecretValue(value: unknown): boolean {
-  return typeof value === 'string' && values.has(value);
+  return isSecret(value);
 }
 
-/** Every registered secret, longest first (so a masker replaces the longest match first). */
+/** Every registered secret, longest first. */
 export function secretValues(): string[] {
-  return [...values].sort((a, b) => b.length - a.length);
+  return all();
 }
 
 /** Does `text` contain a registered secret? */
 export function containsSecret(text: string): boolean {
-  for (const v of values) if (text.includes(v)) return true;
-  return false;
+  return contains(text);
 }
 
-/** Replace every registered secret inside `text` with `mask`. */
-export function maskSecrets(text: string, mask = '********'): string {
-  let out = text;
-  for (const v of secretValues()) if (out.includes(v)) out = out.split(v).join(mask);
-  return out;
+/** Replace every registered secret inside `text` with the mask. */
+export function maskSecrets(text: string, replacement = MASK): string {
+  return replacement === MASK ? mask(text) : mask(text).split(MASK).join(replacement);
 }
 
 /** Forget every registered secret (tests). */
 export function clearSecrets(): void {
-  values.clear();
+  clear();
 }

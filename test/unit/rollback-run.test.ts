@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rollbackCommand } from '../../core/cli/rollback.js';
 import { journalRecord } from '../../core/cli/run-record.js';
-import { forgetSecrets } from '../../core/secrets.js';
+import { clearSecrets } from '../../core/secrets.js';
 import { readJournal, writeJournal } from '../../core/engine/journal.js';
 import { runPlaybooks } from '../../core/engine/run.js';
 import type { Reporter } from '../../core/engine/types.js';
@@ -28,7 +28,7 @@ describe('rb rollback RUN (local host)', function () {
 
   beforeEach(async () => {
     // Secrets registered by earlier tests in this process must not make these files look secret.
-    forgetSecrets();
+    clearSecrets();
     dir = await mkdtemp(join(tmpdir(), 'rb-undo-'));
     process.env.RB_JOURNAL_DIR = f('journal');
     await writeFile(f('inventory.yml'), 'all:\n  hosts:\n    h1: { ansible_connection: local }\n');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { maskSecrets as maskEverywhere } from '../../core/secrets.js';
 import { clearSecrets, containsSecret, isSecretValue, markSecret, maskSecrets, secretValues } from '../../core/vault/secrets.js';
 
 describe('secret value registry', () => {
@@ -19,5 +20,10 @@ describe('secret value registry', () => {
     markSecret('x');
     expect(secretValues()).to.deep.equal([]);
     expect(maskSecrets('x y')).to.equal('x y');
+  });
+
+  it('is the registry every output path masks with: a decrypted value is masked in results and reports', () => {
+    markSecret('v4ult-decrypted');
+    expect(maskEverywhere({ msg: 'pass is v4ult-decrypted', items: ['v4ult-decrypted'] })).to.deep.equal({ msg: 'pass is ********', items: ['********'] });
   });
 });
