@@ -131,8 +131,12 @@ function fieldProblems(fs: FieldSpec, v: unknown, path: string, depth: number): 
       if (typeof v !== 'string') break;
       if (fs.format) at(path, formatProblem(fs.format, v, fs.kind === 'args'));
       if (fs.kind === 'cmd') at(path, commandProblem(v));
-      if (fs.truncateBytes !== undefined && Buffer.byteLength(v) > fs.truncateBytes && Buffer.byteLength(truncateUtf8(v, fs.truncateBytes)) !== fs.truncateBytes) {
-        at(path, `keepalived keeps the first ${fs.truncateBytes} bytes, which would cut a character in two here`);
+      if (fs.truncateBytes !== undefined && Buffer.byteLength(v) > fs.truncateBytes) {
+        // rb writes what keepalived keeps: those bytes must be a value rb can write.
+        const kept = truncateUtf8(v, fs.truncateBytes);
+        const why = unwritableReason(kept);
+        if (Buffer.byteLength(kept) !== fs.truncateBytes) at(path, `keepalived keeps the first ${fs.truncateBytes} bytes, which would cut a character in two here`);
+        else if (why) at(path, `keepalived keeps the first ${fs.truncateBytes} bytes, and they would end in ${why}`);
       }
       at(path, lineProblem(fs.kind === 'args' ? v.split(' ').map(quoteWord).join(' ') : quoteWord(v), depth, fs.keyword));
       break;
