@@ -218,7 +218,13 @@ export class RbCompiler extends nj.Compiler {
   }
 }
 
-/** Compile an AST to the object nunjucks' Template accepts as precompiled code. */
+/**
+ * Compile an AST to the object nunjucks' Template accepts as precompiled code.
+ * The one place generated code is turned into a function: the code is written
+ * by this compiler from the parsed AST, and every value from a template (names,
+ * string literals, template text) enters it through JSON.stringify or nunjucks'
+ * compileLiteral, never as source (test/unit/template-sandbox.test.ts).
+ */
 export function compileAst(ast: AstNode, name: string, known: KnownNames, native: boolean): Record<string, unknown> {
   const c = new RbCompiler(name, known, native);
   c.compile(ast);

@@ -10,6 +10,7 @@ import { ipvsDown, ipvsUp } from '../../core/lab/qemu/index.js';
 import { compareChanges, flatChanges } from '../harness/converge.js';
 import { isRoot, labExec, labSh } from '../harness/lab.js';
 import { rbRun, type RbResult } from '../harness/rb.js';
+import { until } from './web.js';
 
 const PLAYBOOK = 'playbooks/dr-keepalived.yml';
 const INVENTORY = 'inventory/lab/dr-keepalived';
@@ -40,16 +41,6 @@ async function run(extra: string[] = []): Promise<RbResult> {
 async function hasVip(host: string): Promise<boolean> {
   const links = JSON.parse(await labSh(host, 'ip -j addr show dev eth0')) as Array<{ addr_info: Array<{ local: string }> }>;
   return links[0].addr_info.some((a) => a.local === VIP);
-}
-
-async function until<T>(what: string, limitMs: number, probe: () => Promise<T | null | false>): Promise<{ value: T; ms: number }> {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return { value: value as T, ms: Date.now() - t0 };
-    if (Date.now() - t0 > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('playbooks/dr-keepalived.yml on the IPVS lab', function () {

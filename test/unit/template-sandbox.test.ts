@@ -56,3 +56,17 @@ describe('unknown filters and tests', () => {
     expect(() => renderString('{{ 1 | nosuch }}', {})).to.throw('unknown filter "nosuch"');
   });
 });
+
+describe('generated template code', () => {
+  // Quotes, backslashes, line separators and script-like text in literals, data,
+  // filter arguments and member names are values in the generated code, never source.
+  it('carries every template value as a value, never as code', async () => {
+    const { renderText } = await import('../../core/template/index.js');
+    const nasty = ['"); globalThis.rbPwned = 1; ("', "'); globalThis.rbPwned = 1; ('", '\\"\\\\', '\u2028\u2029', '</script>${x}`'];
+    for (const s of nasty) {
+      const lit = JSON.stringify(s);
+      expect(renderText(`${s}|{{ ${lit} }}|{{ d[${lit}] }}|{{ ${lit} | replace(${lit}, 'r') }}`, { d: { [s]: 'v' } })).to.equal(`${s}|${s}|v|r`);
+    }
+    expect((globalThis as { rbPwned?: unknown }).rbPwned).to.equal(undefined);
+  });
+});
