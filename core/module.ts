@@ -213,6 +213,11 @@ export interface ModuleDef<P = any, F = any> {
    * and checks the group's health between them.
    */
   haGroup?: (params: P, facts: F, host: string) => HaMembership[];
+  /**
+   * The keys of `haGroup`'s groups, from the params alone (no host is read):
+   * `--shard K/N` keeps the nodes of one group in one shard. PURE.
+   */
+  haKeys?: (params: P, host: string) => string[];
 }
 
 /** One node's view of one HA group (a VRRP instance, a heartbeat cluster). */

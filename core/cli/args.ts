@@ -8,6 +8,7 @@ import { registerSecret } from '../secrets.js';
 import { configureVault, parseVaultId, type VaultId } from '../vault/passwords.js';
 import type { RunOptions } from '../engine/types.js';
 import { configError } from '../errors.js';
+import { parseShard } from '../engine/shard.js';
 import { isPlainObject } from '../schema/validate.js';
 import { parseYaml } from '../yaml.js';
 
@@ -34,7 +35,7 @@ const VALUE_FLAGS: Record<string, string> = {
   '-t': 'tags', '--tags': 'tags', '--skip-tags': 'skipTags', '-f': 'forks', '--forks': 'forks', '--start-at-task': 'startAtTask',
   '--vault-password-file': 'vaultFile', '--vault-pass-file': 'vaultFile', '--vault-id': 'vaultId',
   '--host-key-checking': 'hkc', '--timeout': 'timeout', '--report-json': 'reportJson', '--report-junit': 'reportJunit', '--output': 'output',
-  '--report-prometheus': 'reportPrometheus', '--lock-timeout': 'lockTimeout',
+  '--report-prometheus': 'reportPrometheus', '--lock-timeout': 'lockTimeout', '--shard': 'shard',
   '-u': 'user', '--user': 'user', '--private-key': 'key', '--key-file': 'key', '--become-user': 'becomeUser', '--become-method': 'becomeMethod',
 };
 
@@ -99,6 +100,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       case 'tags': a.tags.push(...split(arg, value)); break;
       case 'skipTags': a.skipTags.push(...split(arg, value)); break;
       case 'forks': a.forks = positiveInt(arg, value); break;
+      case 'shard': a.shard = parseShard(value); break;
       case 'startAtTask':
         if (!value.trim()) throw configError(`${arg}: expected a task name, got "${value}"`);
         a.startAtTask = value;

@@ -9,6 +9,8 @@ usage:
   rb drift PLAYBOOK... -i INVENTORY      check; exit 0 no drift, 2 drift, 1 error
       [--report-json F] [--report-junit F] [--report-prometheus F]
   run options: --force-handlers  --lock-timeout SECONDS (default 5)  --no-rollback
+      [--shard K/N]                      run one of N stable parts of the hosts (HA peers together)
+  rb report merge [--json F] [--junit F] [--prometheus F] REPORT.json...   one report from the shards'
   rb runs [-n N] [--json]                recent runs from the journal
   rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV]   undo a finished run
   rb inventory -i INVENTORY --list|--graph|--host NAME
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
     case 'drift':
       return (await import('./run.js')).runCommand(cmd, rest);
+    case 'report':
+      return (await import('./report.js')).reportCommand(rest);
     case 'runs':
       return (await import('./runs.js')).runsCommand(rest);
     case 'rollback':

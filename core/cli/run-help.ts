@@ -13,6 +13,9 @@ inventory and hosts:
   -e, --extra-vars VARS     k=v ..., @file.yml or a JSON/YAML mapping (repeatable)
   -t, --tags T / --skip-tags T   select tasks by tag
   --start-at-task NAME      start at the first task of that name
+  --shard K/N               only the K-th of N stable parts of the selected hosts; a host is
+                            always in the same part, HA peers (VRRP instance, heartbeat nodes)
+                            in one; merge the parts' --report-json with rb report merge
 
 run:
   -C, --check               dry run: report what would change

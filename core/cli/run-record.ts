@@ -4,7 +4,7 @@
 
 import { controllerIdentity, writeJournal, type JournalHost, type JournalRecord } from '../engine/journal.js';
 import type { RunSummary } from '../engine/types.js';
-import { driftSummary, jsonReport } from '../report/json.js';
+import { jsonReport, type JsonReport } from '../report/json.js';
 import { version } from './version.js';
 
 export function journalRecord(summary: RunSummary, playbooks: string[], inventories: string[] = []): JournalRecord {
@@ -42,12 +42,11 @@ export async function saveRunRecord(summary: RunSummary, playbooks: string[], in
 }
 
 /** The last lines of `rb drift`: one per drifted host, for a cron mail or a log grep. */
-export function driftLines(summary: RunSummary): string[] {
-  const d = driftSummary(summary);
-  return Object.entries(d.changes)
+export function driftLines(report: JsonReport): string[] {
+  return Object.entries(report.summary.changes)
     .filter(([, n]) => n > 0)
     .map(([h, n]) => {
-      const tasks = [...new Set(summary.results.filter((r) => r.host === h && r.status === 'changed' && !r.handler).map((r) => r.task.name))];
+      const tasks = [...new Set(report.tasks.filter((r) => r.host === h && r.status === 'changed' && !r.handler).map((r) => r.task))];
       return `DRIFT ${h}: ${n} change${n === 1 ? '' : 's'} (${tasks.join('; ')})`;
     });
 }

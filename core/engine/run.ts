@@ -22,6 +22,8 @@ import { pendingOf } from './pending.js';
 import { undoOf } from './undo.js';
 import { unmanagedOf } from './unmanaged.js';
 import { runPlay, type PlayRun } from './play-runner.js';
+import { shardOfHosts } from './shard.js';
+import { haKeysOf } from './shard-peers.js';
 import type { TaskEnv } from './task-runner.js';
 import { emptyStats, type HostStats, type Reporter, type RollbackReport, type RunOptions, type RunSummary, type TaskResult } from './types.js';
 
@@ -40,7 +42,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
   const books = await loadPlaybooks(req.playbooks, { registry: req.registry, extraVars: req.options.extraVars, rolesPath: req.options.rolesPath });
   const inventory = await loadInventory(req.inventories, { playbookDir: books[0] ? dirname(books[0].file) : undefined });
   // Resolve every play's hosts up front: a bad pattern is bad input, found before any connection.
-  const plays = selectPlayHosts(inventory, books.flatMap((b) => b.plays), req.options.limit, req.options.extraVars);
+  let plays = selectPlayHosts(inventory, books.flatMap((b) => b.plays), req.options.limit, req.options.extraVars);
   if (req.options.startAtTask && !plays.some(({ play }) => play.tasks.some((t) => t.name === req.options.startAtTask))) {
     throw configError(`--start-at-task: no task named "${req.options.startAtTask}"`);
   }
@@ -53,6 +55,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
     s.owed = req.options.owed?.get(name) ?? [];
     states.set(name, s);
   }
+  if (req.options.shard) plays = shardPlays(req, plays, states, commonVars(inventory, req.options, states));
   const locks = new HostLocks(req.options, (m) => req.reporter.warn(m));
   checkBeforeConnecting(req, inventory, plays, states, commonVars(inventory, req.options, states), books[0]?.dir);
   const pool = new ConnectionPool();
@@ -105,6 +108,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
     undo: undoOf(states.values()),
     ...(req.options.unmanaged ? { unmanaged: unmanagedOf(states.values(), req.registry) } : {}),
     interrupted: req.options.stop?.signal,
+    ...(req.options.shard ? { shard: req.options.shard } : {}),
   };
   const shown = redactSummary(summary);
   await req.reporter.runEnd(shown);
@@ -132,6 +136,29 @@ function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: Pla
     ss.forEach((s, i) => (s.playVars = saved[i]));
   }
   if (problems.length) throw new ConfigError(problems);
+}
+
+/** --shard K/N: each play keeps the hosts of this shard; an HA group's nodes stay together. */
+function shardPlays(req: RunRequest, plays: PlayHosts[], states: Map<string, HostState>, magic: Record<string, unknown>): PlayHosts[] {
+  const shard = req.options.shard!;
+  const keys = new Map<string, string[]>();
+  for (const { play, hosts } of plays) {
+    const env = taskEnv(req, play, hosts, magic, () => {
+      throw new Error('sharding reads no host');
+    });
+    for (const h of hosts) {
+      const s = states.get(h)!;
+      const saved = s.playVars;
+      s.playVars = play.vars;
+      keys.set(h, [...(keys.get(h) ?? []), ...haKeysOf(env, play.tasks, s)]);
+      s.playVars = saved;
+    }
+  }
+  const all = [...keys.keys()];
+  const shardOf = shardOfHosts(all, keys, shard.count);
+  const mine = all.filter((h) => shardOf.get(h) === shard.index);
+  req.reporter.warn(`shard ${shard.index}/${shard.count}: ${mine.length} of ${all.length} selected hosts`);
+  return plays.map((p) => ({ ...p, hosts: p.hosts.filter((h) => shardOf.get(h) === shard.index) }));
 }
 
 /** A delegate_to target: an inventory host, else localhost on the local connection, else a host by that name. */

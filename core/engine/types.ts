@@ -67,6 +67,8 @@ export interface RunSummary {
   unmanaged?: Record<string, string[]>;
   /** Per host: what `rb rollback RUN` needs to undo the run's changes (undo.ts). */
   undo?: Record<string, import('./undo.js').UndoEntry[]>;
+  /** --shard K/N of this run. */
+  shard?: import('./shard.js').Shard;
 }
 
 export interface RunOptions {
@@ -102,6 +104,8 @@ export interface RunOptions {
   unmanaged?: boolean;
   /** Set by a signal handler: no new task starts. */
   stop?: { signal?: string };
+  /** --shard K/N: run only this controller's part of the selected hosts (shard.ts). */
+  shard?: import('./shard.js').Shard;
 }
 
 export interface Reporter {

@@ -7,9 +7,17 @@ import type { RunSummary, TaskResult } from '../engine/types.js';
 import { version } from '../cli/version.js';
 import { reportChange } from './format.js';
 
+export type RunMode = 'run' | 'check' | 'drift';
+
 export interface JsonReport {
   /** A check found changes to make (rb drift's exit 2). */
   drift: boolean;
+  /** The command that made the report. */
+  mode?: RunMode;
+  /** `--shard K/N` of the run ("2/4"). */
+  shard?: string;
+  /** rb report merge: the runs merged, in input order. */
+  runIds?: string[];
   runId?: string;
   rbVersion: string;
   startedAt?: string;
@@ -20,7 +28,8 @@ export interface JsonReport {
   /** rb drift --unmanaged: per host, state no task declares. */
   unmanaged?: Record<string, string[]>;
   durationMs: number;
-  hosts: Record<string, { ok: number; changed: number; failed: number; skipped: number; unreachable: number; unknown: number }>;
+  /** `failed` counts ignored failures too; `ignored` says how many of them were. */
+  hosts: Record<string, { ok: number; changed: number; failed: number; ignored?: number; skipped: number; unreachable: number; unknown: number }>;
   tasks: Array<{
     host: string;
     task: string;
@@ -53,10 +62,12 @@ export function driftSummary(summary: RunSummary): DriftSummary {
   return { hostsChecked: Object.keys(summary.stats).length, hostsDrifted: drifted, changes };
 }
 
-export function jsonReport(summary: RunSummary): JsonReport {
+export function jsonReport(summary: RunSummary, mode?: RunMode): JsonReport {
   const drift = driftSummary(summary);
   return {
     drift: drift.hostsDrifted > 0 || Object.keys(summary.unmanaged ?? {}).length > 0,
+    ...(mode ? { mode } : {}),
+    ...(summary.shard ? { shard: `${summary.shard.index}/${summary.shard.count}` } : {}),
     runId: summary.runId,
     rbVersion: version(),
     startedAt: summary.startedAt,
@@ -66,7 +77,7 @@ export function jsonReport(summary: RunSummary): JsonReport {
     ...(summary.unmanaged ? { unmanaged: summary.unmanaged } : {}),
     durationMs: summary.durationMs,
     hosts: Object.fromEntries(
-      Object.entries(summary.stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed + s.ignored, skipped: s.skipped, unreachable: s.unreachable, unknown: s.unknown }]),
+      Object.entries(summary.stats).map(([h, s]) => [h, { ok: s.ok, changed: s.changed, failed: s.failed + s.ignored, ignored: s.ignored, skipped: s.skipped, unreachable: s.unreachable, unknown: s.unknown }]),
     ),
     tasks: summary.results.map(taskEntry),
     rollbacks: summary.rollbacks.map((r) => ({ ...r, undone: r.undone.map((u) => ({ ...u, changes: u.changes.map((c) => reportChange(c, false)) as never })) })),
@@ -88,7 +99,7 @@ function taskEntry(r: TaskResult): JsonReport['tasks'][number] {
   };
 }
 
-export async function writeJsonReport(file: string, summary: RunSummary): Promise<void> {
+export async function writeJsonReport(file: string, report: JsonReport): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify(jsonReport(summary), null, 2) + '\n');
+  await writeFile(file, JSON.stringify(report, null, 2) + '\n');
 }

@@ -8,8 +8,16 @@ import type { HeartbeatFacts } from './facts.js';
 import type { ResourceGroup } from './haresources.js';
 import type { HeartbeatParams } from './params.js';
 
+const clusterNodes = (p: HeartbeatParams) => ((p.ha_cf.node as string[] | undefined) ?? []).map((n) => n.toLowerCase()).sort();
+
+/** The cluster's key from the params alone (for --shard). */
+export function heartbeatHaKeys(p: HeartbeatParams): string[] {
+  const nodes = clusterNodes(p);
+  return p.state === 'stopped' || nodes.length < 2 ? [] : [`heartbeat ${nodes.join(' ')}`];
+}
+
 export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts): HaMembership[] {
-  const nodes = ((p.ha_cf.node as string[] | undefined) ?? []).map((n) => n.toLowerCase()).sort();
+  const nodes = clusterNodes(p);
   if (p.state === 'stopped' || nodes.length < 2) return [];
   const groups: ResourceGroup[] = p.resources ?? f.haresources.model ?? [];
   const me = f.nodename.toLowerCase();

@@ -29,7 +29,7 @@ import { applyHeartbeat, gatherHeartbeatFacts, rollbackHeartbeat } from './apply
 import { heartbeatFactsQuery, type HeartbeatFacts } from './facts.js';
 import { checkHeartbeatParams, heartbeatParams, type HeartbeatParams } from './params.js';
 import { planHeartbeat } from './plan.js';
-import { heartbeatHaGroups } from './ha-group.js';
+import { heartbeatHaGroups, heartbeatHaKeys } from './ha-group.js';
 
 export const EXAMPLE = `- name: heartbeat owns the VIP and starts ldirectord
   heartbeat:
@@ -62,5 +62,6 @@ export default defineModule<HeartbeatParams, HeartbeatFacts>({
   apply: (ctx, p, plan, f) => applyHeartbeat(ctx, p, plan, f),
   rollback: (ctx, p, snapshot, applied) => rollbackHeartbeat(ctx, p, snapshot, applied),
   haGroup: (p, f) => heartbeatHaGroups(p, f),
+  haKeys: (p) => heartbeatHaKeys(p),
   example: EXAMPLE,
 });

@@ -6,14 +6,26 @@ import type { HaMembership } from '../../core/module.js';
 import type { VrrpFacts } from './facts.js';
 import { fromParams } from './model.js';
 
-export function vrrpHaGroups(p: Record<string, unknown> & { state: string }, f: VrrpFacts): HaMembership[] {
+type VrrpTaskParams = Record<string, unknown> & { state: string };
+
+function grouped(p: VrrpTaskParams) {
   if (p.state === 'stopped') return [];
-  return (fromParams(p).instances ?? [])
-    .filter((i) => i.virtual_router_id !== undefined && (i.virtual_ipaddress ?? []).length > 0)
+  return (fromParams(p).instances ?? []).filter((i) => i.virtual_router_id !== undefined && (i.virtual_ipaddress ?? []).length > 0);
+}
+
+const groupKey = (i: { interface?: string; virtual_router_id?: number }) => `vrrp ${i.interface ?? '(no interface)'} vrid ${i.virtual_router_id}`;
+
+/** The groups' keys from the params alone (for --shard). */
+export function vrrpHaKeys(p: VrrpTaskParams): string[] {
+  return grouped(p).map(groupKey);
+}
+
+export function vrrpHaGroups(p: VrrpTaskParams, f: VrrpFacts): HaMembership[] {
+  return grouped(p)
     .map((i) => {
       const vips = i.virtual_ipaddress!.map((v) => v.address.split('/')[0]);
       return {
-        group: `vrrp ${i.interface ?? '(no interface)'} vrid ${i.virtual_router_id}`,
+        group: groupKey(i),
         daemon: 'keepalived',
         running: f.running,
         resources: vips,

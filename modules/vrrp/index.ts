@@ -22,7 +22,7 @@
 import { defineModule } from '../../core/module.js';
 import { applyVrrp, rollbackVrrp } from './apply.js';
 import { gatherFacts, type VrrpFacts } from './facts.js';
-import { vrrpHaGroups } from './ha-group.js';
+import { vrrpHaGroups, vrrpHaKeys } from './ha-group.js';
 import { planVrrp, type ServiceParams } from './plan.js';
 import { checkParams } from './rules.js';
 import { params } from './schema.js';
@@ -61,6 +61,7 @@ export const vrrp = defineModule<VrrpParams, VrrpFacts>({
   apply: (ctx, p, plan, f) => applyVrrp(ctx, p, plan, f),
   rollback: (ctx, p, snapshot, applied) => rollbackVrrp(ctx, p, snapshot, applied),
   haGroup: (p, f) => vrrpHaGroups(p, f),
+  haKeys: (p) => vrrpHaKeys(p),
   example: EXAMPLE,
 });
 

@@ -149,8 +149,8 @@ describe('engine journal: pending handlers, force_handlers, locks, reports', fun
     expect(j).to.include({ drift: true, runId: s.runId, startedAt: s.startedAt });
     expect(j.rbVersion).to.match(/^\d+\.\d+\.\d+/);
     expect(j.summary).to.deep.equal({ hostsChecked: 1, hostsDrifted: 1, changes: { h1: 1 } });
-    expect(driftLines(s)).to.deep.equal(['DRIFT h1: 1 change (conf "x")']);
-    const prom = prometheusText(s, 'drift', 1_700_000_000_000);
+    expect(driftLines(j)).to.deep.equal(['DRIFT h1: 1 change (conf "x")']);
+    const prom = prometheusText(j, 'drift', 1_700_000_000_000);
     expect(prom).to.include('rb_drift_changes{host="h1",task="conf \\"x\\""} 1');
     expect(prom).to.include('rb_host_drifted{host="h1"} 1');
     expect(prom).to.include('rb_last_run_success{mode="drift"} 1');
