@@ -33,7 +33,7 @@ export function command(tool: ToolName, mode: Mode, hosts: BenchHosts, p: Paths,
     case 'rb':
       return {
         cmd: process.execPath,
-        args: [join(p.root, 'dist/core/cli/main.js'), mode === 'check' ? 'drift' : 'run', join(p.root, 'bench/real-server.yml'), '-i', hosts.inventory, '--output', 'plain', '--report-json', join(p.tmp, `${runId}.json`)],
+        args: [join(p.root, 'dist/bundle/rb.js'), mode === 'check' ? 'drift' : 'run', join(p.root, 'bench/real-server.yml'), '-i', hosts.inventory, '--output', 'plain', '--report-json', join(p.tmp, `${runId}.json`)],
         // The journal every real run keeps goes to scratch, not the user's state dir.
         env: { XDG_STATE_HOME: join(p.tmp, 'state') },
       };

@@ -8,8 +8,12 @@ import type { ModuleRegistry } from '../module.js';
 import { findSiteModules } from '../plugins/site-modules.js';
 import { SiteModuleRegistry } from '../plugins/site-registry.js';
 
+/** Set by the bundler (scripts/bundle.mjs): where the bundle keeps the registry, beside its chunks. */
+declare const RB_BUNDLED_MODULES: string | undefined;
+const BUILTIN = typeof RB_BUNDLED_MODULES === 'string' ? RB_BUNDLED_MODULES : '../../modules/index.js';
+
 export async function loadBuiltinRegistry(): Promise<ModuleRegistry> {
-  const url = process.env.RB_MODULES ? pathToFileURL(process.env.RB_MODULES).href : new URL('../../modules/index.js', import.meta.url).href;
+  const url = process.env.RB_MODULES ? pathToFileURL(process.env.RB_MODULES).href : new URL(BUILTIN, import.meta.url).href;
   const mod = (await import(url)) as { modules?: ModuleRegistry };
   if (!mod.modules) throw new Error(`${url}: does not export "modules"`);
   return mod.modules;

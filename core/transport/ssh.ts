@@ -45,7 +45,7 @@ async function loadKeys(host: string, explicit: string | undefined, others: stri
       if (file === explicit) throw new ConnectError(host, `cannot read private key ${file}: ${(err as Error).message}`);
       continue;
     }
-    const problem = privateKeyProblem(data);
+    const problem = await privateKeyProblem(data);
     if (problem && file === explicit) throw new ConnectError(host, `private key ${file}: ${problem}`);
     if (!problem) keys.push({ file, data });
   }

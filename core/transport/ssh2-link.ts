@@ -5,7 +5,7 @@
 
 import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2, { type AnyAuthMethod, type Client } from 'ssh2';
+import type { AnyAuthMethod, Client } from 'ssh2';
 import { ConnectError, ConnectionLost } from '../errors.js';
 import type { HostKeyVerifier } from './host-key-check.js';
 import { channelResult, sftpOps, type LinkExecResult, type LinkSftp } from './ssh2-channel.js';
@@ -13,8 +13,11 @@ import { SessionSlots } from './session-slots.js';
 
 export type { LinkExecResult, LinkSftp } from './ssh2-channel.js';
 
-// ssh2 is CommonJS: its named exports are not visible to ESM, only the default.
-const { Client: SshClient, utils } = ssh2;
+// ssh2 is loaded with the first key or connection: a run that contacts no host
+// does not pay for it. It is CommonJS: its named exports are only on the default.
+type Ssh2 = typeof import('ssh2');
+let loading: Promise<Ssh2> | undefined;
+const ssh2 = () => (loading ??= import('ssh2').then((m) => ((m as { default?: Ssh2 }).default ?? m) as Ssh2));
 
 export interface LinkKey {
   file: string;
@@ -41,8 +44,8 @@ export interface LinkOptions {
 }
 
 /** Why a private key file cannot be used, or null when it can. */
-export function privateKeyProblem(data: Buffer): string | null {
-  const k = utils.parseKey(data);
+export async function privateKeyProblem(data: Buffer): Promise<string | null> {
+  const k = (await ssh2()).utils.parseKey(data);
   if (k instanceof Error) return /passphrase/i.test(k.message) ? 'encrypted (no passphrase support)' : k.message;
   const key = Array.isArray(k) ? k[0] : k;
   return key && key.isPrivateKey() ? null : 'not a private key';
@@ -87,7 +90,7 @@ function authPlan(o: LinkOptions): Array<{ label: string; method: AnyAuthMethod 
 export async function openLink(o: LinkOptions): Promise<Link> {
   const started = Date.now();
   const sock = o.sock ?? (await tcpConnect(o));
-  const client = new SshClient();
+  const client = new (await ssh2()).Client();
   const where = `${o.user}@${o.address}:${o.port}`;
   const plan = authPlan(o);
   const tried: string[] = [];

@@ -55,7 +55,7 @@ export function repoRoot(): string {
 
 /** The compiled CLI; RB_CLI overrides it (e.g. an installed rb). */
 export function rbCliPath(): string {
-  const cli = process.env.RB_CLI ?? join(repoRoot(), 'dist', 'core', 'cli', 'main.js');
+  const cli = process.env.RB_CLI ?? join(repoRoot(), 'dist', 'bundle', 'rb.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` before the integration tests`);
   return cli;
 }

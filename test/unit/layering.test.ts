@@ -15,6 +15,8 @@ const ADAPTERS: Record<string, string> = {
   yaml: 'core/yaml.ts',
   nunjucks: 'core/template/nunjucks.ts',
   listr2: 'core/report/tty.ts',
+  // The build's bundler (a dev dependency: nothing at run time imports it).
+  esbuild: 'core/build/bundle.ts',
 };
 
 /**

@@ -19,7 +19,7 @@ export function projectRoot(from = dirname(fileURLToPath(import.meta.url))): str
  * TypeScript sources through tsx (a source checkout whose tests run unbuilt).
  */
 export function rbCliArgv(root = projectRoot()): string[] {
-  const built = join(root, 'dist', 'core', 'cli', 'main.js');
+  const built = join(root, 'dist', 'bundle', 'rb.js');
   if (existsSync(built)) return ['node', built];
   const source = join(root, 'core', 'cli', 'main.ts');
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
