@@ -31,7 +31,7 @@ export function etcHosts(hosts: readonly LabHost[]): string {
 /**
  * Runs as the child of tini (pid 1) in the host's fresh mount, UTS, IPC and
  * PID namespaces, already inside its netns. $1 = the host's state dir,
- * $2 = hostname, $3 = address, $4 = the /dev template. Builds the root
+ * $2 = hostname, $3 = address/prefix, $4 = the /dev template. Builds the root
  * (overlay of `/`), pivots into it so the state dir disappears, starts
  * syslogd and sshd, then says "ready" on stdout and idles: tini exits
  * (killing the host) when this script does.
@@ -61,7 +61,7 @@ mkdir -p -m 755 /run/sshd
 mkdir -p -m 1777 /run/lock
 hostname "$2"
 for i in eth0 eth1; do [ ! -e /proc/sys/net/ipv6/conf/$i ] || echo 1 > /proc/sys/net/ipv6/conf/$i/disable_ipv6; done
-printf 'link set lo up\\naddr add %s/${PREFIX_LEN} dev eth0\\nlink set eth0 up\\nlink set eth1 up\\n' "$3" | ip -batch -
+printf 'link set lo up\\naddr add %s dev eth0\\nlink set eth0 up\\nlink set eth1 up\\n' "$3" | ip -batch -
 busybox syslogd -O /var/log/syslog
 /usr/sbin/sshd -f /etc/ssh/sshd_config -E /var/log/sshd.log
 echo ready
@@ -91,6 +91,6 @@ export function launchArgv(h: LabHost, bootFile: string, stateDir: string, devTe
     'nsenter', `--net=/run/netns/${h.netns}`,
     'unshare', '--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--propagation', 'private',
     'tini', '-s', '--',
-    '/bin/bash', bootFile, stateDir, h.name, h.address, devTemplate,
+    '/bin/bash', bootFile, stateDir, h.name, `${h.address}/${h.prefixLen ?? PREFIX_LEN}`, devTemplate,
   ];
 }

@@ -6,7 +6,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { LabError } from './lab-error.js';
 import { findConflicts } from './conflicts.js';
 import { ipBatch, must, run } from './proc.js';
-import { BRIDGE, BRIDGE2, BRIDGE_ADDRESS, BRIDGE_MAC, PREFIX_LEN, SUBNET, veth2Name, vethName, labHost, type LabHost } from './topology.js';
+import { BRIDGE, BRIDGE2, BRIDGE_ADDRESS, BRIDGE_MAC, bridgesOf, LARGE_ADDRESS, LARGE_BRIDGE, LARGE_BRIDGE2, LARGE_PREFIX_LEN, LARGE_SUBNET, MAX_SMALL, PREFIX_LEN, SUBNET, veth2Name, vethName, labHost, type LabHost } from './topology.js';
 
 interface LinkDetail {
   ifname: string;
@@ -57,16 +57,33 @@ export async function ensureBridge(opts: { address?: boolean } = {}): Promise<vo
 }
 
 /** The second segment: a bridge with no address, so it only joins the hosts' eth1. */
-async function ensureSecondBridge(): Promise<void> {
-  const existing = await linkDetail(BRIDGE2);
+async function ensureSecondBridge(name = BRIDGE2): Promise<void> {
+  const existing = await linkDetail(name);
   if (existing && existing.linkinfo?.info_kind !== 'bridge') {
-    throw new LabError(`address conflict: ${BRIDGE2} exists and is a ${existing.linkinfo?.info_kind ?? 'plain'} link, not the lab's second bridge`);
+    throw new LabError(`address conflict: ${name} exists and is a ${existing.linkinfo?.info_kind ?? 'plain'} link, not the lab's bridge`);
   }
   if (!existing) {
-    await ipBatch([`link add ${BRIDGE2} type bridge stp_state 0 mcast_snooping 0`], `create bridge ${BRIDGE2}`);
-    await disableIpv6(BRIDGE2);
+    await ipBatch([`link add ${name} type bridge stp_state 0 mcast_snooping 0`], `create bridge ${name}`);
+    await disableIpv6(name);
   }
-  await ipBatch([`link set ${BRIDGE2} up`], `bring ${BRIDGE2} up`);
+  await ipBatch([`link set ${name} up`], `bring ${name} up`);
+}
+
+/** The segment of hosts above MAX_SMALL: rblab2 holding 198.19.0.1/16, rblab3 for their eth1. */
+async function ensureLargeBridges(): Promise<void> {
+  const existing = await linkDetail(LARGE_BRIDGE);
+  if (existing && existing.linkinfo?.info_kind !== 'bridge') {
+    throw new LabError(`address conflict: ${LARGE_BRIDGE} exists and is a ${existing.linkinfo?.info_kind ?? 'plain'} link, not the lab's bridge`);
+  }
+  if (!existing) {
+    const [addrs, routes] = await Promise.all([must('ip', ['-j', 'addr', 'show'], 'list addresses'), must('ip', ['-j', 'route', 'show'], 'list routes')]);
+    const problems = findConflicts(addrs, routes, LARGE_SUBNET);
+    if (problems.length) throw new LabError(`address conflict: ${problems.join('; ')}`);
+    await ipBatch([`link add ${LARGE_BRIDGE} type bridge stp_state 0 mcast_snooping 0`], `create bridge ${LARGE_BRIDGE}`);
+    await disableIpv6(LARGE_BRIDGE);
+  }
+  await ipBatch([`link set ${LARGE_BRIDGE} up`, `addr replace ${LARGE_ADDRESS}/${LARGE_PREFIX_LEN} dev ${LARGE_BRIDGE}`], `configure bridge ${LARGE_BRIDGE} (${LARGE_SUBNET})`);
+  await ensureSecondBridge(LARGE_BRIDGE2);
 }
 
 async function disableIpv6(dev: string): Promise<void> {
@@ -87,16 +104,18 @@ export function hostNetLines(h: LabHost): string[] {
   const veth = vethName(h);
   const veth2 = veth2Name(h);
   const mac2 = h.mac2 ?? labHost(h.index).mac2;
+  const [bridge, bridge2] = bridgesOf(h);
   return [
     `netns add ${h.netns}`,
     `link add ${veth} type veth peer name eth0 address ${h.mac} netns ${h.netns}`,
-    `link set ${veth} master ${BRIDGE} up`,
+    `link set ${veth} master ${bridge} up`,
     `link add ${veth2} type veth peer name eth1 address ${mac2} netns ${h.netns}`,
-    `link set ${veth2} master ${BRIDGE2} up`,
+    `link set ${veth2} master ${bridge2} up`,
   ];
 }
 
 export async function createHostNetworks(hosts: readonly LabHost[]): Promise<void> {
+  if (hosts.some((h) => h.index > MAX_SMALL)) await ensureLargeBridges();
   await ipBatch(hosts.flatMap(hostNetLines), 'create lab host networks');
 }
 
@@ -127,5 +146,5 @@ async function existingLinks(names: readonly string[]): Promise<string[]> {
 }
 
 export async function deleteBridge(): Promise<void> {
-  for (const b of [BRIDGE, BRIDGE2]) if (await linkDetail(b)) await ipBatch([`link del ${b}`], `delete bridge ${b}`, true);
+  for (const b of [BRIDGE, BRIDGE2, LARGE_BRIDGE, LARGE_BRIDGE2]) if (await linkDetail(b)) await ipBatch([`link del ${b}`], `delete bridge ${b}`, true);
 }

@@ -24,7 +24,7 @@ const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fix
 
 describe('lab: hosts, names and addresses', () => {
   it('derives address, MAC and netns from the index', () => {
-    expect(labHost(1)).to.deep.equal({ name: 'rb1', index: 1, address: '198.18.0.11', mac: '02:72:62:00:00:01', mac2: '02:72:62:01:00:01', netns: 'rblab-rb1' });
+    expect(labHost(1)).to.deep.equal({ name: 'rb1', index: 1, address: '198.18.0.11', mac: '02:72:62:00:00:01', mac2: '02:72:62:01:00:01', netns: 'rblab-rb1', prefixLen: 24 });
     expect(labHost(15).mac).to.equal('02:72:62:00:00:0f');
     expect(labHost(244)).to.include({ address: '198.18.0.254', mac: '02:72:62:00:00:f4' });
   });
@@ -37,13 +37,26 @@ describe('lab: hosts, names and addresses', () => {
       'link set rblab-rb10-1 master rblab1 up',
     ]);
   });
+  it('puts hosts above 244 on a segment of their own (198.19.0.0/16, bridges rblab2 and rblab3)', () => {
+    expect(labHost(245)).to.deep.equal({ name: 'rb245', index: 245, address: '198.19.0.10', mac: '02:72:62:00:00:f5', mac2: '02:72:62:01:00:f5', netns: 'rblab-rb245', prefixLen: 16 });
+    expect(labHost(256)).to.include({ address: '198.19.0.21', mac: '02:72:62:00:01:00' });
+    expect(labHost(1020)).to.include({ address: '198.19.3.17', mac: '02:72:62:00:03:fc' });
+    expect(labHost(1244)).to.include({ address: '198.19.3.241' });
+    expect(hostNetLines(labHost(1000))).to.deep.equal([
+      'netns add rblab-rb1000',
+      'link add rblab-rb1000 type veth peer name eth0 address 02:72:62:00:03:e8 netns rblab-rb1000',
+      'link set rblab-rb1000 master rblab2 up',
+      'link add rblab-rb1000-1 type veth peer name eth1 address 02:72:62:01:03:e8 netns rblab-rb1000',
+      'link set rblab-rb1000-1 master rblab3 up',
+    ]);
+  });
   it('refuses indexes with no address', () => {
-    expect(() => labHost(0)).to.throw(/1-244/);
-    expect(() => labHost(245)).to.throw(/1-244/);
+    expect(() => labHost(0)).to.throw(/1-1244/);
+    expect(() => labHost(1245)).to.throw(/1-1244/);
   });
   it('reads host names back', () => {
-    expect([hostIndex('rb7'), hostIndex('rb244'), hostIndex('rb245'), hostIndex('rb07'), hostIndex('rbx'), hostIndex('dev')]).to.deep.equal([
-      7, 244, undefined, undefined, undefined, undefined,
+    expect([hostIndex('rb7'), hostIndex('rb244'), hostIndex('rb1000'), hostIndex('rb1245'), hostIndex('rb07'), hostIndex('rbx'), hostIndex('dev')]).to.deep.equal([
+      7, 244, 1000, undefined, undefined, undefined, undefined,
     ]);
   });
 });
@@ -126,7 +139,7 @@ describe('lab: files written into hosts', () => {
     expect(argv.slice(4)).to.deep.equal([
       'nsenter', '--net=/run/netns/rblab-rb1',
       'unshare', '--mount', '--uts', '--ipc', '--pid', '--fork', '--kill-child', '--propagation', 'private',
-      'tini', '-s', '--', '/bin/bash', '/run/rblab/boot.sh', '/run/rblab/hosts/rb1', 'rb1', '198.18.0.11', '/run/rblab/dev',
+      'tini', '-s', '--', '/bin/bash', '/run/rblab/boot.sh', '/run/rblab/hosts/rb1', 'rb1', '198.18.0.11/24', '/run/rblab/dev',
     ]);
   });
   it('pins host keys by name and address', () => {
