@@ -23,6 +23,7 @@ import { undoOf } from './undo.js';
 import { unmanagedOf } from './unmanaged.js';
 import { runPlay, type PlayRun } from './play-runner.js';
 import { shardOfHosts } from './shard.js';
+import { ensureOpenFiles } from './open-files.js';
 import { haKeysOf } from './shard-peers.js';
 import type { TaskEnv } from './task-runner.js';
 import { emptyStats, type HostStats, type Reporter, type RollbackReport, type RunOptions, type RunSummary, type TaskResult } from './types.js';
@@ -58,6 +59,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
   if (req.options.shard) plays = shardPlays(req, plays, states, commonVars(inventory, req.options, states));
   const locks = new HostLocks(req.options, (m) => req.reporter.warn(m));
   checkBeforeConnecting(req, inventory, plays, states, commonVars(inventory, req.options, states), books[0]?.dir);
+  await ensureOpenFiles(new Set(plays.flatMap((p) => p.hosts)).size);
   const pool = new ConnectionPool();
   const transports = new Map<string, Transport>();
   const results: TaskResult[] = [];
