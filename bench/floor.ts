@@ -4,7 +4,7 @@
 // templating engine, no per-task anything: what is left is SSH and the work
 // on the host itself.
 //
-//   node dist/bench/floor.js apply|check HOSTS.json
+//   node dist/bench/floor.js apply|noop|check HOSTS.json
 //
 // Prints `HOST changes=N` per host; exits 0 when every host ran its script.
 
@@ -14,11 +14,17 @@ import { fileURLToPath } from 'node:url';
 import { hostKeyVerifier } from '../core/transport/host-key-check.js';
 import { openLink } from '../core/transport/ssh2-link.js';
 import type { FloorHost } from './lab.js';
-import { floorScript, type WorkloadInputs } from './workload.js';
+import { floorScript, leanDifferences, leanReadScript, type WorkloadInputs } from './workload.js';
 
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench');
 
-async function onHost(h: FloorHost, inputs: WorkloadInputs, apply: boolean): Promise<{ host: string; changes?: number; error?: string }> {
+/**
+ * apply: the check-and-fix script. noop: the lean read, and the fix only when
+ * something differs. check: the lean read alone.
+ */
+type FloorMode = 'apply' | 'noop' | 'check';
+
+async function onHost(h: FloorHost, inputs: WorkloadInputs, mode: FloorMode): Promise<{ host: string; changes?: number; error?: string }> {
   try {
     const link = await openLink({
       host: h.name,
@@ -33,7 +39,12 @@ async function onHost(h: FloorHost, inputs: WorkloadInputs, apply: boolean): Pro
       noDelay: true,
     });
     try {
-      const r = await link.exec(floorScript(h.name, inputs, apply), undefined, undefined);
+      if (mode !== 'apply') {
+        const read = await link.exec(leanReadScript(h.name, inputs), undefined, undefined);
+        const diff = leanDifferences(h.name, inputs, read.stdout.toString());
+        if (mode === 'check' || diff.length === 0) return { host: h.name, changes: diff.length };
+      }
+      const r = await link.exec(floorScript(h.name, inputs, true), undefined, undefined);
       const m = /^changes (\d+)$/m.exec(r.stdout.toString());
       if (r.code !== 0 || !m) return { host: h.name, error: `exit ${r.code}: ${r.stderr.toString().trim().split('\n').slice(-3).join(' | ')}` };
       return { host: h.name, changes: Number(m[1]) };
@@ -47,8 +58,8 @@ async function onHost(h: FloorHost, inputs: WorkloadInputs, apply: boolean): Pro
 
 async function main(argv: string[]): Promise<number> {
   const [mode, hostsFile] = argv;
-  if ((mode !== 'apply' && mode !== 'check') || !hostsFile) {
-    process.stderr.write('usage: floor.js apply|check HOSTS.json\n');
+  if ((mode !== 'apply' && mode !== 'noop' && mode !== 'check') || !hostsFile) {
+    process.stderr.write('usage: floor.js apply|noop|check HOSTS.json\n');
     return 2;
   }
   const [hosts, template, page] = await Promise.all([
@@ -56,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
     readFile(join(BENCH_DIR, 'templates', 'keepalived.conf.j2'), 'utf8'),
     readFile(join(BENCH_DIR, 'files', 'index.html'), 'utf8'),
   ]);
-  const results = await Promise.all(hosts.map((h) => onHost(h, { template, page }, mode === 'apply')));
+  const results = await Promise.all(hosts.map((h) => onHost(h, { template, page }, mode)));
   let failed = 0;
   for (const r of results) {
     if (r.error !== undefined) failed++;

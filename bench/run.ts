@@ -1,12 +1,13 @@
 // `npm run bench`: rb, Ansible and the SSH floor on the same lab hosts, for
-// 1, 10 and 50 hosts (200 more with --large), in three modes: first apply on
+// 1, 10 and 50 hosts (200, 500 and 1000 more with --large), in three modes: first apply on
 // freshly rebuilt hosts, no-op rerun, check (rb drift / ansible --check --diff).
 // Each round runs every tool once in each mode (A B C, A B C, ...) so drift of
 // the machine's load hits all of them; the table shows medians. Writes
 // bench/results/<date>.json and .svg.
 //
 //   npm run bench -- [--hosts 1,10,50] [--large] [--runs 3] [--tools rb,ansible,floor]
-//                    [--first-host 21] [--out bench/results]
+//                    [--modes first,noop,check] [--first-host 21] [--out bench/results]
+// Without `first` in --modes the hosts are converged by the floor (untimed) before the timed modes.
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ export interface BenchOptions {
   sizes: number[];
   runs: number;
   tools: ToolName[];
+  modes: Mode[];
   firstHost: number;
   out: string;
 }
@@ -34,7 +36,7 @@ const RUN_TIMEOUT_MS = 900_000;
 const ATTEMPTS = 3;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { sizes: [1, 10, 50], runs: 3, tools: [...TOOLS], firstHost: 21, out: join(ROOT, 'bench', 'results') };
+  const o: BenchOptions = { sizes: [1, 10, 50], runs: 3, tools: [...TOOLS], modes: [...MODES], firstHost: 21, out: join(ROOT, 'bench', 'results') };
   let large = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -56,9 +58,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       o.tools = value().split(',') as ToolName[];
       const bad = o.tools.filter((t) => !TOOLS.includes(t));
       if (bad.length || !o.tools.length) throw new Error(`--tools: expected some of ${TOOLS.join(',')}, got "${bad.join(',')}"`);
+    } else if (a === '--modes') {
+      o.modes = value().split(',') as Mode[];
+      const bad = o.modes.filter((m) => !MODES.includes(m));
+      if (bad.length || !o.modes.length) throw new Error(`--modes: expected some of ${MODES.join(',')}, got "${bad.join(',')}"`);
+      o.modes = MODES.filter((m) => o.modes.includes(m));
     } else throw new Error(`unknown option ${a}`);
   }
-  if (large && !o.sizes.includes(200)) o.sizes.push(200);
+  if (large) o.sizes.push(200, 500, 1000);
   o.sizes = [...new Set(o.sizes)].sort((a, b) => a - b);
   const last = o.firstHost + Math.max(...o.sizes) - 1;
   if (last > MAX_HOSTS) throw new Error(`hosts rb${o.firstHost}..rb${last}: the lab has at most ${MAX_HOSTS} (lower --first-host)`);
@@ -89,14 +96,22 @@ async function crossCheckFloor(hosts: BenchHosts, p: Paths): Promise<void> {
   log(`  ${String(hosts.hosts.length).padStart(3)} hosts  rb drift after the floor's apply: no drift (same end state)`);
 }
 
+/** Fresh hosts to the workload's state, untimed, by the cheapest contender (the floor's apply). */
+async function converge(hosts: BenchHosts, p: Paths): Promise<void> {
+  const r = await measure(command('floor', 'first', hosts, p, `converge-${hosts.hosts.length}`), RUN_TIMEOUT_MS);
+  await outcome('floor', 'first', r, hosts, p, 'converge');
+  log(`  ${String(hosts.hosts.length).padStart(3)} hosts  converged by the floor in ${r.seconds.toFixed(1)} s (untimed)`);
+}
+
 /** One tool's round: fresh hosts, then first apply, no-op rerun, check. Retried when the lab goes away. */
-async function round(tool: ToolName, hosts: BenchHosts, p: Paths, n: number, crossCheck: boolean): Promise<RunRecord[]> {
+async function round(tool: ToolName, hosts: BenchHosts, p: Paths, n: number, crossCheck: boolean, modes: Mode[]): Promise<RunRecord[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       await ensureHosts(hosts.hosts);
       await rebuildHosts(hosts.hosts);
+      if (!modes.includes('first')) await converge(hosts, p);
       const recs: RunRecord[] = [];
-      for (const mode of MODES) recs.push(await timedRun(tool, mode, hosts, p, n));
+      for (const mode of modes) recs.push(await timedRun(tool, mode, hosts, p, n));
       if (crossCheck) await crossCheckFloor(hosts, p);
       return recs;
     } catch (e) {
@@ -125,7 +140,7 @@ export async function bench(o: BenchOptions): Promise<void> {
       const hosts = await writeBenchInventory(p.tmp, benchHostRange(o.firstHost, n));
       log(`${n} host${n > 1 ? 's' : ''}: rb${o.firstHost}..rb${o.firstHost + n - 1}`);
       for (let r = 1; r <= o.runs; r++) {
-        for (const tool of o.tools) records.push(...(await round(tool, hosts, p, r, r === 1 && tool === 'floor' && o.tools.includes('rb'))));
+        for (const tool of o.tools) records.push(...(await round(tool, hosts, p, r, r === 1 && tool === 'floor' && o.tools.includes('rb'), o.modes)));
       }
     }
   } finally {

@@ -19,16 +19,16 @@ function pad(cols: string[], widths: number[]): string {
 }
 
 export function renderTable(cs: readonly Cell[], sizes: readonly number[], runs: number): string {
-  const w = [5, 12, 8, 9, 8, 24, 9, 10];
+  const w = [5, 12, 8, 9, 8, 24, 9, 10, 10];
   const lines = [
     `rb vs Ansible vs the SSH floor: whole process, median of ${runs} run${runs > 1 ? 's' : ''}`,
-    pad(['hosts', 'mode', 'rb', 'ansible', 'floor', 'rb/ansible', 'rb/floor', 'execs/host'], w),
+    pad(['hosts', 'mode', 'rb', 'ansible', 'floor', 'rb/ansible', 'rb/floor', 'execs/host', 'rb ms/host'], w),
   ];
   for (const n of sizes) {
     for (const m of MODES) {
       const [rb, an, fl] = TOOLS.map((t) => find(cs, n, t, m));
       if (!rb && !an && !fl) continue;
-      lines.push(pad([String(n), MODE_LABEL[m], sec(rb?.median), sec(an?.median), sec(fl?.median), ratio(rb, an), fl && rb ? (rb.median / fl.median).toFixed(2) : '—', rb?.execsPerHost?.toFixed(1) ?? '—'], w));
+      lines.push(pad([String(n), MODE_LABEL[m], sec(rb?.median), sec(an?.median), sec(fl?.median), ratio(rb, an), fl && rb ? (rb.median / fl.median).toFixed(2) : '—', rb?.execsPerHost?.toFixed(1) ?? '—', rb ? ((rb.median * 1000) / n).toFixed(0) : '—'], w));
     }
   }
   const mw = [5, 0, 10, 11, 10];

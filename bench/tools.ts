@@ -44,7 +44,7 @@ export function command(tool: ToolName, mode: Mode, hosts: BenchHosts, p: Paths,
         env: { ANSIBLE_CONFIG: join(p.root, 'bench/ansible/ansible.cfg'), ANSIBLE_SSH_CONTROL_PATH_DIR: controlDir(p, runId), ANSIBLE_NOCOLOR: '1' },
       };
     case 'floor':
-      return { cmd: process.execPath, args: [join(p.root, 'dist/bench/floor.js'), mode === 'check' ? 'check' : 'apply', hosts.floorHosts] };
+      return { cmd: process.execPath, args: [join(p.root, 'dist/bench/floor.js'), { first: 'apply', noop: 'noop', check: 'check' }[mode], hosts.floorHosts] };
   }
 }
 

@@ -97,3 +97,49 @@ export function floorScript(host: string, inputs: WorkloadInputs, apply: boolean
     'echo "changes $n"',
   ].join('\n');
 }
+
+/**
+ * The lean read a careful shell author would write for a no-op or a check: the
+ * sysctls with the shell's own `read` (no process), then one `ip`, one
+ * `iptables-save`, one `stat` and one `cat` for everything; the controller
+ * compares (leanDifferences). Four processes besides the shell.
+ */
+export function leanReadScript(host: string, inputs: WorkloadInputs): string {
+  const files = Object.values(managedFiles(host, inputs)).map((m) => quote(m.path)).join(' ');
+  return [
+    ...SYSCTLS.map(([k]) => `read -r v < /proc/sys/${k.replace(/\./g, '/')} && echo "$v"`),
+    'echo @@',
+    'ip -o -4 addr show dev lo',
+    'echo @@',
+    'iptables-save -t mangle',
+    'echo @@',
+    `stat -c '%n %a %U %G %s' -- ${files} 2>/dev/null`,
+    'echo @@',
+    `cat -- ${files} 2>/dev/null`,
+  ].join('\n');
+}
+
+/** What differs from the workload's state, read by leanReadScript (names as floorScript's `changed` lines). */
+export function leanDifferences(host: string, inputs: WorkloadInputs, out: string): string[] {
+  const [sysctls, addrs, rules, stats, ...rest] = out.split('\n@@\n');
+  const contents = rest.join('\n@@\n');
+  const diff: string[] = [];
+  if (sysctls.split('\n').join('\n') !== SYSCTLS.map(([, v]) => v).join('\n')) diff.push('sysctl-live');
+  if (!addrs.includes(` ${VIP}/32 `)) diff.push('vip');
+  if (!rules.split('\n').includes(MARK_SAVED)) diff.push('mark');
+  const seen = new Map<string, { meta: string; size: number }>();
+  for (const line of stats.split('\n')) {
+    const m = /^(\S+) (\d+ \S+ \S+) (\d+)$/.exec(line);
+    if (m) seen.set(m[1], { meta: m[2], size: Number(m[3]) });
+  }
+  // cat printed the files that exist, in order: cut them by the sizes stat gave.
+  let at = 0;
+  const names: Record<string, string> = { sysctl: 'sysctl-file', stanza: 'vip-stanza', rules: 'mark-saved', keepalived: 'keepalived-conf', page: 'page' };
+  for (const [key, m] of Object.entries(managedFiles(host, inputs))) {
+    const s = seen.get(m.path);
+    const content = s ? contents.slice(at, at + s.size) : undefined;
+    if (s) at += s.size;
+    if (!s || s.meta !== `${m.mode} root root` || content !== m.content) diff.push(names[key]);
+  }
+  return diff;
+}

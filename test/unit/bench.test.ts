@@ -11,7 +11,7 @@ import { parseBenchArgs } from '../../bench/run.js';
 import { cells, median, type RunRecord } from '../../bench/stats.js';
 import { renderTable } from '../../bench/table.js';
 import { parseFloor, parseRecap } from '../../bench/tools.js';
-import { floorScript, managedFiles, MARK_COMMENT, PAGE_DEST, PEER_MAC, renderKeepalived, SYSCTLS, VIP, KEEPALIVED_CONF } from '../../bench/workload.js';
+import { floorScript, leanDifferences, leanReadScript, managedFiles, MARK_COMMENT, PAGE_DEST, PEER_MAC, renderKeepalived, SYSCTLS, VIP, KEEPALIVED_CONF } from '../../bench/workload.js';
 import { renderPersist } from '../../modules/ifalias/persist.js';
 import { updateSaved } from '../../modules/iptables_mark/saved.js';
 import { updateSysctlConf } from '../../modules/sysctl/conf.js';
@@ -20,14 +20,16 @@ import { parseYaml } from '../../core/yaml.js';
 const inputs = { template: readFileSync('bench/templates/keepalived.conf.j2', 'utf8'), page: readFileSync('bench/files/index.html', 'utf8') };
 
 describe('bench arguments', () => {
-  it('defaults to 1, 10 and 50 hosts, 3 runs, all tools, from rb21; --large adds 200', () => {
+  it('defaults to 1, 10 and 50 hosts, 3 runs, all tools and modes, from rb21; --large adds 200, 500 and 1000', () => {
     const o = parseBenchArgs([]);
-    expect(o).to.deep.include({ sizes: [1, 10, 50], runs: 3, tools: ['rb', 'ansible', 'floor'], firstHost: 21 });
-    expect(parseBenchArgs(['--large', '--hosts', '10,1', '--runs', '1', '--tools', 'rb,floor']).sizes).to.deep.equal([1, 10, 200]);
+    expect(o).to.deep.include({ sizes: [1, 10, 50], runs: 3, tools: ['rb', 'ansible', 'floor'], modes: ['first', 'noop', 'check'], firstHost: 21 });
+    expect(parseBenchArgs(['--large', '--hosts', '10,1', '--runs', '1', '--tools', 'rb,floor']).sizes).to.deep.equal([1, 10, 200, 500, 1000]);
+    expect(parseBenchArgs(['--modes', 'check,noop']).modes).to.deep.equal(['noop', 'check']);
   });
 
   it('refuses what the lab cannot hold and unknown tools or options', () => {
-    expect(() => parseBenchArgs(['--large', '--first-host', '100'])).to.throw(/rb100\.\.rb299: the lab has at most 244/);
+    expect(() => parseBenchArgs(['--large', '--first-host', '300'])).to.throw(/rb300\.\.rb1299: the lab has at most 1244/);
+    expect(() => parseBenchArgs(['--modes', 'first,fast'])).to.throw(/--modes: expected some of first,noop,check, got "fast"/);
     expect(() => parseBenchArgs(['--tools', 'rb,chef'])).to.throw(/--tools: expected some of rb,ansible,floor, got "chef"/);
     expect(() => parseBenchArgs(['--runs', '0'])).to.throw(/--runs: expected a positive integer/);
     expect(() => parseBenchArgs(['--fast'])).to.throw(/unknown option --fast/);
@@ -72,7 +74,8 @@ describe('bench medians, table and chart', () => {
   it('prints medians with the ratios to Ansible and to the floor', () => {
     const t = renderTable(cells(recs), [50], 3);
     const row = t.split('\n').find((l) => l.startsWith('50') && l.includes('no-op'))!;
-    expect(row).to.match(/1\.20 s\s+48\.00 s\s+0\.96 s\s+0\.025 \(40\.0× faster\)\s+1\.25\s+1\.0$/);
+    // 1.20 s over 50 hosts: 24 ms per host.
+    expect(row).to.match(/1\.20 s\s+48\.00 s\s+0\.96 s\s+0\.025 \(40\.0× faster\)\s+1\.25\s+1\.0\s+24$/);
     expect(t).to.match(/\n50\s+53 \/ 43\s+53 \/ 43\s+53 \/ 43$/);
   });
 
@@ -108,10 +111,31 @@ describe('the floor does the work of bench/real-server.yml', () => {
     expect(f.rules.content).to.equal(updateSaved(null, 'mangle', MARK_COMMENT, rule, 'PREROUTING', 'insert'));
   });
 
-  it('is one script sh accepts, in both modes', () => {
-    for (const apply of [true, false]) {
-      const r = spawnSync('sh', ['-n'], { input: floorScript('rb7', inputs, apply), encoding: 'utf8' });
+  it('is one script sh accepts, in both modes, and so is the lean read', () => {
+    for (const script of [floorScript('rb7', inputs, true), floorScript('rb7', inputs, false), leanReadScript('rb7', inputs)]) {
+      const r = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
       expect(r.status, r.stderr).to.equal(0);
     }
+  });
+
+  it('the lean read runs four processes, and finds each difference by its name', () => {
+    const script = leanReadScript('rb7', inputs);
+    expect(script.split('\n').filter((l) => /^(ip|iptables-save|stat|cat) /.test(l))).to.have.length(4);
+    expect(script).to.not.match(/^(sysctl|grep|sha\w*sum|base64) /m);
+    // What a converged host prints, written out by hand from the workload's values.
+    const f = managedFiles('rb7', inputs);
+    const files = Object.values(f);
+    const stat = files.map((m) => `${m.path} ${m.mode} root root ${Buffer.byteLength(m.content)}`).join('\n');
+    const rule = '-A PREROUTING -d 198.18.1.100/32 -p tcp -m tcp --dport 80 -m mac ! --mac-source 02:72:62:00:00:fe -m comment --comment "rb-bench: fwmark 3" -j MARK --set-xmark 0x3/0xffffffff';
+    const good = ['1', '2', '1', '2', '2', '@@', `1: lo    inet ${VIP}/32 scope global lo:0`, '@@', '*mangle', rule, 'COMMIT', '@@', stat, '@@', files.map((m) => m.content).join('')].join('\n');
+    expect(leanDifferences('rb7', inputs, good)).to.deep.equal([]);
+    expect(leanDifferences('rb7', inputs, good.replace(/^1\n2\n1\n2\n2/, '1\n2\n0\n2\n2'))).to.deep.equal(['sysctl-live']);
+    expect(leanDifferences('rb7', inputs, good.replace(`inet ${VIP}/32`, 'inet 127.0.0.1/8'))).to.deep.equal(['vip']);
+    expect(leanDifferences('rb7', inputs, good.replace(rule, ''))).to.deep.equal(['mark']);
+    expect(leanDifferences('rb7', inputs, good.replace(`${f.page.path} 644`, `${f.page.path} 600`))).to.deep.equal(['page']);
+    expect(leanDifferences('rb7', inputs, good.replace('router_id rb7', 'router_id rb8'))).to.deep.equal(['keepalived-conf']);
+    // A missing file: stat and cat say nothing of it; the files after it still line up.
+    const noStanza = good.replace(`${f.stanza.path} 644 root root ${Buffer.byteLength(f.stanza.content)}\n`, '').replace(f.stanza.content, '');
+    expect(leanDifferences('rb7', inputs, noStanza)).to.deep.equal(['vip-stanza']);
   });
 });
