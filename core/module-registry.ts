@@ -11,11 +11,29 @@ export class LazyModuleRegistry implements ModuleRegistry {
   private readonly loaded = new Map<string, ModuleDef>();
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly loaders: Readonly<Record<string, ModuleLoader>>) {}
+  /**
+   * `aliases` are other names of a module (Ansible's `apt` for `package`,
+   * `ansible.posix.sysctl` for `sysctl`): `has`, `get` and `load` take them,
+   * the keys and entries are the modules' own names.
+   */
+  constructor(
+    private readonly loaders: Readonly<Record<string, ModuleLoader>>,
+    private readonly aliases: Readonly<Record<string, string>> = {},
+  ) {}
+
+  /** The module's own name for a name or an alias. */
+  canonical(name: string): string {
+    return Object.hasOwn(this.aliases, name) ? this.aliases[name] : name;
+  }
+
+  /** Every alias and the module it names. */
+  aliasNames(): Readonly<Record<string, string>> {
+    return this.aliases;
+  }
 
   /** Import the named modules; names the registry does not know are left to the caller's checks. */
   async load(names: Iterable<string>): Promise<void> {
-    const wanted = [...new Set(names)].filter((n) => this.has(n) && !this.loaded.has(n));
+    const wanted = [...new Set([...names].map((n) => this.canonical(n)))].filter((n) => this.has(n) && !this.loaded.has(n));
     await Promise.all(wanted.map((n) => this.loadOne(n)));
   }
 
@@ -38,10 +56,11 @@ export class LazyModuleRegistry implements ModuleRegistry {
   }
 
   has(name: string): boolean {
-    return Object.hasOwn(this.loaders, name);
+    return Object.hasOwn(this.loaders, this.canonical(name));
   }
 
   get(name: string): ModuleDef | undefined {
+    name = this.canonical(name);
     const def = this.loaded.get(name);
     if (!def && this.has(name)) throw new Error(`module "${name}" is used before it was loaded (registry.load)`);
     return def;

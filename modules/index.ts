@@ -30,7 +30,21 @@ const loaders: Record<string, ModuleLoader> = {
   wait_for: async () => (await import('./wait_for.js')).default,
 };
 
+/**
+ * Ansible's names for modules rb has under another name (any builtin prefix,
+ * `ansible.builtin.apt`, is removed first). The module's own params apply:
+ * a parameter it does not have is refused by name.
+ */
+export const moduleAliases: Readonly<Record<string, string>> = {
+  apt: 'package',
+  dnf: 'package',
+  yum: 'package',
+  systemd: 'service',
+  systemd_service: 'service',
+  'ansible.posix.sysctl': 'sysctl',
+};
+
 /** Every module name, in the order above. */
 export const moduleNames: readonly string[] = Object.keys(loaders);
 
-export const modules = new LazyModuleRegistry(loaders);
+export const modules = new LazyModuleRegistry(loaders, moduleAliases);

@@ -67,7 +67,8 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     key = moduleKeys[0];
     value = raw[key];
   }
-  const module = stripPrefix(moduleKeys[0]);
+  // An alias (`apt`, `ansible.posix.sysctl`) names the module it stands for.
+  let module = stripPrefix(moduleKeys[0]);
   let args: Record<string, unknown> = {};
   let meta: string | undefined;
   if (module === 'meta') {
@@ -78,6 +79,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     meta = value;
   } else {
     const def = registry.get(module)!;
+    module = def.name;
     if (isPlainObject(value)) args = { ...value };
     else if (value === null || value === undefined) args = {};
     else if (typeof value === 'string' || typeof value === 'number') {

@@ -25,6 +25,10 @@ export interface ServiceFact {
   enabled?: boolean;
   pid?: number;
   manager: ServiceManager;
+  /** systemd: the unit is masked (it cannot be started). */
+  masked?: boolean;
+  /** systemd: the unit file changed on disk since systemd read it (daemon-reload needed). */
+  needsReload?: boolean;
 }
 
 /** How to find one service's process, keyed by service name. */
@@ -58,6 +62,8 @@ export function parseServiceFacts(names: string[], stdout: string): Record<strin
     const pid = /^pid (\d+)$/.exec(line);
     if (line === 'exists') current.exists = true;
     else if (line === 'enabled') current.enabled = true;
+    else if (line === 'masked') current.masked = true;
+    else if (line === 'needs-reload') current.needsReload = true;
     else if (pid) {
       current.pid = Number(pid[1]);
       current.running = true;

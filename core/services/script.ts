@@ -57,7 +57,10 @@ export function serviceFactsCommand(targets: ServiceTarget[]): string {
       targetVars(t),
       `echo "@@rb ${i + 1}"`,
       'if [ "$rb_mgr" = systemd ] && [ -z "$rb_script" ]; then ' +
-        '[ "$(systemctl show -p LoadState --value "$rb_name" 2>/dev/null)" = loaded ] && echo exists; ' +
+        'rb_show=$(systemctl show -p LoadState -p UnitFileState -p NeedDaemonReload "$rb_name" 2>/dev/null); ' +
+        'case "$rb_show" in *LoadState=loaded*) echo exists ;; esac; ' +
+        'case "$rb_show" in *UnitFileState=masked*) echo masked ;; esac; ' +
+        'case "$rb_show" in *NeedDaemonReload=yes*) echo needs-reload ;; esac; ' +
         'systemctl is-enabled --quiet "$rb_name" 2>/dev/null && echo enabled; ' +
         'else if [ -n "$rb_script" ]; then [ -x "$rb_script" ] && echo exists; ' +
         'elif [ -x /etc/init.d/"$rb_name" ]; then echo exists; fi; ' +

@@ -15,12 +15,22 @@ export interface PackageFacts {
   installed: Record<string, string | null>;
   /** Best available version (apt candidate), null when the repositories have none; absent when not asked. */
   candidate?: Record<string, string | null>;
+  /** Seconds since the package index was last refreshed (apt), when asked (`cache_valid_time`). */
+  cacheAge?: number;
 }
 
 /** Which packages the repositories are asked about: none, those not installed, or all. */
 export type CandidateQuery = 'none' | 'missing' | 'all';
 
-export function packageFactsCommand(names: string[], candidates: CandidateQuery): string {
+/**
+ * The age of apt's index: the newest of apt's own success stamp and the lists
+ * folder (where the stamp is missing), as Ansible's apt module measures it.
+ */
+const APT_CACHE_AGE =
+  'rb_t=$(stat -c %Y /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists 2>/dev/null | sort -n | tail -n 1); ' +
+  'echo "cache-age $(( $(date +%s) - ${rb_t:-0} ))"';
+
+export function packageFactsCommand(names: string[], candidates: CandidateQuery, cacheAge = false): string {
   const dpkgFormat = '${Package}\\t${Status}\\t${Version}\\n';
   // Names are validated package names (no blanks, no shell characters): $ask splits on spaces only.
   // The case patterns hold a TAB after the name and after the status, as dpkg-query prints them.
@@ -32,6 +42,7 @@ $n	install ok installed	"*) ;; *) ask="$ask $n" ;; esac; done`,
   ];
   const apt = [
     'echo "manager apt"',
+    ...(cacheAge ? [APT_CACHE_AGE] : []),
     sh`out=$(dpkg-query -W -f=${dpkgFormat} ${names} 2>/dev/null); [ -z "$out" ] || printf '%s\n' "$out"`,
     ...(candidates === 'all' ? ['echo "@@candidates"', sh`LC_ALL=C apt-cache policy ${names} 2>/dev/null`] : candidates === 'missing' ? missingOnly : []),
   ];
@@ -63,6 +74,9 @@ export function parsePackageFacts(names: string[], stdout: string): PackageFacts
   const installed: Record<string, string | null> = Object.fromEntries(names.map((n) => [n, null]));
   const split = lines.indexOf('@@candidates');
   const body = lines.slice(1, split < 0 ? undefined : split);
+  const age = /^cache-age (-?\d+)$/.exec(body[0] ?? '');
+  const cacheAge = age ? Math.max(0, Number(age[1])) : undefined;
+  if (age) body[0] = '';
   for (const [i, line] of body.entries()) {
     if (line === '') continue;
     const f = line.split('\t');
@@ -77,7 +91,8 @@ export function parsePackageFacts(names: string[], stdout: string): PackageFacts
       if (f[0] in installed) installed[f[0]] = f[1];
     }
   }
-  if (split < 0) return { manager, installed };
+  const extra = cacheAge === undefined ? {} : { cacheAge };
+  if (split < 0) return { manager, installed, ...extra };
   const rest = lines.slice(split + 1);
   const candidate: Record<string, string | null> = Object.fromEntries(names.map((n) => [n, null]));
   if (manager === 'apt') {
@@ -94,5 +109,5 @@ export function parsePackageFacts(names: string[], stdout: string): PackageFacts
       if (f.length === 2 && f[0] in candidate) candidate[f[0]] = f[1];
     }
   }
-  return { manager, installed, candidate };
+  return { manager, installed, candidate, ...extra };
 }

@@ -15,22 +15,33 @@ import { packageFactsCommand, parsePackageFacts, type Manager, type PackageFacts
 /** The facts as one read-only command (batched with other tasks' facts by the engine). */
 function packageQuery(host: string, p: PackageParams): FactsQuery<PackageFacts> {
   const candidates = p.state === 'latest' ? 'all' : p.state === 'present' ? 'missing' : 'none';
-  return stdoutFactsQuery(host, 'package', packageFactsCommand(p.name, candidates), (out) => parsePackageFacts(p.name, out));
+  return stdoutFactsQuery(host, 'package', packageFactsCommand(p.name, candidates, p.cache_valid_time !== undefined), (out) => parsePackageFacts(p.name, out));
 }
 
 export interface PackageParams {
   name: string[];
   state: 'present' | 'absent' | 'latest';
   update_cache: boolean;
+  cache_valid_time?: number;
+  install_recommends?: boolean;
+  purge: boolean;
+}
+
+/** Whether the index is refreshed before an install: update_cache, or an index older than cache_valid_time. */
+function refreshCache(p: PackageParams, f: PackageFacts): boolean {
+  if (p.update_cache) return true;
+  return p.cache_valid_time !== undefined && f.cacheAge !== undefined && f.cacheAge > p.cache_valid_time;
 }
 
 const APT = 'DEBIAN_FRONTEND=noninteractive apt-get';
 
-function commands(m: Manager, verb: 'install' | 'upgrade' | 'remove', names: string[], updateCache: boolean): string[] {
+function commands(m: Manager, verb: 'install' | 'upgrade' | 'remove', names: string[], p: PackageParams, updateCache: boolean): string[] {
   const out: string[] = [];
   if (m === 'apt') {
     if (updateCache && verb !== 'remove') out.push('apt-get update -q');
-    if (verb === 'remove') out.push(sh`${raw(APT)} remove -y ${names}`);
+    if (verb === 'remove') out.push(p.purge ? sh`${raw(APT)} remove -y --purge ${names}` : sh`${raw(APT)} remove -y ${names}`);
+    // rb leaves recommends out unless asked; install_recommends: true installs them as apt's default does.
+    else if (p.install_recommends) out.push(sh`${raw(APT)} install -y --install-recommends ${names}`);
     else out.push(sh`${raw(APT)} install -y --no-install-recommends ${names}`);
   } else {
     if (updateCache && verb !== 'remove') out.push(`${m} makecache -q`);
@@ -52,7 +63,7 @@ export function planPackage(p: PackageParams, f: PackageFacts): Plan {
         field: 'version',
         before: f.installed[n] ?? undefined,
         after: after(n),
-        ...(i === 0 ? { commands: commands(m, verb, names, p.update_cache) } : {}),
+        ...(i === 0 ? { commands: commands(m, verb, names, p, refreshCache(p, f)) } : {}),
       });
     });
   };
@@ -91,9 +102,15 @@ export default defineModule<PackageParams, PackageFacts>({
       items: { type: 'string', pattern: /^[A-Za-z0-9][A-Za-z0-9+._:-]*$/, patternName: 'a package name' },
     },
     state: { type: 'string', enum: ['present', 'absent', 'latest'], default: 'present' },
-    update_cache: { type: 'bool', default: false, description: 'refresh the package index before installing (only when something gets installed)' },
+    update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'refresh the package index before installing (only when something gets installed)' },
+    cache_valid_time: { type: 'int', min: 0, description: 'apt: refresh the index before installing only when it is older than this many seconds' },
+    install_recommends: { type: 'bool', aliases: ['install-recommends'], description: 'apt: also install recommended packages (rb leaves them out by default)' },
+    purge: { type: 'bool', default: false, description: 'apt: remove configuration files too (state absent)' },
   },
-  rules: (p) => (Array.isArray(p.name) && p.name.length === 0 ? [['name', 'give at least one package']] : []),
+  rules: (p) => [
+    ...(Array.isArray(p.name) && p.name.length === 0 ? [['name', 'give at least one package'] as [string, string]] : []),
+    ...(p.purge === true && p.state !== 'absent' ? [['purge', 'only applies to state absent'] as [string, string]] : []),
+  ],
   supports: { check: true, diff: true, rollback: false },
   // apt or dnf waiting for a lock or a mirror for ever is stopped after 30 minutes.
   timeout: 1800,

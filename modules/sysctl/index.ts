@@ -15,7 +15,7 @@ import { defineModule, runFactsQuery, type FactsQuery } from '../../core/module.
 import { ModuleError } from '../../core/errors.js';
 import { argv } from '../../core/transport/shell.js';
 import { missingKeysError, parseSysctlFacts, sysctlFactsCommand, type SysctlFacts } from './facts.js';
-import { planSysctl, wantedSettings, type SysctlParams } from './plan.js';
+import { planSysctl, setsLive, wantedSettings, type SysctlParams } from './plan.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { sysctlParams, sysctlRules } from './params.js';
 
@@ -34,7 +34,7 @@ function sysctlQuery(host: string, p: SysctlParams): FactsQuery<SysctlFacts> {
       const missing = keys.filter((k) => facts.values[k] === null);
       // Only the live side needs the key to exist: persisting a key for an interface
       // that appears later at boot, or removing it from the file, is legitimate.
-      if (p.live && p.state === 'present' && missing.length > 0) throw missingKeysError(host, missing);
+      if (setsLive(p) && !p.ignoreerrors && p.state === 'present' && missing.length > 0) throw missingKeysError(host, missing);
       return facts;
     },
   };
@@ -50,7 +50,8 @@ export default defineModule<SysctlParams, SysctlFacts>({
     settings:
       net.ipv4.conf.lo.arp_ignore: 1
       net.ipv4.conf.lo.arp_announce: 2
-- sysctl: { name: net.ipv4.ip_forward, value: 1 }`,
+- sysctl: { name: net.ipv4.ip_forward, value: 1 }
+- ansible.posix.sysctl: { name: net.ipv4.ip_nonlocal_bind, value: 1, sysctl_set: true, sysctl_file: /etc/sysctl.d/99-lb.conf }`,
 
   factsQuery: (ctx, p) => sysctlQuery(ctx.host, p),
   facts: (ctx, p) => runFactsQuery(ctx, sysctlQuery(ctx.host, p)),

@@ -15,6 +15,14 @@ export interface SysctlParams {
   persist: boolean;
   file: string;
   live: boolean;
+  sysctl_set?: boolean;
+  reload?: boolean;
+  ignoreerrors: boolean;
+}
+
+/** Whether the running kernel is set: `live`, unless Ansible's reload: false leaves it to the file (and sysctl_set does not ask for it). */
+export function setsLive(p: SysctlParams): boolean {
+  return p.live && !(p.reload === false && p.sysctl_set !== true);
 }
 
 /** The keys a task manages, in the order given, with their wanted values (absent: no value). */
@@ -30,9 +38,14 @@ export function planSysctl(p: SysctlParams, facts: SysctlFacts, _ctx?: PlanConte
 
 function planPresent(p: SysctlParams, wanted: Array<[string, string]>, facts: SysctlFacts): Plan {
   const changes: Change[] = [];
-  if (p.live) {
+  const skipped: string[] = [];
+  if (setsLive(p)) {
     for (const [key, value] of wanted) {
       const before = facts.values[key] ?? null;
+      if (before === null && p.ignoreerrors) {
+        skipped.push(`${key}: no such key in the running kernel, left out (ignoreerrors)`);
+        continue;
+      }
       if (sameValue(before, value)) continue;
       changes.push({
         kind: 'set-sysctl',
@@ -59,9 +72,9 @@ function planPresent(p: SysctlParams, wanted: Array<[string, string]>, facts: Sy
       changes.push(...persisted);
     }
   }
-  const warnings = p.persist ? overridden(p, wanted, facts) : [];
+  const warnings = [...skipped, ...(p.persist ? overridden(p, wanted, facts) : [])];
   if (changes.length > 0) return { changes, ...(warnings.length ? { warnings } : {}) };
-  const where = [p.live && 'live', p.persist && `in ${p.file}`].filter(Boolean).join(' and ');
+  const where = [setsLive(p) && 'live', p.persist && `in ${p.file}`].filter(Boolean).join(' and ');
   const reason =
     wanted.length === 1
       ? `sysctl ${wanted[0][0]} is already ${wanted[0][1]} (${where})`

@@ -52,4 +52,13 @@ describe('package facts', () => {
     expect(facts.installed['rb-no-such-package']).to.equal(null);
     expect(facts.candidate).to.deep.include({ 'rb-no-such-package': null });
   });
+
+  it('reads the age of apt\'s index when cache_valid_time asks for it (a real sh and stat)', () => {
+    const out = execFileSync('sh', ['-c', packageFactsCommand(['dpkg'], 'missing', true)], { encoding: 'utf8' });
+    expect(out.split('\n')[1]).to.match(/^cache-age \d+$/);
+    const facts = parsePackageFacts(['dpkg'], out);
+    expect(facts.cacheAge).to.be.a('number').and.at.least(0);
+    expect(facts.installed.dpkg).to.match(/^\d/);
+    expect(parsePackageFacts(['dpkg'], execFileSync('sh', ['-c', packageFactsCommand(['dpkg'], 'missing')], { encoding: 'utf8' }))).to.not.have.property('cacheAge');
+  });
 });
