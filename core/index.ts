@@ -35,6 +35,9 @@ export { fileFactsCommand, fileFactsQuery, parseFileFacts, type FileFact } from 
 export { installFile, restoreFile, type InstallFileOptions, type InstallResult } from './files/write.js';
 export { unifiedDiff } from './files/diff.js';
 
+// Secrets: the one mask every output shows in place of a secret value.
+export { MASK } from './secrets.js';
+
 // Errors a module may throw: one line for the user, never a stack trace.
 export { CommandError, ModuleError } from './errors.js';
 

@@ -9,6 +9,7 @@ import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
 import { globDirs, itemVars, loopItems } from './loops.js';
 import type { Transport } from '../transport/types.js';
 import { FactsCarrier } from './facts-carrier.js';
+import { MASK } from '../secrets.js';
 import { declare } from './unmanaged.js';
 import { factsForPlan, gatherNow, keepCarried, nextQuery } from './gather.js';
 import type { HostState } from './host-state.js';
@@ -245,6 +246,6 @@ export function registered(r: TaskResult): Record<string, unknown> {
     skipped: r.status === 'skipped',
     ...(r.status === 'unreachable' ? { unreachable: true } : {}),
     ...(r.msg !== undefined && r.data.msg === undefined ? { msg: r.msg } : {}),
-    changes: r.changes.map((c) => ({ kind: c.kind, resource: c.resource, field: c.field, before: c.secret ? '********' : c.before, after: c.secret ? '********' : c.after })),
+    changes: r.changes.map((c) => ({ kind: c.kind, resource: c.resource, field: c.field, before: c.secret ? MASK : c.before, after: c.secret ? MASK : c.after })),
   };
 }

@@ -2,8 +2,9 @@
 
 import type { Change } from '../module.js';
 import type { TaskResult } from '../engine/types.js';
+import { MASK } from '../secrets.js';
 
-export const MASK = '********';
+export { MASK };
 
 export function shown(v: unknown, secret?: boolean): string {
   if (secret) return MASK;

@@ -7,8 +7,9 @@ import type { Authkeys } from './authkeys.js';
 import { DIRECTIVES } from './directives.js';
 import type { HaCf, HaValue } from './hacf.js';
 import type { ResourceGroup } from './haresources.js';
+import { MASK } from '../../core/secrets.js';
 
-export const MASK = '********';
+export { MASK };
 
 export interface FieldChange {
   field: string;

@@ -7,6 +7,7 @@ import { SPECS, type BlockSpec, type FieldSpec } from './grammar.js';
 import type { KeepalivedConfig } from './model.js';
 import { itemLabel, join } from './render.js';
 import { vipText, type Vip } from './values.js';
+import { MASK } from '../../core/secrets.js';
 
 export interface FieldChange {
   op: 'set' | 'add' | 'remove';
@@ -19,7 +20,7 @@ export interface FieldChange {
   secret?: boolean;
 }
 
-export const MASK = '********';
+export { MASK };
 
 type Obj = Record<string, unknown>;
 

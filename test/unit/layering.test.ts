@@ -117,4 +117,10 @@ describe('layering', () => {
     }
     expect(bad).to.deep.equal([]);
   });
+
+  it('the secret mask is written once, in core/secrets.ts (everything else imports MASK)', () => {
+    const literal = /(['"`])\*{8}\1/;
+    const bad = files.filter((f) => f !== 'core/secrets.ts' && literal.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(bad).to.deep.equal([]);
+  });
 });
