@@ -218,6 +218,22 @@ export interface ModuleDef<P = any, F = any> {
    * `--shard K/N` keeps the nodes of one group in one shard. PURE.
    */
   haKeys?: (params: P, host: string) => string[];
+  /**
+   * Optional, for `rb adopt`: how to read a hand-built host into tasks of this
+   * module. The facts are gathered with `probe` (validated like a task's params)
+   * and `params` turns them into the params of the tasks that would find
+   * nothing to change on that host. Adopting from the module's own facts is what
+   * makes the first drift of the adopted playbook zero.
+   */
+  adopt?: ModuleAdopt<F>;
+}
+
+/** A module's adopt hook (see ModuleDef.adopt). */
+export interface ModuleAdopt<F> {
+  /** Params the facts are gathered with: the places the host's config is read from. */
+  probe: Record<string, unknown>;
+  /** PURE: the params of each task that reproduces what `facts` saw; [] when the host has none of it. */
+  params(facts: F, host: string): Array<Record<string, unknown>>;
 }
 
 /** One node's view of one HA group (a VRRP instance, a heartbeat cluster). */

@@ -11,6 +11,8 @@ usage:
   run options: --force-handlers  --lock-timeout SECONDS (default 5)  --no-rollback
       [--shard K/N]                      run one of N stable parts of the hosts (HA peers together)
   rb report merge [--json F] [--junit F] [--prometheus F] REPORT.json...   one report from the shards'
+  rb adopt -i INVENTORY [--limit P] --out DIR [--force]
+                                         write a playbook and vars that reproduce what hand-built hosts run
   rb runs [-n N] [--json]                recent runs from the journal
   rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV]   undo a finished run
   rb inventory -i INVENTORY --list|--graph|--host NAME
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./run.js')).runCommand(cmd, rest);
     case 'report':
       return (await import('./report.js')).reportCommand(rest);
+    case 'adopt':
+      return (await import('./adopt.js')).adoptCommand(rest);
     case 'runs':
       return (await import('./runs.js')).runsCommand(rest);
     case 'rollback':

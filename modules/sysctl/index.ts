@@ -18,6 +18,7 @@ import { missingKeysError, parseSysctlFacts, sysctlFactsCommand, type SysctlFact
 import { planSysctl, setsLive, wantedSettings, type SysctlParams } from './plan.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { sysctlParams, sysctlRules } from './params.js';
+import { sysctlAdopt } from './adopt.js';
 
 /** The facts as one command and its parser, so the engine can batch them with other tasks'. */
 function sysctlQuery(host: string, p: SysctlParams): FactsQuery<SysctlFacts> {
@@ -57,6 +58,7 @@ export default defineModule<SysctlParams, SysctlFacts>({
   facts: (ctx, p) => runFactsQuery(ctx, sysctlQuery(ctx.host, p)),
 
   plan: (p, facts, ctx) => planSysctl(p, facts, ctx),
+  adopt: sysctlAdopt,
 
   async apply(ctx, _p, plan) {
     await ctx.run(applyScript(plan.changes.flatMap((c) => c.commands ?? [])));

@@ -20,6 +20,7 @@
 //             real_servers: [ { ip: 198.18.0.13, port: 80, weight: 1, TCP_CHECK: { connect_timeout: 3 } } ] }
 
 import { defineModule } from '../../core/module.js';
+import { vrrpAdopt } from './adopt.js';
 import { applyVrrp, rollbackVrrp } from './apply.js';
 import { gatherFacts, type VrrpFacts } from './facts.js';
 import { vrrpHaGroups, vrrpHaKeys } from './ha-group.js';
@@ -62,6 +63,7 @@ export const vrrp = defineModule<VrrpParams, VrrpFacts>({
   rollback: (ctx, p, snapshot, applied) => rollbackVrrp(ctx, p, snapshot, applied),
   haGroup: (p, f) => vrrpHaGroups(p, f),
   haKeys: (p) => vrrpHaKeys(p),
+  adopt: vrrpAdopt,
   example: EXAMPLE,
 });
 
