@@ -10,6 +10,7 @@ usage:
       [--report-json F] [--report-junit F] [--report-prometheus F]
   run options: --force-handlers  --lock-timeout SECONDS (default 5)  --no-rollback
       [--shard K/N]                      run one of N stable parts of the hosts (HA peers together)
+  rb lint PLAYBOOK... -i INVENTORY [--facts] [--json]   cross-host mistakes; exit 0 clean, 2 findings, 1 error
   rb report merge [--json F] [--junit F] [--prometheus F] REPORT.json...   one report from the shards'
   rb adopt -i INVENTORY [--limit P] --out DIR [--force]
                                          write a playbook and vars that reproduce what hand-built hosts run
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
     case 'drift':
       return (await import('./run.js')).runCommand(cmd, rest);
+    case 'lint':
+      return (await import('./lint.js')).lintCommand(rest);
     case 'report':
       return (await import('./report.js')).reportCommand(rest);
     case 'adopt':

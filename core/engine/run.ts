@@ -118,7 +118,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
 }
 
 /** Every play's tasks on every host, and each host's connection, checked before the first connection. */
-function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: PlayHosts[], states: Map<string, HostState>, magic: Record<string, unknown>, playbookDir?: string): void {
+export function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: PlayHosts[], states: Map<string, HostState>, magic: Record<string, unknown>, playbookDir?: string): void {
   const origins = new VarOrigins(inventory, playbookDir);
   const runtime = runtimeNames(plays.map((p) => p.play));
   const problems: ConfigProblem[] = [];
@@ -176,12 +176,12 @@ function delegateState(states: Map<string, HostState>, extra: Map<string, HostSt
   return s;
 }
 
-function commonVars(inv: Inventory, options: RunOptions, states: Map<string, HostState>): Record<string, unknown> {
+export function commonVars(inv: Inventory, options: RunOptions, states: Map<string, HostState>): Record<string, unknown> {
   const base = { groups: groupsMap(inv), ansible_check_mode: options.check, ansible_diff_mode: options.diff };
   return { ...base, hostvars: hostvarsView(states, { ...base, ...options.extraVars }) };
 }
 
-function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<string, unknown>, transport: (s: HostState) => Transport, locks?: HostLocks): TaskEnv {
+export function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Record<string, unknown>, transport: (s: HostState) => Transport, locks?: HostLocks): TaskEnv {
   const playMagic = { ansible_play_hosts: hosts, ansible_play_batch: hosts, play_hosts: hosts, playbook_dir: play.dir, ansible_play_name: play.name, role_names: play.roleNames ?? [], ansible_play_role_names: play.roleNames ?? [] };
   return {
     registry: req.registry,
