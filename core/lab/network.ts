@@ -2,7 +2,7 @@
 // pair per host (eth0 inside the host's netns). Root-side changes for many
 // hosts go through one `ip -batch` process.
 
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { LabError } from './lab-error.js';
 import { findConflicts } from './conflicts.js';
 import { ipBatch, must, run } from './proc.js';
@@ -84,6 +84,22 @@ async function ensureLargeBridges(): Promise<void> {
   }
   await ipBatch([`link set ${LARGE_BRIDGE} up`, `addr replace ${LARGE_ADDRESS}/${LARGE_PREFIX_LEN} dev ${LARGE_BRIDGE}`], `configure bridge ${LARGE_BRIDGE} (${LARGE_SUBNET})`);
   await ensureSecondBridge(LARGE_BRIDGE2);
+  await raiseNeighbourTable();
+}
+
+/**
+ * The machine talks to every host: past 512 neighbours (gc_thresh2) the kernel
+ * starts evicting ARP entries of hosts in use, and past 1024 (gc_thresh3) new
+ * ones fail ("neighbour table overflow"). Raised, never lowered.
+ */
+const NEIGH_THRESHOLDS: ReadonlyArray<[string, number]> = [['gc_thresh1', 2048], ['gc_thresh2', 4096], ['gc_thresh3', 8192]];
+
+async function raiseNeighbourTable(): Promise<void> {
+  for (const [name, want] of NEIGH_THRESHOLDS) {
+    const file = `/proc/sys/net/ipv4/neigh/default/${name}`;
+    const now = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isFinite(now) && now < want) await writeFile(file, String(want));
+  }
 }
 
 async function disableIpv6(dev: string): Promise<void> {
