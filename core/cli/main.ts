@@ -15,7 +15,7 @@ usage:
   rb adopt -i INVENTORY [--limit P] --out DIR [--force]
                                          write a playbook and vars that reproduce what hand-built hosts run
   rb runs [-n N] [--json]                recent runs from the journal
-  rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV]   undo a finished run
+  rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV] [-e VARS] [--lock-timeout S]   undo a finished run (connection options as rb run)
   rb inventory -i INVENTORY --list|--graph|--host NAME
   rb lab up [N] [--ipvs] | down | status | exec HOST -- CMD | inventory | deps
   rb modules [NAME]

@@ -7,9 +7,9 @@
 import { dirname } from 'node:path';
 import { ConfigError, RbError } from '../errors.js';
 import { hostContext } from '../engine/context.js';
-import { DEFAULT_LOCK_PATH, DEFAULT_LOCK_TIMEOUT_MS, releaseHostLock, takeHostLock } from '../engine/host-lock.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, releaseHostLock, takeHostLock } from '../engine/host-lock.js';
 import { HostState } from '../engine/host-state.js';
-import { readJournal, type JournalRecord } from '../engine/journal.js';
+import { readJournal, type JournalHost, type JournalRecord } from '../engine/journal.js';
 import { runTask, type TaskEnv } from '../engine/task-runner.js';
 import type { RunOptions } from '../engine/types.js';
 import type { UndoEntry } from '../engine/undo.js';
@@ -22,28 +22,23 @@ import { redactResult } from '../report/redact.js';
 import { ConnectionPool, connectionFromVars } from '../transport/connect.js';
 import type { Transport } from '../transport/types.js';
 import { loadRegistry } from './registry.js';
+import { parseRunArgs, type RunArgs } from './args.js';
+import { lockPathFor } from '../engine/host-locks.js';
 
-interface RollbackArgs {
+/** rb run's own options (-e, -u, --private-key, --timeout, --lock-timeout, -b, ansible.cfg...) plus --force; the run id in place of a playbook. */
+interface RollbackArgs extends RunArgs {
   runId?: string;
-  check: boolean;
-  diff: boolean;
   force: boolean;
-  limit?: string;
-  inventories: string[];
 }
 
+const USAGE = 'rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV] [-e VARS] [--lock-timeout S] [connection options of rb run]';
+
 function parse(argv: string[]): RollbackArgs {
-  const a: RollbackArgs = { check: false, diff: false, force: false, inventories: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const x = argv[i];
-    if (x === '--check' || x === '-C') a.check = true;
-    else if (x === '--diff' || x === '-D') a.diff = true;
-    else if (x === '--force') a.force = true;
-    else if ((x === '--limit' || x === '-l') && argv[i + 1]) a.limit = argv[++i];
-    else if ((x === '-i' || x === '--inventory') && argv[i + 1]) a.inventories.push(argv[++i]);
-    else if (!x.startsWith('-') && !a.runId) a.runId = x;
-    else throw new ConfigError([{ message: `rb rollback: unknown argument ${x} (usage: rb rollback RUN-ID [--check] [--diff] [--limit P] [--force] [-i INV])` }]);
-  }
+  const force = argv.includes('--force');
+  const a: RollbackArgs = { ...parseRunArgs(argv.filter((x) => x !== '--force')), force };
+  const unsupported = (['tags', 'skipTags'] as const).filter((k) => a[k].length).concat(a.startAtTask ? ['startAtTask' as never] : []);
+  if (unsupported.length || a.playbooks.length > 1 || a.list || a.shard || a.unmanaged) throw new ConfigError([{ message: `rb rollback: ${a.playbooks.length > 1 ? `one RUN-ID, got ${a.playbooks.join(' ')}` : 'an option of rb run that a rollback cannot take'} (usage: ${USAGE})` }]);
+  a.runId = a.playbooks[0];
   if (!a.runId) throw new ConfigError([{ message: 'rb rollback: give the RUN-ID (rb runs lists them)' }]);
   return a;
 }
@@ -91,7 +86,7 @@ export async function rollbackCommand(argv: string[]): Promise<number> {
         bad = true;
         continue;
       }
-      const ok = await rollbackOne(a, rec, name, h.vars, x.undo!, registry, books, pool);
+      const ok = await rollbackOne(a, rec, name, h.vars, x, registry, books, pool);
       bad ||= !ok;
     }
   } finally {
@@ -105,12 +100,22 @@ function findTask(books: Playbook[], u: UndoEntry): { play: Play; task: Task } |
   return undefined;
 }
 
-async function rollbackOne(a: RollbackArgs, rec: JournalRecord, name: string, vars: Record<string, unknown>, undo: UndoEntry[], registry: ModuleRegistry, books: Playbook[], pool: ConnectionPool): Promise<boolean> {
-  const spec = connectionFromVars(name, vars, {});
+/** The host's variables as the run's connection saw them: ansible.cfg, the inventory, the vars of the plays the run changed it in, extra vars. */
+function hostVars(a: RollbackArgs, inventoryVars: Record<string, unknown>, plays: Play[]): Record<string, unknown> {
+  const playVars = Object.assign({}, ...plays.map((p) => p.vars)) as Record<string, unknown>;
+  return { ...a.connectionDefaults, ...inventoryVars, ...playVars, ...a.extraVars };
+}
+
+async function rollbackOne(a: RollbackArgs, rec: JournalRecord, name: string, inventoryVars: Record<string, unknown>, journal: JournalHost, registry: ModuleRegistry, books: Playbook[], pool: ConnectionPool): Promise<boolean> {
+  const undo = journal.undo!;
+  const runPlays = [...new Set(undo.map((u) => findTask(books, u)?.play).filter((p): p is Play => !!p))];
+  const vars = hostVars(a, inventoryVars, runPlays);
+  const firstPlay = runPlays[0];
+  const spec = connectionFromVars(name, vars, { hostKeyChecking: a.hostKeyChecking, timeoutMs: a.timeoutMs, user: firstPlay?.remoteUser ?? a.remoteUser });
   const t: Transport = await pool.get(spec);
   const entries = [...undo].reverse();
   const ctxFor = (u: UndoEntry, check: boolean) =>
-    hostContext({ transport: t, vars, check, become: u.become ?? findTask(books, u)?.play.become, playbookDir: dirname(rec.playbooks[0] ?? '.'), taskDir: dirname(u.file), log: (m) => say(`  ${name}: ${m}`) });
+    hostContext({ transport: t, vars, check, become: u.become ?? findTask(books, u)?.play.become ?? a.become, playbookDir: dirname(rec.playbooks[0] ?? '.'), taskDir: dirname(u.file), log: (m) => say(`  ${name}: ${m}`) });
   // Drift since the run: the newest entry on each resource must still plan nothing.
   const drifted: string[] = [];
   const seen = new Set<string>();
@@ -134,9 +139,18 @@ async function rollbackOne(a: RollbackArgs, rec: JournalRecord, name: string, va
   const notify = new Set<string>();
   const plays = new Set<Play>();
   let ok = true;
-  const lock = !a.check && spec.connection !== 'local' ? DEFAULT_LOCK_PATH : undefined;
+  // The lock a run of the same hosts takes: rb_lock_path from -e first, then the one the run took (journal), else as rb run finds it.
+  const lock = a.check ? undefined : 'rb_lock_path' in a.extraVars || !journal.lock ? lockPathFor(vars, spec) : journal.lock.path;
+  const lockBecome = journal.lock?.become ?? entries[0]?.become ?? firstPlay?.become ?? a.become;
   const runId = `rollback-${rec.runId}`;
-  if (lock) await takeHostLock({ transport: t, path: lock, runId, timeoutMs: DEFAULT_LOCK_TIMEOUT_MS, become: undefined, report: (m) => say(`  ${m}`) });
+  if (lock) {
+    try {
+      await takeHostLock({ transport: t, path: lock, runId, timeoutMs: a.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, become: lockBecome, report: (m) => say(`  ${m}`) });
+    } catch (e) {
+      say(`FAILED [${name}]: ${(e as Error).message}`);
+      return false;
+    }
+  }
   try {
     for (const u of entries) {
       const def = registry.get(u.module);
@@ -174,7 +188,7 @@ async function rollbackOne(a: RollbackArgs, rec: JournalRecord, name: string, va
       }
     }
   } finally {
-    if (lock) await releaseHostLock(t, lock, runId);
+    if (lock) await releaseHostLock(t, lock, runId, lockBecome);
   }
   return ok;
 }

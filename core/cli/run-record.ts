@@ -20,6 +20,7 @@ export function journalRecord(summary: RunSummary, playbooks: string[], inventor
       rolledBack: rolledBack.has(h),
       pendingHandlers: summary.pending?.[h] ?? [],
       ...(summary.undo?.[h] ? { undo: summary.undo[h] } : {}),
+      ...(summary.locks?.[h] ? { lock: summary.locks[h] } : {}),
     };
   }
   return {

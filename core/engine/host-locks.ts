@@ -16,15 +16,34 @@ interface HostLockSite {
   become?: boolean;
 }
 
+export interface HostLockUse {
+  path: string;
+  become?: boolean;
+}
+
+/** Where a host's lock lives: `rb_lock_path` (false or '' for none), else /run/rb.lock over SSH and none on a local connection. */
+export function lockPathFor(vars: Record<string, unknown>, spec: ConnectionSpec): string | undefined {
+  const v = vars.rb_lock_path;
+  if (v === false || v === '') return undefined;
+  if (typeof v === 'string') return v;
+  return spec.connection === 'local' ? undefined : DEFAULT_LOCK_PATH;
+}
+
 export class HostLocks {
   private readonly sites = new Map<string, HostLockSite>();
 
   constructor(private readonly options: RunOptions, private readonly report: (message: string) => void) {}
 
-  configure(s: HostState, transport: Transport, spec: ConnectionSpec): void {
-    const v = s.merged({}).rb_lock_path;
-    const path = v === false || v === '' ? undefined : typeof v === 'string' ? v : spec.connection === 'local' ? undefined : DEFAULT_LOCK_PATH;
-    this.sites.set(s.name, { transport, path });
+  /** `vars`: the host's variables as its connection sees them (ansible.cfg, inventory, play, extra vars). */
+  configure(s: HostState, transport: Transport, spec: ConnectionSpec, vars: Record<string, unknown>): void {
+    this.sites.set(s.name, { transport, path: lockPathFor(vars, spec) });
+  }
+
+  /** The locks this run took, per host: where, and whether with become (for the journal, so `rb rollback` takes the same one). */
+  taken(): Record<string, HostLockUse> {
+    const out: Record<string, HostLockUse> = {};
+    for (const [name, x] of this.sites) if (x.held && x.path) out[name] = { path: x.path, ...(x.become !== undefined ? { become: x.become } : {}) };
+    return out;
   }
 
   /** Before a change: the host's lock, taken once per run. Check mode never locks. */

@@ -30,6 +30,8 @@ export interface JournalHost {
   pendingHandlers: PendingHandlers[];
   /** The run's applied changes on the host, oldest first, for `rb rollback`. */
   undo?: UndoEntry[];
+  /** The host lock the run took: `rb rollback` of the run takes the same file, with the same become. */
+  lock?: { path: string; become?: boolean };
 }
 
 export interface JournalRecord {

@@ -80,10 +80,11 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
         let t = transports.get(s.name);
         if (!t) {
           // Extra vars win over the inventory, connection variables included (as in Ansible).
-          const spec = connectionFromVars(s.name, { ...req.options.connectionDefaults, ...s.merged(req.options.extraVars) }, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser ?? req.options.remoteUser });
+          const vars = { ...req.options.connectionDefaults, ...s.merged(req.options.extraVars) };
+          const spec = connectionFromVars(s.name, vars, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser ?? req.options.remoteUser });
           t = new LazyTransport(s.name, () => pool.get(spec));
           transports.set(s.name, t);
-          locks.configure(s, t, spec);
+          locks.configure(s, t, spec, vars);
         }
         return t;
       }, locks);
@@ -108,6 +109,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
     startedAt: new Date(started).toISOString(),
     pending: pendingOf(states.values()),
     undo: undoOf(states.values()),
+    locks: locks.taken(),
     ...(req.options.unmanaged ? { unmanaged: unmanagedOf(states.values(), req.registry) } : {}),
     interrupted: req.options.stop?.signal,
     ...(req.options.shard ? { shard: req.options.shard } : {}),

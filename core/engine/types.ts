@@ -67,6 +67,8 @@ export interface RunSummary {
   unmanaged?: Record<string, string[]>;
   /** Per host: what `rb rollback RUN` needs to undo the run's changes (undo.ts). */
   undo?: Record<string, import('./undo.js').UndoEntry[]>;
+  /** Per host: the lock the run took (rb_lock_path, become), so `rb rollback RUN` takes the same one. */
+  locks?: Record<string, import('./host-locks.js').HostLockUse>;
   /** --shard K/N of this run. */
   shard?: import('./shard.js').Shard;
 }
