@@ -27,6 +27,7 @@ import { vrrpHaGroups, vrrpHaKeys } from './ha-group.js';
 import { planVrrp, type ServiceParams } from './plan.js';
 import { checkParams } from './rules.js';
 import { params } from './schema.js';
+import { unmanagedKeepalived } from './unmanaged.js';
 
 export type VrrpParams = ServiceParams & Record<string, unknown>;
 
@@ -64,6 +65,7 @@ export const vrrp = defineModule<VrrpParams, VrrpFacts>({
   haGroup: (p, f) => vrrpHaGroups(p, f),
   haKeys: (p) => vrrpHaKeys(p),
   adopt: vrrpAdopt,
+  unmanaged: unmanagedKeepalived,
   example: EXAMPLE,
 });
 

@@ -4,6 +4,8 @@
 import { expect } from 'chai';
 import { validateFields } from '../../core/schema/validate.js';
 import { modules } from '../../modules/index.js';
+import { fromTree } from '../../modules/vrrp/model.js';
+import { parseConf } from '../../modules/vrrp/parser.js';
 
 async function declared(module: string, raw: Record<string, unknown>, facts: unknown, taskName = 't') {
   await modules.load([module]);
@@ -29,5 +31,33 @@ describe('unmanaged state (rb drift --unmanaged)', () => {
     ];
     const { def, entry } = await declared('iptables_mark', { table: 'mangle', chain: 'PREROUTING', destination: '198.18.0.100', protocol: 'tcp', dport: 80, set_mark: 3 }, { rules, chains: ['PREROUTING', 'OUTPUT'], os: 'debian', files: {}, bootLoader: false }, 'mark web');
     expect(def.unmanaged!([entry])).to.deep.equal(['mangle -A PREROUTING -d 198.18.0.101/32 -p tcp -m tcp --dport 443 -j MARK --set-xmark 0x4/0xffffffff']);
+  });
+
+  it('vrrp: VRRP instances, virtual servers and real servers a running keepalived has that no vrrp task declares; nothing while it is stopped', async () => {
+    const conf = [
+      'vrrp_instance VI_1 {', ' state MASTER', ' interface eth0', ' virtual_router_id 51', ' priority 100', ' virtual_ipaddress {', '  198.18.0.100/32 dev eth0', ' }', '}',
+      'vrrp_instance VI_9 {', ' state BACKUP', ' interface eth0', ' virtual_router_id 59', ' priority 50', ' virtual_ipaddress {', '  198.18.0.109/32 dev eth0', ' }', '}',
+      'virtual_server 198.18.0.100 80 {', ' lb_algo rr', ' lb_kind DR', ' protocol TCP',
+      ' real_server 198.18.0.13 80 {', '  weight 1', ' }', ' real_server 198.18.0.19 80 {', '  weight 1', ' }', '}',
+      'virtual_server 198.18.0.109 443 {', ' lb_algo wlc', ' lb_kind DR', ' protocol TCP', ' real_server 198.18.0.14 443 {', '  weight 1', ' }', '}',
+      'virtual_server fwmark 7 {', ' lb_algo rr', ' lb_kind DR', '}',
+      '',
+    ].join('\n');
+    const config = fromTree(parseConf(conf, '/etc/keepalived/keepalived.conf'));
+    const params = {
+      instances: [{ name: 'VI_1', state: 'MASTER', interface: 'eth0', virtual_router_id: 51, priority: 100, virtual_ipaddress: ['198.18.0.100/32 dev eth0'] }],
+      virtual_servers: [{ ip: '198.18.0.100', port: 80, lb_algo: 'rr', lb_kind: 'DR', protocol: 'TCP', real_servers: [{ ip: '198.18.0.13', port: 80, weight: 1 }] }],
+    };
+    const facts = { path: '/etc/keepalived/keepalived.conf', exists: true, config, included: [], running: true, pid: 1, masterOf: [] };
+    const { def, entry } = await declared('vrrp', params, facts);
+    expect(def.unmanaged!([entry])).to.deep.equal([
+      'vrrp_instance VI_9 (eth0 vrid 59, 198.18.0.109/32)',
+      'virtual_server 198.18.0.100:80 real_server 198.18.0.19:80',
+      'virtual_server 198.18.0.109:443 (real_server 198.18.0.14:443)',
+      'virtual_server fwmark 7',
+    ]);
+    expect(def.unmanaged!([{ ...entry, facts: { ...facts, running: false } }]), 'keepalived stopped').to.deep.equal([]);
+    const all = await declared('vrrp', { ...params, instances: [...params.instances, { name: 'VI_9', interface: 'eth0', virtual_router_id: 59, priority: 50 }] }, facts);
+    expect(def.unmanaged!([entry, all.entry]), 'a second task declaring VI_9').to.deep.equal(['virtual_server 198.18.0.100:80 real_server 198.18.0.19:80', 'virtual_server 198.18.0.109:443 (real_server 198.18.0.14:443)', 'virtual_server fwmark 7']);
   });
 });
