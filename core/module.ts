@@ -193,6 +193,12 @@ export interface ModuleDef<P = any, F = any> {
    */
   factsQuery?: (ctx: FactsContext, params: P) => FactsQuery<F> | Promise<FactsQuery<F>>;
   plan?: (params: P, facts: F, ctx: PlanContext) => Plan;
+  /**
+   * Optional, PURE: what `register:` stores from the facts when the plan is
+   * empty or in check mode (stat's `stat`, slurp's `content`), so modules that
+   * only look cost no exec of their own: their facts are batched like others'.
+   */
+  registers?: (params: P, facts: F) => Record<string, unknown>;
   apply?: (ctx: HostContext, params: P, plan: Plan, facts: F) => Promise<ApplyResult>;
   rollback?: (ctx: HostContext, params: P, snapshot: F, applied: Plan) => Promise<void>;
   /**

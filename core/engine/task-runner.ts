@@ -162,7 +162,7 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     }
     // Without diff support a module's text diffs are not shown (its before/after values are).
     const changes = def.supports.diff ? plan.changes : plan.changes.map(({ diff: _diff, ...c }) => c);
-    r = { ...base, changes, warnings: plan.warnings ?? [], msg: plan.reason };
+    r = { ...base, changes, warnings: plan.warnings ?? [], msg: plan.reason, data: def.registers ? def.registers(params, facts) : {} };
     if (check && env.options.unmanaged && def.unmanaged) declare(state, def.name, { params, facts, taskName: task.name });
     if (check) {
       // A module that repeats its work (command, shell) is `ok` only with a reason (creates/removes say so).
