@@ -11,6 +11,7 @@ import { compareChanges, flatChanges } from '../harness/converge.js';
 import { isRoot, labExec, labSh } from '../harness/lab.js';
 import { rbRun, type RbResult } from '../harness/rb.js';
 import { until } from './web.js';
+import { rolloutKeepalivedSuite } from './rollout/keepalived.js';
 
 const PLAYBOOK = 'playbooks/dr-keepalived.yml';
 const INVENTORY = 'inventory/lab/dr-keepalived';
@@ -142,4 +143,7 @@ describe('playbooks/dr-keepalived.yml on the IPVS lab', function () {
     await until('VIP back on rb1', 30_000, () => hasVip('rb1'));
     await until('an answer through rb1', 30_000, fetchVip);
   });
+
+  // On the same guest, converged: keepalived changed under `rollout: ha` and in parallel, measured by a polling client.
+  rolloutKeepalivedSuite();
 });
