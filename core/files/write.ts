@@ -136,6 +136,12 @@ export function restoreCommand(path: string, backup: string | null): string {
   return sh`cp -p ${backup} ${tmp} && mv -f ${tmp} ${path}`;
 }
 
+/** Put back the newest backup installFile kept beside `path` (when which one is not recorded): fails if there is none. */
+export function restoreNewestBackupCommand(path: string): string {
+  const tmp = tempName(path);
+  return `set -- ${backupGlob(path)}; [ -e "$1" ] || { echo ${quote(`no backup of ${path}`)} >&2; exit 1; }; for b in "$@"; do last=$b; done; ` + sh`cp -p "$last" ${tmp} && mv -f ${tmp} ${path}`;
+}
+
 /** Undo an installFile: for rollbacks. */
 export async function restoreFile(ctx: HostContext, path: string, backup: string | null): Promise<void> {
   await ctx.run(restoreCommand(path, backup));

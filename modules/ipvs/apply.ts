@@ -17,7 +17,7 @@ import { sh } from '../../core/transport/shell.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { IpvsadmMissing, ipvsFactsCommand, parseIpvsFacts, type IpvsFacts } from './facts.js';
 import { parseListing } from './listing.js';
-import { ruleLines, serviceId } from './model.js';
+import { ruleLines, serviceId } from '../lib/ipvs-table/model.js';
 import { desiredServices, type IpvsParams } from './params.js';
 import { liveServices } from './plan.js';
 import { planTable, type TableData } from './planner.js';

@@ -3,12 +3,12 @@
 // of one service undo each other's edits (a classic outage), so a service
 // they also manage is an error unless the task says `force: true`.
 
-import { parseConf, type ConfNode } from '../vrrp/parser.js';
-import { parseLdirectord } from '../ldirectord/config.js';
-import { impliedTable } from '../ldirectord/implied.js';
-import { modelOf } from '../ldirectord/model.js';
+import { parseConf, type ConfNode } from '../lib/keepalived-conf/parser.js';
+import { parseLdirectord } from '../lib/ldirectord-conf/config.js';
+import { impliedTable } from '../lib/ldirectord-conf/implied.js';
+import { modelOf } from '../lib/ldirectord-conf/model.js';
 import { KEEPALIVED_CONF } from './facts.js';
-import { serviceId, type ServiceKey } from './model.js';
+import { serviceId, type ServiceKey } from '../lib/ipvs-table/model.js';
 
 export interface Manager {
   /** `keepalived` or `ldirectord`. */

@@ -11,7 +11,7 @@
 import { sh } from '../../core/transport/shell.js';
 import { OS_FAMILY_PART, parseFilePart, parseOsFamily, partsScript, readFilePart, splitParts, type OsFamily } from '../../core/transport/script-parts.js';
 import { parseListing, thresholdsOf } from './listing.js';
-import { parseRules, type Timeouts } from './rules.js';
+import { parseRules, type Timeouts } from '../lib/ipvs-table/save-format.js';
 
 export const SAVED_PATHS = { debian: '/etc/ipvsadm.rules', redhat: '/etc/sysconfig/ipvsadm' } as const;
 /** Debian's init script restores the rules at boot only with AUTO="true" here. */

@@ -8,8 +8,8 @@
 //   TCP  198.18.0.100:443 wrr persistent 600 mask 255.255.255.0
 //     -> 10.0.0.5:8443                100        50         0          0
 
-import { realId, serviceId, type ServiceKey } from './model.js';
-import { parseHostPort } from './rules.js';
+import { realId, serviceId, type ServiceKey } from '../lib/ipvs-table/model.js';
+import { parseHostPort } from '../lib/ipvs-table/save-format.js';
 
 export interface RealCounters {
   uThreshold: number;

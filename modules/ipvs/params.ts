@@ -5,7 +5,7 @@
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
 import { ipProblem } from '../../core/schema/formats.js';
 import { IPVS_SCHEDULERS } from '../lib/config-values.js';
-import { HOST_NETMASK, realId, serviceId, type Forward, type Protocol, type RealServer, type ServiceKey, type VirtualService } from './model.js';
+import { HOST_NETMASK, realId, serviceId, type Forward, type Protocol, type RealServer, type ServiceKey, type VirtualService } from '../lib/ipvs-table/model.js';
 
 export interface RealServerParams {
   address: string;

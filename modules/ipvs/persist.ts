@@ -12,8 +12,8 @@ import type { Change } from '../../core/module.js';
 import { sh } from '../../core/transport/shell.js';
 import { writeFileCommands } from '../../core/transport/script-parts.js';
 import { DEBIAN_DEFAULTS, SAVED_PATHS } from './facts.js';
-import { ruleLines, serviceId, type VirtualService } from './model.js';
-import { parseRules, type RuleLine, type Timeouts } from './rules.js';
+import { ruleLines, serviceId, type VirtualService } from '../lib/ipvs-table/model.js';
+import { parseRules, type RuleLine, type Timeouts } from '../lib/ipvs-table/save-format.js';
 
 export type Flavour = 'debian' | 'redhat';
 

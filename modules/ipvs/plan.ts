@@ -8,11 +8,11 @@ import { ModuleError } from '../../core/errors.js';
 import { sh } from '../../core/transport/shell.js';
 import { conflicts, managersOf } from './conflicts.js';
 import type { IpvsFacts } from './facts.js';
-import { realId, serviceId, type VirtualService } from './model.js';
+import { realId, serviceId, type VirtualService } from '../lib/ipvs-table/model.js';
 import { desiredServices, type IpvsParams } from './params.js';
 import { bootServiceChange, debianDefaultsChange, savedChanges, type Flavour } from './persist.js';
 import { planTable } from './planner.js';
-import { parseRules, RulesSyntaxError, type Timeouts } from './rules.js';
+import { parseRules, RulesSyntaxError, type Timeouts } from '../lib/ipvs-table/save-format.js';
 
 /** The kernel's timeouts when ip_vs is not loaded yet (what it starts with). */
 export const KERNEL_TIMEOUTS: Timeouts = { tcp: 900, tcpfin: 120, udp: 300 };

@@ -21,7 +21,7 @@ import {
   serviceText,
   type RealServer,
   type VirtualService,
-} from './model.js';
+} from '../lib/ipvs-table/model.js';
 
 export interface TableEdit {
   /** Services to converge, each with its complete list of real servers. */

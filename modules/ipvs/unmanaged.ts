@@ -2,7 +2,7 @@
 // every ipvs task that checked it.
 
 import type { IpvsFacts } from './facts.js';
-import { realId, serviceId } from './model.js';
+import { realId, serviceId } from '../lib/ipvs-table/model.js';
 import { desiredServices, type IpvsParams } from './params.js';
 import { liveServices } from './plan.js';
 

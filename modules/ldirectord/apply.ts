@@ -12,13 +12,13 @@
 import type { HostContext, Plan } from '../../core/module.js';
 import { CommandError, ModuleError } from '../../core/errors.js';
 import { installFile, restoreCommand } from '../../core/files/write.js';
-import { serviceId } from '../ipvs/model.js';
-import { parseRules } from '../ipvs/rules.js';
+import { serviceId } from '../lib/ipvs-table/model.js';
+import { parseRules } from '../lib/ipvs-table/save-format.js';
 import { sh } from '../../core/transport/shell.js';
 import { editDocument } from './edit.js';
 import { documentOf, gatherLdirectordFacts, pidPart, type LdirectordFacts } from './facts.js';
-import { checkTable, impliedTable } from './implied.js';
-import { modelOf, renderModel, SECRET_KEYS, type Model } from './model.js';
+import { checkTable, impliedTable } from '../lib/ldirectord-conf/implied.js';
+import { modelOf, renderModel, SECRET_KEYS, type Model } from '../lib/ldirectord-conf/model.js';
 import { modelFromParams } from './params.js';
 import type { LdParams } from './plan.js';
 

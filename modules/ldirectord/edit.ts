@@ -4,8 +4,8 @@
 // rewritten in place; new keys go after the last key of their scope; a new
 // virtual section goes at the end; a removed one takes its comments with it.
 
-import type { Entry, LdDocument } from './config.js';
-import { entryLine, group, modelOf, normaliseValue, renderModel, SECRET_KEYS, virtualName, type Model, type VirtualModel } from './model.js';
+import type { Entry, LdDocument } from '../lib/ldirectord-conf/config.js';
+import { entryLine, group, modelOf, normaliseValue, renderModel, SECRET_KEYS, virtualName, type Model, type VirtualModel } from '../lib/ldirectord-conf/model.js';
 import { indentOf, LineEdits } from '../../core/files/line-edits.js';
 
 export interface FieldChange {

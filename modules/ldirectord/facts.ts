@@ -9,7 +9,7 @@ import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
 import { partsScript, splitParts } from '../../core/transport/script-parts.js';
-import { LdSyntaxError, parseLdirectord, type LdDocument } from './config.js';
+import { LdSyntaxError, parseLdirectord, type LdDocument } from '../lib/ldirectord-conf/config.js';
 
 export interface LdirectordFacts {
   path: string;

@@ -4,8 +4,8 @@
 // entries rb writes.
 
 import type { Fields, ObjectSpec, ParamSpec } from '../../core/schema/types.js';
-import type { Entry } from './config.js';
-import type { Model, VirtualModel } from './model.js';
+import type { Entry } from '../lib/ldirectord-conf/config.js';
+import type { Model, VirtualModel } from '../lib/ldirectord-conf/model.js';
 import { isIP } from 'node:net';
 import { controlProblems, hostProblem, IPVS_SCHEDULERS, oneLine } from '../lib/config-values.js';
 

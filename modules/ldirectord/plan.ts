@@ -5,11 +5,11 @@
 
 import type { Change, Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
-import { parseRules } from '../ipvs/rules.js';
+import { parseRules } from '../lib/ipvs-table/save-format.js';
 import { documentOf, type LdirectordFacts } from './facts.js';
 import { diffModels, type FieldChange } from './edit.js';
-import { checkTable, impliedTable } from './implied.js';
-import { modelOf, type Model } from './model.js';
+import { checkTable, impliedTable } from '../lib/ldirectord-conf/implied.js';
+import { modelOf, type Model } from '../lib/ldirectord-conf/model.js';
 import { modelFromParams } from './params.js';
 
 export interface DaemonParams {

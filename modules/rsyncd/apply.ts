@@ -7,9 +7,9 @@
 
 import type { HostContext, Plan } from '../../core/module.js';
 import { CommandError, ModuleError } from '../../core/errors.js';
-import { installFile, restoreCommand } from '../../core/files/write.js';
-import { quote, sh } from '../../core/transport/shell.js';
-import { daemonAction } from './daemon.js';
+import { installFile, restoreCommand, restoreNewestBackupCommand } from '../../core/files/write.js';
+import { sh } from '../../core/transport/shell.js';
+import { daemonAction } from '../lib/daemon-process.js';
 import { daemonSpec, DEFAULTS_FILE, gatherRsyncdFacts, type RsyncdFacts } from './facts.js';
 import type { RsyncdParams } from './params.js';
 import { secretsContent } from './plan.js';
@@ -25,12 +25,6 @@ export function validateCommand(tmp: string): string {
     'if [ -n "$rb_bad" ]; then printf "%s\\n" "$rb_bad"; exit 1; fi',
     'case $rb_vout in *"@RSYNCD: EXIT"*) exit 0;; esac; printf "%s\\n" "$rb_vout"; exit 1',
   ].join('\n');
-}
-
-/** Put back the newest rb backup of `path` (installFile keeps them beside it). */
-export function restoreNewestBackupCommand(path: string): string {
-  const glob = `${quote(path)}.[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].rb-bak`;
-  return `set -- ${glob}; [ -e "$1" ] || { echo "no backup of ${path.replace(/[^\w./-]/g, '?')}" >&2; exit 1; }; for b in "$@"; do last=$b; done; ` + sh`cp -p "$last" ${path}`;
 }
 
 const dataText = (plan: Plan, kind: (k: string) => boolean): string | undefined =>

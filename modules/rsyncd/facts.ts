@@ -7,7 +7,7 @@ import { runFactsQuery, stdoutFactsQuery } from '../../core/module.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { parseRsyncd, RsyncdSyntaxError } from './conf.js';
-import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from './daemon.js';
+import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from '../lib/daemon-process.js';
 import type { RsyncdParams } from './params.js';
 
 export const DEFAULTS_FILE = '/etc/default/rsync';

@@ -4,10 +4,9 @@
 // else the task fails and rollback puts the old file and daemon state back.
 
 import type { HostContext, Plan } from '../../core/module.js';
-import { installFile, restoreCommand } from '../../core/files/write.js';
+import { installFile, restoreCommand, restoreNewestBackupCommand } from '../../core/files/write.js';
 import { sh } from '../../core/transport/shell.js';
-import { restoreNewestBackupCommand } from '../rsyncd/apply.js';
-import { daemonAction, type DaemonAction } from '../rsyncd/daemon.js';
+import { daemonAction, type DaemonAction } from '../lib/daemon-process.js';
 import { configPath, daemonSpec, gatherSersyncFacts, type Engine, type SersyncFacts } from './facts.js';
 import type { SersyncParams } from './params.js';
 import { passwordContent, resolveEngine } from './plan.js';

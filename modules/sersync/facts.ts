@@ -7,7 +7,7 @@ import type { FactsQuery, FactsContext } from '../../core/module.js';
 import { runFactsQuery, stdoutFactsQuery } from '../../core/module.js';
 import { fileFactsCommand, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { sh } from '../../core/transport/shell.js';
-import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from '../rsyncd/daemon.js';
+import { daemonFactsPart, parseDaemonFacts, type DaemonFact, type DaemonSpec } from '../lib/daemon-process.js';
 import { partsScript, splitParts } from '../../core/transport/script-parts.js';
 import { LSYNCD_CONFIG, SERSYNC_CONFIG, type SersyncParams } from './params.js';
 

@@ -8,9 +8,9 @@ import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { parseServiceFacts, serviceFactsCommand } from '../../core/services/index.js';
 import { quote } from '../../core/transport/shell.js';
-import { ConfSyntaxError } from './lexer.js';
+import { ConfSyntaxError } from '../lib/keepalived-conf/lexer.js';
 import { fromTree, type KeepalivedConfig } from './model.js';
-import { parseLines, type ConfNode, type IncludedFiles } from './parser.js';
+import { parseLines, type ConfNode, type IncludedFiles } from '../lib/keepalived-conf/parser.js';
 import { expandConfig } from './preprocess.js';
 
 export interface VrrpFacts {

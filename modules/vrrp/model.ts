@@ -5,8 +5,8 @@
 // `extra`. Two configs are semantically equal when their models are.
 
 import { SPECS, type BlockSpec, type FieldSpec } from './grammar.js';
-import { splitWords, unwritableReason } from './lexer.js';
-import { parseConf, type ConfNode } from './parser.js';
+import { splitWords, unwritableReason } from '../lib/keepalived-conf/lexer.js';
+import { parseConf, type ConfNode } from '../lib/keepalived-conf/parser.js';
 import type { KeepalivedConfig } from './types.js';
 import { canonicalLine, nodeText, parseVip, vipFromParam } from './values.js';
 

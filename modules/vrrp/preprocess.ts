@@ -13,8 +13,8 @@
 // Comments are cut first; `{`/`}` and quoting are left to the lexer.
 
 import { posix } from 'node:path';
-import { splitWords, type SourceLine } from './lexer.js';
-import type { IncludedFiles } from './parser.js';
+import { splitWords, type SourceLine } from '../lib/keepalived-conf/lexer.js';
+import type { IncludedFiles } from '../lib/keepalived-conf/parser.js';
 
 export interface ReadContext {
   /** keepalived's config-id (`-i`), by default the short node name; undefined: unknown. */

@@ -8,7 +8,7 @@
 
 import type { BlockSpec, FieldSpec } from './grammar.js';
 import { SPECS } from './grammar.js';
-import { quoteWord } from './lexer.js';
+import { quoteWord } from '../lib/keepalived-conf/lexer.js';
 import { statementOrder, type KeepalivedConfig } from './model.js';
 import { vipText, type Vip } from './values.js';
 

@@ -4,9 +4,9 @@
 // top-level param they concern, naming the instance or server in the message.
 // `warnings` are the sanity checks that are legal but probably unintended.
 
-import { ConfSyntaxError, splitWords } from './lexer.js';
+import { ConfSyntaxError, splitWords } from '../lib/keepalived-conf/lexer.js';
 import { fromParams, type KeepalivedConfig, type VrrpInstance, type VirtualServer } from './model.js';
-import { parseConf } from './parser.js';
+import { parseConf } from '../lib/keepalived-conf/parser.js';
 import { SPECS } from './grammar.js';
 import { blockProblems } from './safety.js';
 import { isIp, isIPv4, vipFromParam } from './values.js';

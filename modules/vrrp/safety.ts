@@ -8,8 +8,8 @@
 
 import { isIP } from 'node:net';
 import type { BlockSpec, FieldSpec, Format } from './grammar.js';
-import { quoteWord, splitWords, unwritableReason } from './lexer.js';
-import { INCLUDE_KEYWORDS, parseConf, type ConfNode } from './parser.js';
+import { quoteWord, splitWords, unwritableReason } from '../lib/keepalived-conf/lexer.js';
+import { INCLUDE_KEYWORDS, parseConf, type ConfNode } from '../lib/keepalived-conf/parser.js';
 import { truncateUtf8 } from './model.js';
 import { canonicalLine, normalizeAddress, vipFromParam, vipText } from './values.js';
 

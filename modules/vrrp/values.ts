@@ -4,8 +4,8 @@
 // and `chk  weight -2` equals `chk weight -2`.
 
 import { isIP } from 'node:net';
-import { canonicalWord, splitWords } from './lexer.js';
-import type { ConfNode } from './parser.js';
+import { canonicalWord, splitWords } from '../lib/keepalived-conf/lexer.js';
+import type { ConfNode } from '../lib/keepalived-conf/parser.js';
 
 export interface Vip {
   /** Address with its prefix length, always present: `172.16.0.30/32`. */

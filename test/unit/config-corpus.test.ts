@@ -10,9 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { modelOf as rsyncModelOf, parseRsyncd, renderDocument as rsyncDocument, renderModel as renderRsyncd } from '../../modules/rsyncd/conf.js';
-import { parseLdirectord } from '../../modules/ldirectord/config.js';
-import { group, modelOf as ldModelOf, renderModel as renderLd, type Model as LdModel } from '../../modules/ldirectord/model.js';
-import { impliedTable } from '../../modules/ldirectord/implied.js';
+import { parseLdirectord } from '../../modules/lib/ldirectord-conf/config.js';
+import { group, modelOf as ldModelOf, renderModel as renderLd, type Model as LdModel } from '../../modules/lib/ldirectord-conf/model.js';
+import { impliedTable } from '../../modules/lib/ldirectord-conf/implied.js';
 import { parseHaCf, renderHaCf } from '../../modules/heartbeat/hacf.js';
 import { parseHaresources, renderHaresources } from '../../modules/heartbeat/haresources.js';
 import { parseAuthkeys, renderAuthkeys } from '../../modules/heartbeat/authkeys.js';

@@ -86,9 +86,9 @@ describe('config injection: heartbeat', () => {
 });
 
 import { checkLdirectordParams, ldirectordParams, modelFromParams as ldModel } from '../../modules/ldirectord/params.js';
-import { parseLdirectord } from '../../modules/ldirectord/config.js';
-import { impliedTable } from '../../modules/ldirectord/implied.js';
-import { modelOf as ldModelOf } from '../../modules/ldirectord/model.js';
+import { parseLdirectord } from '../../modules/lib/ldirectord-conf/config.js';
+import { impliedTable } from '../../modules/lib/ldirectord-conf/implied.js';
+import { modelOf as ldModelOf } from '../../modules/lib/ldirectord-conf/model.js';
 
 const ld = (over: Obj, virtual: Obj = {}) =>
   problems(ldirectordParams, checkLdirectordParams, { virtuals: [{ virtual: '192.0.2.10:80', real: ['10.0.0.2:80 gate'], ...virtual }], ...over });

@@ -2,11 +2,13 @@
 // tools (stat, base64, sha256sum, readlink on Debian 12, in a lab host), the install script,
 // the backup naming, the unified diff and the attribute planning.
 
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
-import { backupPath, backupStamp, installScript, restoreCommand, sha256 } from '../../core/files/write.js';
+import { backupPath, backupStamp, installScript, restoreCommand, restoreNewestBackupCommand, sha256 } from '../../core/files/write.js';
 import { diffLines, unifiedDiff } from '../../core/files/diff.js';
 import { attrChanges, modeProblem, normalizeMode } from '../../core/files/attrs.js';
 
@@ -75,6 +77,36 @@ describe('installFile script', () => {
   it('restores a backup through a temp file, or removes a file that was new', () => {
     expect(restoreCommand('/etc/x y', null)).to.equal("rm -f -- '/etc/x y'");
     expect(restoreCommand('/etc/x', '/etc/x.1.rb-bak')).to.match(/^cp -p \/etc\/x\.1\.rb-bak \/etc\/\.rb-tmp-[0-9a-f]{12} && mv -f \/etc\/\.rb-tmp-[0-9a-f]{12} \/etc\/x$/);
+  });
+});
+
+describe('restore of the newest backup (run by sh)', () => {
+  const run = (cmd: string) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'rb-restore-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('puts back the newest of several backups with its mode, through a temp file, leaving no temp behind', () => {
+    const path = join(dir, "secrets 'x'");
+    writeFileSync(path, 'changed\n');
+    writeFileSync(backupPath(path, '20260101T000000000'), 'oldest\n');
+    writeFileSync(backupPath(path, '20260102T000000000'), 'newest\n');
+    chmodSync(backupPath(path, '20260102T000000000'), 0o600);
+    writeFileSync(`${path}.20260103.rb-bak`, 'not a backup name rb writes\n');
+    const r = run(restoreNewestBackupCommand(path));
+    expect(r.status, r.stderr).to.equal(0);
+    expect(readFileSync(path, 'utf8')).to.equal('newest\n');
+    expect(statSync(path).mode & 0o777).to.equal(0o600);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.rb-tmp-'))).to.deep.equal([]);
+  });
+
+  it('fails, naming the file, when there is no backup, and leaves the file as it was', () => {
+    const path = join(dir, 'conf');
+    writeFileSync(path, 'kept\n');
+    const r = run(restoreNewestBackupCommand(path));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.contain(`no backup of ${path}`);
+    expect(readFileSync(path, 'utf8')).to.equal('kept\n');
   });
 });
 

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parseIpvsFacts, parseKernelPart, parseTimeouts } from '../../modules/ipvs/facts.js';
 import { parseListing, thresholdsOf } from '../../modules/ipvs/listing.js';
-import { ruleLines, serviceId } from '../../modules/ipvs/model.js';
+import { ruleLines, serviceId } from '../../modules/lib/ipvs-table/model.js';
 import { liveServices } from '../../modules/ipvs/plan.js';
-import { parseRules, RulesSyntaxError } from '../../modules/ipvs/rules.js';
+import { parseRules, RulesSyntaxError } from '../../modules/lib/ipvs-table/save-format.js';
 
 // Captured on real IPVS (Debian kernel 6.1, ipvsadm 1.31) by test/fixtures/ipvs/capture.ts.
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ipvs/${name}`, import.meta.url), 'utf8');

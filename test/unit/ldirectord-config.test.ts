@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { LdSyntaxError, parseLdirectord, renderDocument } from '../../modules/ldirectord/config.js';
+import { LdSyntaxError, parseLdirectord, renderDocument } from '../../modules/lib/ldirectord-conf/config.js';
 import { diffModels, editDocument } from '../../modules/ldirectord/edit.js';
-import { group, modelOf, normaliseReal, renderModel } from '../../modules/ldirectord/model.js';
+import { group, modelOf, normaliseReal, renderModel } from '../../modules/lib/ldirectord-conf/model.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/ldirectord/${name}`, import.meta.url), 'utf8');
 const FILES = ['seed004.cf', 'every-construct.cf', 'debian-example.cf'];

@@ -14,7 +14,7 @@ import { validateFields } from '../../core/schema/validate.js';
 import { renderValue } from '../../core/template/index.js';
 import { modules } from '../../modules/index.js';
 import ldirectord from '../../modules/ldirectord/index.js';
-import { renderModel } from '../../modules/ldirectord/model.js';
+import { renderModel } from '../../modules/lib/ldirectord-conf/model.js';
 import { modelFromParams } from '../../modules/ldirectord/params.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { validateFields } from '../../core/schema/validate.js';
 import { parseYaml } from '../../core/yaml.js';
-import { ruleLines, serviceId } from '../../modules/ipvs/model.js';
-import { parseRules } from '../../modules/ipvs/rules.js';
+import { ruleLines, serviceId } from '../../modules/lib/ipvs-table/model.js';
+import { parseRules } from '../../modules/lib/ipvs-table/save-format.js';
 import { validateCommand } from '../../modules/ldirectord/apply.js';
-import { parseLdirectord } from '../../modules/ldirectord/config.js';
+import { parseLdirectord } from '../../modules/lib/ldirectord-conf/config.js';
 import { editDocument } from '../../modules/ldirectord/edit.js';
-import { checkTable, impliedTable } from '../../modules/ldirectord/implied.js';
-import { modelOf, renderModel } from '../../modules/ldirectord/model.js';
+import { checkTable, impliedTable } from '../../modules/lib/ldirectord-conf/implied.js';
+import { modelOf, renderModel } from '../../modules/lib/ldirectord-conf/model.js';
 import { modelFromParams } from '../../modules/ldirectord/params.js';
 import ldirectord from '../../modules/ldirectord/index.js';
 

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { validateFields } from '../../core/schema/validate.js';
 import { validateCommand } from '../../modules/rsyncd/apply.js';
 import { modelOf, parseRsyncd, renderDocument, renderModel, RsyncdSyntaxError } from '../../modules/rsyncd/conf.js';
-import { daemonCommand, parseDaemonFacts } from '../../modules/rsyncd/daemon.js';
+import { daemonCommand, parseDaemonFacts } from '../../modules/lib/daemon-process.js';
 import { diffModels, editDocument } from '../../modules/rsyncd/edit.js';
 import { daemonSpec, parseRsyncdFacts, shellVar } from '../../modules/rsyncd/facts.js';
 import { normaliseValue } from '../../modules/rsyncd/keys.js';

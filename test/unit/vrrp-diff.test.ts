@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { diffConfig, MASK } from '../../modules/vrrp/diff.js';
 import { fromTree } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 
 const conf = (text: string) => fromTree(parseConf(text, 'test.conf'));
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { factsCommand, includeCommand, mastersOf, parseAddresses, parseFactsOutput, parseIncludeOutput } from '../../modules/vrrp/facts.js';
 import { fromTree } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 import { FIXTURES } from '../fixtures/vrrp/local.js';
 
 const captured = (name: string) => readFileSync(join(FIXTURES, 'captured', name), 'utf8');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { explainValidation, validateCommand } from '../../modules/vrrp/apply.js';
 import { fromTree } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 import { render } from '../../modules/vrrp/render.js';
 import { fromParams } from '../../modules/vrrp/model.js';
 import { FIXTURES, keepalivedTest, keepalivedTestFile, readConfig, validFixtureParams } from '../fixtures/vrrp/local.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { diffConfig } from '../../modules/vrrp/diff.js';
 import { fromParams, fromTree, type KeepalivedConfig } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 import { HEADER, render } from '../../modules/vrrp/render.js';
 import { FIXTURES, readConfig, validFixtureParams } from '../fixtures/vrrp/local.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ConfSyntaxError, quoteWord, splitWords, tokenize } from '../../modules/vrrp/lexer.js';
-import { includePatterns, parseConf, resolveIncludes, type ConfNode } from '../../modules/vrrp/parser.js';
+import { ConfSyntaxError, quoteWord, splitWords, tokenize } from '../../modules/lib/keepalived-conf/lexer.js';
+import { includePatterns, parseConf, resolveIncludes, type ConfNode } from '../../modules/lib/keepalived-conf/parser.js';
 
 /** Nodes without positions, for comparisons. */
 function shape(nodes: ConfNode[]): unknown[] {

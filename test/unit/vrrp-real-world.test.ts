@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fromTree } from '../../modules/vrrp/model.js';
-import { parseConf, type ConfNode } from '../../modules/vrrp/parser.js';
+import { parseConf, type ConfNode } from '../../modules/lib/keepalived-conf/parser.js';
 import { render } from '../../modules/vrrp/render.js';
 import { CONFIG_ID, FIXTURES, keepalivedTest, keepalivedTestFile, readConfig, readTree } from '../fixtures/vrrp/local.js';
 

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { validateFields } from '../../core/schema/validate.js';
 import vrrp from '../../modules/vrrp/index.js';
 import { fromParams, fromTree } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 import { render } from '../../modules/vrrp/render.js';
 import { keepalivedTest } from '../fixtures/vrrp/local.js';
 

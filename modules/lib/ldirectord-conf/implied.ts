@@ -5,7 +5,7 @@
 // are absent (or at weight 0 when quiescent): that is ldirectord doing its
 // job, so they are reported as down, not as a mismatch.
 
-import { HOST_NETMASK, persistenceText, realId, serviceId, type Forward, type RealServer, type ServiceKey, type VirtualService } from '../ipvs/model.js';
+import { HOST_NETMASK, persistenceText, realId, serviceId, type Forward, type RealServer, type ServiceKey, type VirtualService } from '../ipvs-table/model.js';
 import { group, type Model } from './model.js';
 
 /** The /etc/services names ldirectord configs commonly use for ports. */
