@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { validateFields } from '../../core/schema/validate.js';
 import { modules } from '../../modules/index.js';
 import { fromTree } from '../../modules/vrrp/model.js';
-import { parseConf } from '../../modules/vrrp/parser.js';
+import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 
 async function declared(module: string, raw: Record<string, unknown>, facts: unknown, taskName = 't') {
   await modules.load([module]);
