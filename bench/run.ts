@@ -135,6 +135,18 @@ export async function bench(o: BenchOptions): Promise<void> {
   const broughtUp = !(await labRunning());
   const p: Paths = { root: ROOT, tmp: await mkdtemp(join(tmpdir(), 'rb-bench-')) };
   const records: RunRecord[] = [];
+  const base = join(o.out, stamp(started));
+  // Written after every size, so a long run that is stopped keeps what it measured.
+  const save = async (done: number[]) => {
+    const cs = cells(records);
+    const table = renderTable(cs, done, o.runs);
+    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version, ansible, loadavgAtStart: load, loadavgAtEnd: loadavg() };
+    await mkdir(o.out, { recursive: true });
+    await writeFile(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, options: { ...o, out: undefined }, sizesDone: done, cells: cs, records, table }, null, 1) + '\n');
+    await writeFile(`${base}.svg`, renderChart(cs, done, `rb vs Ansible vs SSH floor (median of ${o.runs}), ${started.toISOString().slice(0, 10)}`));
+    return table;
+  };
+  const done: number[] = [];
   try {
     for (const n of o.sizes) {
       const hosts = await writeBenchInventory(p.tmp, benchHostRange(o.firstHost, n));
@@ -142,19 +154,14 @@ export async function bench(o: BenchOptions): Promise<void> {
       for (let r = 1; r <= o.runs; r++) {
         for (const tool of o.tools) records.push(...(await round(tool, hosts, p, r, r === 1 && tool === 'floor' && o.tools.includes('rb'), o.modes)));
       }
+      done.push(n);
+      await save(done);
     }
   } finally {
     await rm(p.tmp, { recursive: true, force: true });
     if (broughtUp) await labDown().catch((e) => log(`rb lab down: ${(e as Error).message}`));
   }
-  const cs = cells(records);
-  const table = renderTable(cs, o.sizes, o.runs);
-  process.stdout.write(`${table}\n`);
-  await mkdir(o.out, { recursive: true });
-  const base = join(o.out, stamp(started));
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, kernel: release(), node: process.version, ansible, loadavgAtStart: load, loadavgAtEnd: loadavg() };
-  await writeFile(`${base}.json`, JSON.stringify({ date: started.toISOString(), machine, options: { ...o, out: undefined }, cells: cs, records, table }, null, 1) + '\n');
-  await writeFile(`${base}.svg`, renderChart(cs, o.sizes, `rb vs Ansible vs SSH floor (median of ${o.runs}), ${started.toISOString().slice(0, 10)}`));
+  process.stdout.write(`${await save(done)}\n`);
   log(`wrote ${base}.json and ${base}.svg`);
 }
 
