@@ -15,7 +15,7 @@ export interface Seed {
   playbook: string;
   /** Files of the inventory directory, relative to it. */
   inventory: Record<string, string>;
-  /** Controller files next to the playbook (files/, templates/). */
+  /** Controller files next to the playbook (files/, templates/, the other playbooks). */
   extra: Record<string, string>;
 }
 
@@ -32,6 +32,8 @@ export function seeds(): Seed[] {
   const root = repoRoot();
   const extra: Record<string, string> = {};
   for (const d of ['files', 'templates']) for (const [k, v] of Object.entries(filesUnder(join(root, 'playbooks', d)))) extra[join(d, k)] = v;
+  // The playbooks themselves, for those that import others (web-cluster.yml) by a relative path.
+  for (const f of readdirSync(join(root, 'playbooks')).filter((f) => f.endsWith('.yml'))) extra[f] = readFileSync(join(root, 'playbooks', f), 'utf8');
   return readdirSync(join(root, 'playbooks'))
     .filter((f) => f.endsWith('.yml'))
     .map((f) => f.slice(0, -4))
