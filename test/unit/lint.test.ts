@@ -77,6 +77,10 @@ describe('rb lint', function () {
     });
   }
 
+  it('cluster/real-servers-group: a catch-all group that also holds the director is not the serving group', async () => {
+    expect(await lint(TOPOLOGY, `${FIX}/lvs-dr/fixed-catch-all-group.yml`)).to.deep.equal([]);
+  });
+
   it('two-box: notify scripts that bypass IPVS on the backup also fix the 50% loop', async () => {
     expect(await lint(TOPOLOGY, `${FIX}/two-box/fixed-bypass.yml`)).to.deep.equal([]);
   });

@@ -42,8 +42,10 @@ export const clusterRules: Array<Rule<Model>> = [
         const unknown = [...ips].filter((ip) => !hostByAddress(m, ip) && !ip.startsWith('127.') && ip !== '::1');
         // The group that serves: the one holding most of the real servers (the smallest on a tie), if it holds any.
         let best: string | undefined;
+        const selfServes = s.reals.some((r) => hostByAddress(m, r.ip)?.name === s.host);
         for (const [g, members] of Object.entries(m.groups)) {
-          if (g === 'all' || g === 'ungrouped') continue;
+          // A group holding the director is no serving group (a catch-all), unless the director serves too (two-box).
+          if (g === 'all' || g === 'ungrouped' || (members.includes(s.host) && !selfServes)) continue;
           const n = hosts.filter((h) => members.includes(h)).length;
           const b = best ? hosts.filter((h) => m.groups[best!].includes(h)).length : 0;
           if (n > b || (n === b && n > 0 && best && members.length < m.groups[best].length)) best = g;
