@@ -20,7 +20,7 @@ import { parseListing } from './listing.js';
 import { ruleLines, serviceId } from '../lib/ipvs-table/model.js';
 import { desiredServices, type IpvsParams } from './params.js';
 import { liveServices } from './plan.js';
-import { planTable, type TableData } from './planner.js';
+import { planTable, type TableData } from './table-edits.js';
 
 /** Poll interval of a drain. */
 const DRAIN_POLL_MS = 500;

@@ -1,5 +1,5 @@
 // facts + params → the ipvs plan: kernel modules first (ip_vs, then the
-// schedulers the services use), the table edits (planner.ts), timeouts, and
+// schedulers the services use), the table edits (table-edits.ts), timeouts, and
 // the saved rules file with what restores it at boot. Refuses services that
 // keepalived or ldirectord on the host also manage, unless forced.
 
@@ -11,7 +11,7 @@ import type { IpvsFacts } from './facts.js';
 import { realId, serviceId, type VirtualService } from '../lib/ipvs-table/model.js';
 import { desiredServices, type IpvsParams } from './params.js';
 import { bootServiceChange, debianDefaultsChange, savedChanges, type Flavour } from './persist.js';
-import { planTable } from './planner.js';
+import { planTable } from './table-edits.js';
 import { parseRules, RulesSyntaxError, type Timeouts } from '../lib/ipvs-table/save-format.js';
 
 /** The kernel's timeouts when ip_vs is not loaded yet (what it starts with). */
