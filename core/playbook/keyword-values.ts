@@ -48,10 +48,6 @@ export function setKeywordTemplates(owner: Play | Task, templates: Record<string
   if (Object.keys(templates).length) pending.set(owner, templates);
 }
 
-export function keywordTemplates(owner: Play | Task): Record<string, unknown> | undefined {
-  return pending.get(owner);
-}
-
 function renderKeywords(templates: Record<string, unknown>, vars: Record<string, unknown>, where: (key: string) => { loc: Location; path: string }): Record<string, unknown> {
   const problems: ConfigProblem[] = [];
   const out: Record<string, unknown> = {};

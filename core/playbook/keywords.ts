@@ -32,11 +32,6 @@ export const BLOCK_KEYS = new Set(['block', 'rescue', 'always', 'name', 'when', 
 
 export const BUILTIN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'rb.'];
 
-/** The keyword a task key names, FQCN prefix removed (`ansible.builtin.include_role` → `include_role`). */
-export function keywordOf(key: string): string {
-  return stripPrefix(key);
-}
-
 export function stripPrefix(name: string): string {
   for (const p of BUILTIN_PREFIXES) if (name.startsWith(p)) return name.slice(p.length);
   return name;

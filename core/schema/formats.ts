@@ -41,6 +41,3 @@ export function interfaceNameProblem(v: string): string | undefined {
 
 export const ipv4 = (): StringSpec => ({ type: 'string', check: ipv4Problem, patternName: 'an IPv4 address' });
 export const ipv6 = (): StringSpec => ({ type: 'string', check: ipv6Problem, patternName: 'an IPv6 address' });
-export const ipAddress = (): StringSpec => ({ type: 'string', check: ipProblem, patternName: 'an IPv4 or IPv6 address' });
-export const ipPrefix = (): StringSpec => ({ type: 'string', check: ipPrefixProblem, patternName: 'an address or address/prefix' });
-export const interfaceName = (): StringSpec => ({ type: 'string', check: interfaceNameProblem, patternName: 'an interface name' });

@@ -46,17 +46,6 @@ export class Undefined {
   }
 }
 
-export function isUndefined(v: unknown): v is Undefined {
-  return v instanceof Undefined || v === undefined;
-}
-
-/** Throws for the sentinel; a bare JS `undefined` (a missing loop item) is named by `what`. */
-export function mustBeDefined<T>(v: T, what: string): Exclude<T, Undefined | undefined> {
-  if (v instanceof Undefined) v.fail();
-  if (v === undefined) throw new TemplateError(`undefined variable "${what}"`);
-  return v as Exclude<T, Undefined | undefined>;
-}
-
 /**
  * A native result, detached from the vars it came from (a module that edits its
  * params must not edit the inventory), and checked to hold no undefined inside.

@@ -68,10 +68,6 @@ export function configureVault(ids: VaultId[], askPass: boolean, ask: (label: st
   secrets = all.map((id) => ({ label: id.label, password: readSource(id, ask) }));
 }
 
-export function hasVaultPasswords(): boolean {
-  return secrets.length > 0;
-}
-
 /** Decrypt vault text (a whole file or a `!vault` value); the result is registered as a secret. Throws RbError with a one-line reason. */
 export function decryptVault(text: string): string {
   if (!secrets.length) throw new RbError('is encrypted with Ansible Vault and no vault password was given (--vault-password-file, --vault-id or --ask-vault-pass)');

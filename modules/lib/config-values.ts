@@ -2,10 +2,10 @@
 // format rb writes (rsyncd.conf, ha.cf, authkeys, haresources, ldirectord.cf,
 // sersync XML, lsyncd Lua) can hold without a value turning into another line,
 // joining the next one or being read differently, and the kernel-side names
-// (IPVS schedulers, interface and chain names) the daemons accept.
+// (IPVS schedulers, host names) the daemons accept.
 
 import { isIP } from 'node:net';
-import type { ParamSpec, StringSpec } from '../../core/schema/types.js';
+import type { StringSpec } from '../../core/schema/types.js';
 
 const show = (v: string) => JSON.stringify(v);
 
@@ -80,17 +80,3 @@ export function hostProblem(v: string): string | undefined {
   return undefined;
 }
 
-/** iptables chain names: 1-28 characters, no blank, not starting with '-' or '!'. */
-export function chainProblem(v: string): string | undefined {
-  if (!/^[^\s\-!][^\s]{0,27}$/.test(v) || CONTROL.test(v)) return `a chain name has 1-28 characters, no blank, and does not start with "-" or "!", got ${show(v)}`;
-  return undefined;
-}
-
-export const hostSpec = (): StringSpec => ({ type: 'string', check: hostProblem, patternName: 'an address or host name' });
-
-export const schedulerSpec = (description: string, dflt?: string): ParamSpec => ({
-  type: 'string',
-  enum: IPVS_SCHEDULERS,
-  description,
-  ...(dflt ? { default: dflt } : {}),
-});

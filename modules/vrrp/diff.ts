@@ -121,7 +121,3 @@ export function masked(spec: BlockSpec, o: Obj): Obj {
   return copy;
 }
 
-/** The whole config with secrets masked (for messages and reports). */
-export function maskedConfig(c: KeepalivedConfig): KeepalivedConfig {
-  return masked(SPECS.root, c as Obj) as KeepalivedConfig;
-}
