@@ -27,7 +27,7 @@ export const MUTANTS: Mutant[] = [
   { file: 'core/engine/rollback.ts', find: 'state.journal.splice(0).reverse()', replace: 'state.journal.splice(0)', what: 'engine: rollback oldest first' },
   { file: 'core/engine/task-runner.ts', find: "r.status = plan.unknown || unproven ? 'unknown' : plan.changes.length ? 'changed' : 'ok';", replace: "r.status = plan.changes.length ? 'changed' : 'ok';", what: 'engine: check mode reports unpredictable tasks as ok' },
   { file: 'core/engine/gather.ts', find: 'if (hit && hit.epoch === state.epoch && hit.key === paramsKey(params))', replace: 'if (hit && hit.key === paramsKey(params))', what: 'engine: facts prefetched before an apply used after it' },
-  { file: 'core/engine/task-runner.ts', find: "    if (!changed) r = { ...r, status: 'ok' };", replace: '', what: 'engine: changed_when false ignored' },
+  { file: 'core/engine/task-runner.ts', find: "    if (!changed) r = { ...r, status: 'ok' };", replace: "    if (false) r = { ...r, status: 'ok' };", what: 'engine: changed_when false ignored' },
   { file: 'core/cli/exit-code.ts', find: "return hosts.some((h) => h.changed > 0) ? 2 : 0;", replace: 'return 0;', what: 'drift: exit 0 on drift' },
   { file: 'core/engine/rollback.ts', find: 'if (!e.def.supports.rollback || !e.def.rollback) {', replace: 'if (!e.def.rollback) {', what: 'engine: supports.rollback false not honoured' },
   { file: 'core/plugins/site-registry.ts', find: "if (this.builtin.has(m.name) && (def as { shadowsBuiltin?: unknown }).shadowsBuiltin !== true) {", replace: 'if (false) {', what: 'site modules: a built-in silently replaced' },

@@ -58,6 +58,21 @@ describe('engine semantics (local host)', function () {
     expect(await log()).to.deep.equal(['first', 'second']);
   });
 
+  it('changed_when false makes a task that changed ok (and notifies nothing); changed_when true makes an ok one changed', async () => {
+    await writeFile(f('same'), 'same');
+    const s = await run(
+      '  tasks:\n' +
+        copy('a', 'a', 'first').replace('      notify:', '      changed_when: false\n      notify:') +
+        copy('same', 'same', 'second').replace('      notify:', '      changed_when: true\n      notify:') +
+        '  handlers:\n' +
+        handler('first') +
+        handler('second'),
+    );
+    expect(s.results.filter((r) => !r.handler).map((r) => r.status)).to.deep.equal(['ok', 'changed']);
+    expect(await readFile(f('a'), 'utf8')).to.equal('a');
+    expect(await log()).to.deep.equal(['second']);
+  });
+
   it('notifies by listen topic, and flush_handlers runs them before the next task', async () => {
     const s = await run(
       '  tasks:\n' +
