@@ -151,6 +151,8 @@ export interface ActionResult {
   msg?: string;
   /** Variables to set on the host (set_fact). */
   facts?: Record<string, unknown>;
+  /** Gathered system facts (setup), without the `ansible_` prefix: they become `ansible_facts` and `ansible_*`. */
+  ansibleFacts?: Record<string, unknown>;
   /** Registered result extras. */
   data?: Record<string, unknown>;
 }

@@ -23,6 +23,7 @@ const loaders: Record<string, ModuleLoader> = {
   sersync: async () => (await import('./sersync/index.js')).default,
   service: async () => (await import('./service.js')).default,
   set_fact: async () => (await import('./set_fact.js')).default,
+  setup: async () => (await import('./setup.js')).default,
   shell: async () => (await import('./shell.js')).default,
   slurp: async () => (await import('./slurp.js')).default,
   stat: async () => (await import('./stat.js')).default,

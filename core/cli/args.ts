@@ -135,6 +135,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
   a.remoteUser ??= cfg.remoteUser;
   a.become ??= cfg.become;
   if (cfg.rolesPath) a.rolesPath = cfg.rolesPath;
+  if (cfg.gathering) a.gathering = cfg.gathering;
   a.connectionDefaults = { ...connectionDefaults(cfg), ...conn };
   if ((askBecomePass || cfg.becomeAskPass) && !a.list) a.connectionDefaults.ansible_become_password = registered(askBecomePassword());
   if (!vaultIds.length && !process.env.ANSIBLE_VAULT_PASSWORD_FILE && cfg.vaultPasswordFile) vaultIds.push({ label: 'default', source: cfg.vaultPasswordFile });

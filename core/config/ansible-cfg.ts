@@ -22,6 +22,8 @@ export interface AnsibleCfg {
   privateKeyFile?: string;
   hostKeyChecking?: boolean;
   rolesPath?: string[];
+  /** `[defaults] gathering`: implicit (plays gather unless gather_facts: false), explicit, smart. */
+  gathering?: 'implicit' | 'explicit' | 'smart';
   vaultPasswordFile?: string;
   timeout?: number;
   become?: boolean;
@@ -131,6 +133,12 @@ export function loadAnsibleCfg(env: NodeJS.ProcessEnv = process.env, cwd = proce
   cfg.privateKeyFile = key ? expand(key, base, home) : undefined;
   cfg.hostKeyChecking = bool('defaults', 'host_key_checking', 'ANSIBLE_HOST_KEY_CHECKING');
   cfg.rolesPath = paths('defaults', 'roles_path', 'ANSIBLE_ROLES_PATH', /:/);
+  const gathering = get('defaults', 'gathering', 'ANSIBLE_GATHERING');
+  if (gathering) {
+    const g = gathering.value.trim().toLowerCase();
+    if (g !== 'implicit' && g !== 'explicit' && g !== 'smart') throw configError(`${gathering.where}: expected implicit, explicit or smart, got "${gathering.value}"`);
+    cfg.gathering = g;
+  }
   const vault = str('defaults', 'vault_password_file', 'ANSIBLE_VAULT_PASSWORD_FILE');
   cfg.vaultPasswordFile = vault ? expand(vault, base, home) : undefined;
   cfg.timeout = int('defaults', 'timeout', 'ANSIBLE_TIMEOUT');

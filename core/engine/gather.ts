@@ -18,6 +18,7 @@ import type { ExecResult } from '../transport/types.js';
 import { evalCondition } from '../template/index.js';
 import { factsBatchScript, splitFactsBatch } from './facts-batch.js';
 import type { HostState } from './host-state.js';
+import { factsReadyAhead } from './system-facts.js';
 import { becomeOf, isCheck, renderParams, taskContext } from './task-context.js';
 import type { TaskEnv } from './task-runner.js';
 
@@ -136,6 +137,8 @@ async function aheadQuery(env: TaskEnv, task: Task, state: HostState, t: Task): 
   if (t.meta || t.loop !== undefined || t.delegateTo !== undefined || task.delegateTo !== undefined || becomeOf(env, t) !== becomeOf(env, task)) return null;
   const def = env.registry.get(t.module);
   if (!def?.factsQuery) return null;
+  // Its params may read gathered facts that are not read yet: it renders at its own turn.
+  if (!(await factsReadyAhead(env, t, state))) return null;
   try {
     const vars = env.vars(state, t);
     if (t.when !== undefined && !evalCondition(t.when, vars)) return undefined;

@@ -6,6 +6,8 @@ import type { Task } from '../playbook/types.js';
 import type { ConnectionSpec } from '../transport/types.js';
 import type { Prefetched } from './gather.js';
 import type { PendingHandlers } from './journal.js';
+import type { FactsRequest } from './system-facts.js';
+import { factVars } from '../facts/index.js';
 
 export interface JournalEntry {
   task: Task;
@@ -46,6 +48,11 @@ export class HostState {
   readonly prefetched = new Map<Task, Prefetched>();
   /** The host's last task applied changes: the next one gathers its facts alone. */
   justApplied = false;
+  /** Gathered system facts (`ansible_facts`), kept for the run (system-facts.ts). */
+  systemFacts?: Record<string, unknown>;
+  /** The play gathers facts and they are not read yet: the host's next exec carries them. */
+  factsPending?: FactsRequest;
+  factsGathering?: Promise<void>;
 
   constructor(readonly name: string, inventoryVars: Record<string, unknown>, readonly groupNames: string[] = []) {
     this.inventoryVars = inventoryVars;
@@ -57,7 +64,12 @@ export class HostState {
 
   /** The host's variables as `hostvars[name]` shows them. */
   merged(extra: Record<string, unknown>): Record<string, unknown> {
-    return { ...this.inventoryVars, ...this.playVars, ...this.facts, ...extra, inventory_hostname: this.name };
+    return { ...this.inventoryVars, ...this.playVars, ...this.factVars(), ...this.facts, ...extra, inventory_hostname: this.name };
+  }
+
+  /** `ansible_facts` and each gathered fact as `ansible_<name>`. */
+  factVars(): Record<string, unknown> {
+    return factVars(this.systemFacts ?? {});
   }
 }
 

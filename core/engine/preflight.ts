@@ -37,6 +37,8 @@ export function runtimeNames(plays: Play[]): Set<string> {
 }
 
 const UNDEFINED = /undefined variable "([^"]+)"/;
+/** Gathered facts (`ansible_<name>`) exist only once a host's facts are read. */
+const FACT_NAME = /\bansible_(?!check_mode|diff_mode|play_|loop|index_var|failed_)\w+/;
 
 class Deferred extends Error {}
 
@@ -89,13 +91,14 @@ function guard<T>(fn: () => T, runtime: Set<string>): T {
     return fn();
   } catch (e) {
     const m = e instanceof Error ? UNDEFINED.exec(e.message) : null;
-    if (m && runtime.has(m[1].split(/[.[]/)[0])) throw new Deferred();
+    if (m && (runtime.has(m[1].split(/[.[]/)[0]) || FACT_NAME.test(m[1]))) throw new Deferred();
     if (e instanceof RbError && !(e instanceof ConfigError) && /has no attribute|no element|undefined/.test(e.message) && mentionsRuntime(e.message, runtime)) throw new Deferred();
     throw e;
   }
 }
 
 function mentionsRuntime(message: string, runtime: Set<string>): boolean {
+  if (FACT_NAME.test(message)) return true;
   for (const n of runtime) if (new RegExp(`\\b${n.replace(/[^\w]/g, '')}\\b`).test(message)) return true;
   return false;
 }

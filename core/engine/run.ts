@@ -15,6 +15,7 @@ import { checkPlayStructure, preflightConnections, preflightPlay, runtimeNames }
 import { VarOrigins } from './var-origins.js';
 import { redactingReporter, redactSummary } from '../report/redact.js';
 import { HostState, hostvarsView } from './host-state.js';
+import { FactsRider, startGathering } from './system-facts.js';
 import { HostLocks } from './host-locks.js';
 import { newRunId } from './journal.js';
 import { LazyTransport } from './lazy-transport.js';
@@ -76,13 +77,14 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
         continue;
       }
       for (const h of active) states.get(h)!.playVars = play.vars;
+      startGathering(play, active.map((h) => states.get(h)!), req.options.gathering);
       const env = taskEnv(req, play, active, magic, (s) => {
         let t = transports.get(s.name);
         if (!t) {
           // Extra vars win over the inventory, connection variables included (as in Ansible).
           const vars = { ...req.options.connectionDefaults, ...s.merged(req.options.extraVars) };
           const spec = connectionFromVars(s.name, vars, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser ?? req.options.remoteUser });
-          t = new LazyTransport(s.name, () => pool.get(spec));
+          t = new FactsRider(new LazyTransport(s.name, () => pool.get(spec)), s);
           transports.set(s.name, t);
           locks.configure(s, t, spec, vars);
         }
@@ -198,6 +200,7 @@ export function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Rec
       ...s.playVars,
       ...play.roleVars,
       ...task.role?.vars,
+      ...s.factVars(),
       ...s.facts,
       ...task.vars,
       ...task.role?.params,

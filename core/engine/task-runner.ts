@@ -12,6 +12,7 @@ import { FactsCarrier } from './facts-carrier.js';
 import { MASK } from '../secrets.js';
 import { declare } from './unmanaged.js';
 import { factsForPlan, gatherNow, keepCarried, nextQuery } from './gather.js';
+import { factsBeforeRender } from './system-facts.js';
 import type { HostState } from './host-state.js';
 import { retryRead } from './read-retry.js';
 import { becomeOf, isCheck, renderParams, taskContext } from './task-context.js';
@@ -54,6 +55,7 @@ async function runTaskNow(env: TaskEnv, task: Task, state: HostState, handler: b
   const base: TaskResult = { host: state.name, task, status: 'ok', changes: [], warnings: [], data: {}, checked: isCheck(env, task), handler, durationMs: 0 };
   let result: TaskResult;
   try {
+    await factsBeforeRender(env, task, state);
     const vars = env.vars(state, task);
     task = resolveTaskKeywords(task, vars);
     base.task = task;
@@ -148,6 +150,10 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
     r = { ...base, status: a.failed ? 'failed' : a.changed ? 'changed' : 'ok', msg: a.msg, data: { ...a.data, ...(a.msg !== undefined ? { msg: a.msg } : {}) } };
     // delegate_facts: the facts belong to the host the task was delegated to.
     if (a.facts && !a.failed) Object.assign((task.delegateFacts && via ? via : state).facts, a.facts);
+    if (a.ansibleFacts && !a.failed) {
+      const owner = task.delegateFacts && via ? via : state;
+      owner.systemFacts = { ...owner.systemFacts, ...a.ansibleFacts };
+    }
   } else {
     const planCtx = { host: state.name, vars, taskName: task.name };
     if (check && !def.supports.check) return applyOverrides(task, { ...base, status: 'unknown', msg: `${def.name} cannot predict its changes in check mode` }, vars);

@@ -94,6 +94,8 @@ export interface RunOptions {
   connectionDefaults?: Record<string, unknown>;
   /** Where roles are looked for after roles/ beside the playbook (ansible.cfg roles_path). */
   rolesPath?: string[];
+  /** ansible.cfg `gathering`: whether plays without gather_facts gather (implicit, the default). */
+  gathering?: 'implicit' | 'explicit' | 'smart';
   /** Identifies the run in the journal, host locks and reports. */
   runId?: string;
   /** --force-handlers: every play behaves as if it said `force_handlers: true`. */

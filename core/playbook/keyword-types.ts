@@ -19,7 +19,7 @@ export const KEYWORD_TYPES: Record<string, KeywordType> = {
   remote_user: 'string', user: 'string', connection: 'string', delegate_to: 'string', strategy: 'string', debugger: 'string',
   order: 'string', register: 'identifier',
   // collections
-  tags: 'list', notify: 'names', listen: 'names', vars_files: 'list', collections: 'list', roles: 'any',
+  tags: 'list', gather_subset: 'list', notify: 'names', listen: 'names', vars_files: 'list', collections: 'list', roles: 'any',
   vars: 'vars', loop_control: 'loop_control', module_defaults: 'any', environment: 'any', args: 'dict',
   when: 'condition', changed_when: 'condition', failed_when: 'condition', until: 'condition',
 };

@@ -6,7 +6,7 @@ export const WITH_LOOKUPS = ['items', 'list', 'dict', 'together', 'nested', 'car
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'serial',
   'any_errors_fatal', 'max_fail_percentage', 'become', 'become_user', 'remote_user', 'gather_facts',
-  'check_mode', 'tags', 'rollout', 'force_handlers', 'roles', 'user',
+  'check_mode', 'tags', 'rollout', 'force_handlers', 'roles', 'user', 'gather_subset',
 ]);
 
 export const TASK_KEYS = new Set([

@@ -143,6 +143,8 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     roleVars: Object.assign({}, ...load.staticRoles.map(allVars)),
     roleNames: load.staticRoles.map((r) => r.name),
     checkMode: kw.values.check_mode as boolean | undefined,
+    gatherFacts: kw.values.gather_facts as boolean | undefined,
+    ...(kw.values.gather_subset !== undefined ? { gatherSubset: (kw.values.gather_subset as unknown[]).map(String) } : {}),
     ...(rollout ? { rollout } : {}),
     forceHandlers: kw.values.force_handlers as boolean | undefined,
     tags: toList(raw.tags),

@@ -117,6 +117,9 @@ export interface Play {
   becomeUser?: string;
   remoteUser?: string;
   checkMode?: boolean;
+  /** `gather_facts` (undefined: ansible.cfg `gathering` decides, gathering by default) and `gather_subset`. */
+  gatherFacts?: boolean;
+  gatherSubset?: string[];
   /** `rollout: ha`: HA groups changed one node at a time, the holders last, gated. */
   rollout?: Rollout;
   tags: string[];

@@ -23,12 +23,13 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ActionResult, HostContext, ModuleDef, Plan } from '../module.js';
 import { validateFields } from '../schema/validate.js';
 import { renderText } from '../template/index.js';
 import { parseYaml } from '../yaml.js';
 
-const CASE_KEYS = new Set(['description', 'params', 'vars', 'task', 'facts', 'expect', 'check']);
+const CASE_KEYS = new Set(['description', 'params', 'vars', 'task', 'facts', 'expect', 'check', 'stdout_file']);
 const EXPECT_KEYS = new Set(['changes', 'commands', 'reason', 'unknown', 'warnings', 'error', 'plan_error', 'result']);
 export const CHANGE_KEYS = ['kind', 'resource', 'field', 'before', 'after'] as const;
 type ChangeKey = (typeof CHANGE_KEYS)[number];
@@ -40,6 +41,9 @@ export interface ModuleCase {
   task?: string;
   facts?: unknown;
   check?: boolean;
+  /** An action reading the host (setup): its exec answers with this captured output (path relative to the case file). */
+  stdout_file?: string;
+  stdout?: string;
   expect: {
     changes?: Array<Partial<Record<ChangeKey, unknown>>>;
     commands?: string[];
@@ -60,6 +64,7 @@ export function loadModuleCase(file: string): ModuleCase {
   const exp = doc.expect as Record<string, unknown> | undefined;
   if (!exp || typeof exp !== 'object') throw new Error(`${file}: no expect`);
   for (const k of Object.keys(exp)) if (!EXPECT_KEYS.has(k)) throw new Error(`${file}: unknown expect key "${k}"`);
+  if (typeof doc.stdout_file === 'string') doc.stdout = readFileSync(resolve(dirname(file), doc.stdout_file), 'utf8');
   return doc as unknown as ModuleCase;
 }
 
@@ -92,8 +97,8 @@ function caseContext(c: ModuleCase): HostContext {
     host: 'fixture',
     vars,
     check: c.check ?? false,
-    exec: unreachable('exec'),
-    run: unreachable('run'),
+    exec: c.stdout === undefined ? unreachable('exec') : async () => ({ code: 0, stdout: c.stdout!, stderr: '', durationMs: 0 }),
+    run: c.stdout === undefined ? unreachable('run') : async () => ({ code: 0, stdout: c.stdout!, stderr: '', durationMs: 0 }),
     get: unreachable('get'),
     put: unreachable('put'),
     log: () => {},
