@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { LabError } from './lab-error.js';
 import { findConflicts } from './conflicts.js';
 import { ipBatch, must, run } from './proc.js';
-import { BRIDGE, BRIDGE2, BRIDGE_ADDRESS, BRIDGE_MAC, bridgesOf, LARGE_ADDRESS, LARGE_BRIDGE, LARGE_BRIDGE2, LARGE_PREFIX_LEN, LARGE_SUBNET, MAX_SMALL, PREFIX_LEN, SUBNET, veth2Name, vethName, labHost, type LabHost } from './topology.js';
+import { BRIDGE, BRIDGE2, BRIDGE_ADDRESS, NAME_PREFIX, BRIDGE_MAC, bridgesOf, LARGE_ADDRESS, LARGE_BRIDGE, LARGE_BRIDGE2, LARGE_PREFIX_LEN, LARGE_SUBNET, MAX_SMALL, PREFIX_LEN, SUBNET, veth2Name, vethName, labHost, type LabHost } from './topology.js';
 
 interface LinkDetail {
   ifname: string;
@@ -162,5 +162,19 @@ async function existingLinks(names: readonly string[]): Promise<string[]> {
 }
 
 export async function deleteBridge(): Promise<void> {
-  for (const b of [BRIDGE, BRIDGE2, LARGE_BRIDGE, LARGE_BRIDGE2]) if (await linkDetail(b)) await ipBatch([`link del ${b}`], `delete bridge ${b}`, true);
+  for (const b of [BRIDGE, BRIDGE2, LARGE_BRIDGE, LARGE_BRIDGE2]) {
+    if (!(await linkDetail(b)) || (await hasUplink(b))) continue;
+    await ipBatch([`link del ${b}`], `delete bridge ${b}`, true);
+  }
+}
+
+/**
+ * A bridge with a port that is no lab host's (the qemu guest's NIC, put there
+ * by `up --uplink`) carries the machine's own address: deleting it would cut
+ * the machine off (the guest's `lab down` lost its ssh), so it stays.
+ */
+async function hasUplink(bridge: string): Promise<boolean> {
+  const r = await run('ip', ['-j', 'link', 'show', 'master', bridge]);
+  if (r.code !== 0 || !r.stdout.trim()) return false;
+  return (JSON.parse(r.stdout) as { ifname: string }[]).some((l) => !l.ifname.startsWith(NAME_PREFIX));
 }
