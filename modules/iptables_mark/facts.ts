@@ -15,6 +15,8 @@ export interface IptablesFacts {
   files: Record<string, string | null>;
   /** Something restores the saved file at boot. */
   bootLoader: boolean;
+  /** The host's addresses (`ip -o addr`), read only for a rule that follows one (unless_address). */
+  addresses?: string[];
 }
 
 export const SAVED_PATHS = { debian: '/etc/iptables/rules.v4', redhat: '/etc/sysconfig/iptables' } as const;
@@ -22,8 +24,15 @@ export const SAVED_PATHS = { debian: '/etc/iptables/rules.v4', redhat: '/etc/sys
 const BOOT_LOADER_PART =
   'if [ -e /usr/share/netfilter-persistent/plugins.d/15-ip4tables ] || [ -e /usr/libexec/iptables/iptables.init ]; then echo yes; else echo no; fi';
 
-export function iptablesFactsCommand(table: string, files: readonly string[]): string {
-  return partsScript([sh`iptables-save -t ${table}`, OS_FAMILY_PART, BOOT_LOADER_PART, ...files.map(readFilePart)]);
+const ADDRESSES_PART = 'ip -o addr show';
+
+export function iptablesFactsCommand(table: string, files: readonly string[], withAddresses = false): string {
+  return partsScript([sh`iptables-save -t ${table}`, OS_FAMILY_PART, BOOT_LOADER_PART, ...files.map(readFilePart), ...(withAddresses ? [ADDRESSES_PART] : [])]);
+}
+
+/** Every address of `ip -o addr show` (v4 and v6, without the prefix length). */
+export function parseAddresses(text: string): string[] {
+  return [...text.matchAll(/\sinet6? ([0-9A-Fa-f.:]+)\//g)].map((m) => m[1].toLowerCase());
 }
 
 export interface LiveTable {
@@ -53,15 +62,18 @@ export interface RawIptablesFacts {
   failed?: { code: number; out: string };
 }
 
-export function parseIptablesFacts(stdout: string, table: string, files: readonly string[]): RawIptablesFacts {
-  const [save, os, boot, ...fileParts] = splitParts(stdout, 3 + files.length);
+export function parseIptablesFacts(stdout: string, table: string, files: readonly string[], withAddresses = false): RawIptablesFacts {
+  const [save, os, boot, ...rest] = splitParts(stdout, 3 + files.length + (withAddresses ? 1 : 0));
   if (save.code !== 0) return { failed: { code: save.code, out: save.out } };
+  const addr = withAddresses ? rest[files.length] : undefined;
+  if (addr && addr.code !== 0) throw new Error(`ip -o addr show failed (exit ${addr.code})`);
   return {
     facts: {
       ...parseIptablesSave(save.out, table),
       os: parseOsFamily(os),
-      files: Object.fromEntries(files.map((f, i) => [f, parseFilePart(fileParts[i])])),
+      files: Object.fromEntries(files.map((f, i) => [f, parseFilePart(rest[i])])),
       bootLoader: boot.out.trim() === 'yes',
+      ...(addr ? { addresses: parseAddresses(addr.out) } : {}),
     },
   };
 }

@@ -2,8 +2,11 @@
 // comment, default `rb:<task name>`), live and in the saved rules file. Built
 // for the two-box LVS seed's fwmark rules (MARK everything for the VIP except
 // what comes from the peer director's MAC); the same rule model takes
-// `jump: ACCEPT`, which covers the seed's VRRP accept rule, so no sibling
-// module is needed. IPv4 (iptables) only.
+// `jump: ACCEPT`, which covers the seed's VRRP accept rule, and `jump:
+// REDIRECT` with `unless_address`, the seed's bypass rule: wanted only while
+// the host does not hold the VIP (a VRRP BACKUP), as the keepalived notify
+// script adds and removes it, so drift is judged against the host's role.
+// IPv4 (iptables) only.
 //
 //   - name: fwmark 3 for the VIP, except traffic from the peer director
 //     iptables_mark:
@@ -33,11 +36,11 @@ function candidateFiles(p: IptablesMarkParams): string[] {
 function iptablesQuery(host: string, p: IptablesMarkParams): FactsQuery<IptablesFacts> {
   const files = candidateFiles(p);
   return {
-    command: iptablesFactsCommand(p.table, files),
+    command: iptablesFactsCommand(p.table, files, p.unless_address !== undefined),
     parse(r) {
       let parsed;
       try {
-        parsed = parseIptablesFacts(r.stdout, p.table, files);
+        parsed = parseIptablesFacts(r.stdout, p.table, files, p.unless_address !== undefined);
       } catch (e) {
         throw new ModuleError(`${host}: cannot read iptables facts: ${(e as Error).message}`);
       }
@@ -68,7 +71,7 @@ function positions(lines: string[]): Array<{ rule: ReturnType<typeof parseRuleLi
 
 export default defineModule<IptablesMarkParams, IptablesFacts>({
   name: 'iptables_mark',
-  summary: 'One rb-owned iptables rule (fwmark MARK, or ACCEPT), live and in the saved rules file',
+  summary: 'One rb-owned iptables rule (fwmark MARK, ACCEPT, REDIRECT), live and in the saved rules file, or live only while the host lacks an address',
   params: iptablesMarkParams,
   rules: iptablesMarkRules,
   supports: { check: true, diff: true, rollback: true },

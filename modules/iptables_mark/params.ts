@@ -15,12 +15,13 @@ export interface IptablesMarkParams {
   in_interface?: string;
   out_interface?: string;
   mac_source?: string;
-  jump: 'MARK' | 'ACCEPT' | 'DROP' | 'RETURN';
+  jump: 'MARK' | 'ACCEPT' | 'DROP' | 'RETURN' | 'REDIRECT';
   set_mark?: number;
   comment?: string;
   position: 'insert' | 'append';
   state: 'present' | 'absent';
   persist: 'auto' | 'debian' | 'redhat' | 'none';
+  unless_address?: string;
 }
 
 const NOT = '(?:!\\s*)?';
@@ -40,11 +41,15 @@ export const iptablesMarkParams: Fields = {
   in_interface: { type: 'string', pattern: IFNAME, patternName: 'an interface name (eth0, eth+)' },
   out_interface: { type: 'string', pattern: IFNAME, patternName: 'an interface name (eth0, eth+)' },
   mac_source: { type: 'string', pattern: MAC, patternName: 'a MAC address (08:00:27:E1:3C:C5), optionally after "! "' },
-  jump: { type: 'string', enum: ['MARK', 'ACCEPT', 'DROP', 'RETURN'], default: 'MARK', description: 'MARK (with set_mark), or ACCEPT for e.g. the VRRP accept rule.' },
+  jump: { type: 'string', enum: ['MARK', 'ACCEPT', 'DROP', 'RETURN', 'REDIRECT'], default: 'MARK', description: 'MARK (with set_mark), ACCEPT for e.g. the VRRP accept rule, REDIRECT (nat table) to the local address of the incoming interface, e.g. a bypass of IPVS.' },
   set_mark: { type: 'int', min: 0, max: 0xffffffff, description: 'The fwmark (0x3); required with jump MARK.' },
   comment: { type: 'string', maxLength: 255, pattern: /^[^\n\r]+$/, patternName: 'a one-line comment', description: 'How rb finds its rule; default rb:<task name>.' },
   position: { type: 'string', enum: ['insert', 'append'], default: 'insert', description: 'Where a new rule goes: head or tail of the chain (a rule already in place is not moved).' },
   state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
+  unless_address: {
+    type: 'string',
+    description: 'The rule is wanted only while the host does not hold this address, e.g. a two-box bypass rule present on the VRRP BACKUP only; keepalived notify scripts add and remove it, rb checks it against the host\'s addresses. Needs persist: none.',
+  },
   persist: {
     type: 'string',
     enum: ['auto', 'debian', 'redhat', 'none'],
@@ -78,6 +83,12 @@ export const iptablesMarkRules: ObjectSpec['check'] = (v) => {
   if (p.jump === 'MARK' && p.set_mark === undefined && p.state === 'present') problems.push(['set_mark', 'required with jump MARK']);
   if (p.jump !== 'MARK' && p.set_mark !== undefined) problems.push(['set_mark', `only with jump MARK, not ${p.jump}`]);
   if (p.jump === 'MARK' && p.table !== 'mangle') problems.push(['table', 'the MARK target works in the mangle table only']);
+  if (p.jump === 'REDIRECT' && p.table !== 'nat') problems.push(['table', 'the REDIRECT target works in the nat table only']);
+  if (p.jump === 'REDIRECT' && ['INPUT', 'POSTROUTING'].includes(p.chain)) problems.push(['chain', `REDIRECT works in PREROUTING and OUTPUT, not ${p.chain}`]);
+  if (p.unless_address !== undefined) {
+    if (!isIP(p.unless_address)) problems.push(['unless_address', `expected an IPv4 or IPv6 address, got ${JSON.stringify(p.unless_address)}`]);
+    if (p.persist !== 'none') problems.push(['persist', 'a rule that follows an address at run time is not saved for boot: set persist: none']);
+  }
   if (p.dport !== undefined) {
     const proto = p.protocol === undefined ? undefined : splitNot(p.protocol);
     if (!proto || proto.not || !['tcp', 'udp', 'sctp', '6', '17', '132'].includes(proto.value.toLowerCase())) problems.push(['dport', 'needs protocol tcp, udp or sctp']);

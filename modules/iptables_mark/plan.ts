@@ -56,7 +56,10 @@ export function savedPath(p: IptablesMarkParams, os: IptablesFacts['os']): strin
   return style === null ? null : SAVED_PATHS[style];
 }
 
-export function planIptables(p: IptablesMarkParams, facts: IptablesFacts, ctx: Pick<PlanContext, 'taskName'>): Plan {
+export function planIptables(given: IptablesMarkParams, facts: IptablesFacts, ctx: Pick<PlanContext, 'taskName'>): Plan {
+  // A rule that follows an address is wanted only while the host lacks it.
+  const holds = given.unless_address !== undefined && (facts.addresses ?? []).includes(given.unless_address.toLowerCase());
+  const p: IptablesMarkParams = holds ? { ...given, state: 'absent' } : given;
   const want = desiredRule(p, ctx.taskName);
   const comment = want.comment!;
   const resource = `${p.table} rule "${comment}"`;
@@ -95,6 +98,7 @@ export function planIptables(p: IptablesMarkParams, facts: IptablesFacts, ctx: P
     const path = savedPath(p, facts.os);
     const where = `${p.table}/${p.chain}${path ? ` and ${path}` : ''}`;
     plan.reason = p.state === 'present' ? `rule "${comment}" is in place in ${where}` : `no rule "${comment}" in ${where}`;
+    if (given.unless_address !== undefined) plan.reason += holds ? ` (the host holds ${given.unless_address})` : ` (the host does not hold ${given.unless_address})`;
   }
   return plan;
 }
