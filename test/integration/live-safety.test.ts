@@ -256,6 +256,26 @@ describe('live safety on lab hosts: secrets, host locks, pending handlers, signa
     await labSh(A, 'iptables -t mangle -F PREROUTING; iptables -t mangle -F OUTPUT');
   });
 
+  it('rb drift --unmanaged: a VRRP instance added by hand to a running keepalived is reported, with no extra exec; stopped, nothing runs', async () => {
+    // No IPVS in the lab's kernel: keepalived here runs VRRP only (virtual servers are proven by unit tests and on the IPVS guest).
+    const conf = '/etc/keepalived/keepalived.conf';
+    const vrrp = { instances: [{ name: 'VI_LS', state: 'MASTER', interface: 'eth0', virtual_router_id: 81, priority: 100, advert_int: 1, virtual_ipaddress: ['198.18.0.181/32 dev eth0'] }] };
+    const book = playbook([{ name: 'keepalived', hosts: A, tasks: [{ name: 'keepalived', vrrp }] }]);
+    ran(await run(['run', book, '-i', LAB_INVENTORY]), 0);
+    ran(await run(['drift', book, '-i', LAB_INVENTORY, '--unmanaged']), 0);
+    const added = ['vrrp_instance VI_HAND {', '  state BACKUP', '  interface eth0', '  virtual_router_id 82', '  priority 50', '  virtual_ipaddress {', '    198.18.0.182/32 dev eth0', '  }', '}'].join('\n');
+    await labSh(A, `printf '%s\\n' '${added}' >> ${conf} && kill -HUP "$(cat /run/keepalived.pid)"`);
+    const found = ran(await run(['drift', book, '-i', LAB_INVENTORY, '--unmanaged']), 2);
+    expect(found.stdout.trim().split('\n').filter((l) => l.startsWith('UNMANAGED')), found.stdout).to.deep.equal([`UNMANAGED ${A}: vrrp: vrrp_instance VI_HAND (eth0 vrid 82, 198.18.0.182/32)`]);
+    const report = found.report as unknown as { unmanaged: Record<string, string[]>; transport: Record<string, { execs: number }> };
+    expect(Object.keys(report.unmanaged)).to.deep.equal([A]);
+    expect(report.transport[A].execs, 'no extra exec').to.equal(1);
+    await labSh(A, 'kill -TERM "$(cat /run/keepalived.pid)"; for i in $(seq 50); do [ -e /run/keepalived.pid ] || break; sleep 0.1; done');
+    const stopped = await run(['drift', book, '-i', LAB_INVENTORY, '--unmanaged']);
+    expect(stopped.stdout.split('\n').filter((l) => l.startsWith('UNMANAGED')), 'keepalived stopped').to.deep.equal([]);
+    await labSh(A, `rm -f ${conf}`);
+  });
+
   it('SIGINT: the running task finishes, no new task starts, handlers are kept, exit 130; a second SIGINT stops at once naming what may be half-done', async () => {
     await labSh(A, 'rm -f /tmp/rb-live-never /tmp/rb-live-slow');
     const book = playbook([
