@@ -21,6 +21,8 @@ export const ADOPTED_KEYS: readonly string[] = [
   'net.ipv4.vs.expire_quiescent_template',
 ];
 
+const VENDOR = /^\/(usr\/)?lib\/sysctl\.d\//;
+
 const leaf = (key: string) => key.slice(key.lastIndexOf('.') + 1);
 
 export const sysctlAdopt: ModuleAdopt<SysctlFacts> = {
@@ -29,6 +31,8 @@ export const sysctlAdopt: ModuleAdopt<SysctlFacts> = {
     // The value each boot file gives a key; the last line of a file wins within it.
     const byFile = new Map<string, Map<string, string>>();
     for (const e of f.elsewhere ?? []) {
+      // The distribution's defaults (/usr/lib/sysctl.d) are the package's, not the operator's.
+      if (VENDOR.test(e.file)) continue;
       const key = ADOPTED_KEYS.find((k) => canonicalKey(k) === canonicalKey(e.key));
       if (!key) continue;
       if (!byFile.has(e.file)) byFile.set(e.file, new Map());

@@ -80,8 +80,10 @@ describe('rb adopt', () => {
         { settings: { 'net.ipv4.ip_forward': '0' }, persist: false },
       ]);
     });
-    it('a host at kernel defaults adopts nothing', () => {
+    it('a host at kernel and distribution defaults adopts nothing', () => {
       expect(sysctl.adopt!.params({ values: values({}), file: null, elsewhere: [] }, 'd1')).to.deep.equal([]);
+      const vendor = [{ file: '/usr/lib/sysctl.d/50-default.conf', key: 'net.ipv4.conf.eth0.rp_filter', value: '2' }];
+      expect(sysctl.adopt!.params({ values: values({}), file: null, elsewhere: vendor }, 'd1')).to.deep.equal([]);
     });
   });
 
