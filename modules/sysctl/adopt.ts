@@ -38,6 +38,13 @@ export const sysctlAdopt: ModuleAdopt<SysctlFacts> = {
       if (!byFile.has(e.file)) byFile.set(e.file, new Map());
       byFile.get(e.file)!.set(key, e.value.trim());
     }
+    // A file seen again under another name (Debian's /etc/sysctl.d/99-sysctl.conf links to
+    // /etc/sysctl.conf) is adopted once, under the name read last at boot.
+    const files = [...byFile.keys()];
+    const same = (a: Map<string, string>, b: Map<string, string>) => JSON.stringify([...a]) === JSON.stringify([...b]);
+    files.forEach((file, i) => {
+      if (files.slice(i + 1).some((later) => same(byFile.get(file)!, byFile.get(later)!))) byFile.delete(file);
+    });
     const persisted = new Set([...byFile.values()].flatMap((m) => [...m.keys()]));
     const tasks: Array<Record<string, unknown>> = [];
     const liveOnly: Record<string, string> = {};

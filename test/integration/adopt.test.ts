@@ -81,7 +81,8 @@ describe('rb adopt on hand-built dr-keepalived hosts', function () {
   it('writes a playbook, group_vars and host_vars; per-host values are variables, the password only in a vars file', async () => {
     const r = ran(await rbRun(['adopt', '-i', LAB_INVENTORY, '--limit', HOSTS.join(':'), '--out', out], { noReport: true }));
     expect(r.stdout).not.to.include(PASS);
-    expect(r.stdout).to.match(/^rb11: sysctl, vrrp$/m);
+    const site0 = readFileSync(join(out, 'site.yml'), 'utf8');
+    expect(r.stdout, site0).to.match(/^rb11: sysctl, vrrp$/m);
     expect(r.stdout).to.match(/^rb12: sysctl, vrrp$/m);
     expect(r.stdout).to.match(/^rb13: sysctl, sysctl$/m);
     const site = readFileSync(join(out, 'site.yml'), 'utf8');

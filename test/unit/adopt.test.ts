@@ -80,6 +80,10 @@ describe('rb adopt', () => {
         { settings: { 'net.ipv4.ip_forward': '0' }, persist: false },
       ]);
     });
+    it('a file read under two names (a symbolic link in sysctl.d) is adopted once, as /etc/sysctl.conf', () => {
+      const twice = ['/etc/sysctl.d/99-sysctl.conf', '/etc/sysctl.conf'].map((file) => ({ file, key: 'net.ipv4.ip_forward', value: '1' }));
+      expect(sysctl.adopt!.params({ values: values({ 'net.ipv4.ip_forward': '1' }), file: null, elsewhere: twice }, 'd1')).to.deep.equal([{ settings: { 'net.ipv4.ip_forward': '1' }, file: '/etc/sysctl.conf' }]);
+    });
     it('a host at kernel and distribution defaults adopts nothing', () => {
       expect(sysctl.adopt!.params({ values: values({}), file: null, elsewhere: [] }, 'd1')).to.deep.equal([]);
       const vendor = [{ file: '/usr/lib/sysctl.d/50-default.conf', key: 'net.ipv4.conf.eth0.rp_filter', value: '2' }];
