@@ -17,13 +17,16 @@ export interface HaSource {
   params: Record<string, unknown>;
 }
 
-/** The play's tasks that place this host in HA groups (their `when` holds, their params render now). */
-export function haSources(env: TaskEnv, tasks: readonly Task[], state: HostState): HaSource[] {
+/**
+ * The play's tasks that place this host in HA groups (their `when` holds, their params render now):
+ * by default those whose module reads its groups from facts (`haGroup`); `--shard` asks for `haKeys`.
+ */
+export function haSources(env: TaskEnv, tasks: readonly Task[], state: HostState, wanted: (def: ModuleDef) => boolean = (d) => !!d.haGroup && !!d.facts): HaSource[] {
   const out: HaSource[] = [];
   for (const task of tasks) {
     if (task.meta || task.loop !== undefined || !env.registry.has(task.module)) continue;
     const def = env.registry.get(task.module);
-    if (!def?.haGroup || !def.facts) continue;
+    if (!def || !wanted(def)) continue;
     try {
       const vars = env.vars(state, task);
       if (task.when !== undefined && !evalCondition(task.when, vars)) continue;
