@@ -22,7 +22,8 @@ const REQUESTS = 20;
 describe('seed 001: LVS-NAT (playbooks/nat.yml, real IPVS)', function () {
   this.timeout(900_000);
   useSharedIpvsLab(4, 'the LVS-NAT end-to-end test');
-  const t0 = Date.now();
+  let t0 = Date.now();
+  before(() => { t0 = Date.now(); });
   after(() => console.log(`      nat.test.ts: ${((Date.now() - t0) / 1000).toFixed(0)} s`));
 
   it('converges: --check predicts the first run exactly, a rerun changes nothing', async () => {
