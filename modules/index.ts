@@ -7,9 +7,11 @@ import { LazyModuleRegistry, type ModuleLoader } from '../core/module-registry.j
 
 const loaders: Record<string, ModuleLoader> = {
   assert: async () => (await import('./assert.js')).default,
+  blockinfile: async () => (await import('./blockinfile/index.js')).default,
   command: async () => (await import('./command/index.js')).default,
   copy: async () => (await import('./copy/index.js')).default,
   debug: async () => (await import('./debug.js')).default,
+  fail: async () => (await import('./fail.js')).default,
   file: async () => (await import('./file.js')).default,
   heartbeat: async () => (await import('./heartbeat/index.js')).default,
   ifalias: async () => (await import('./ifalias/index.js')).default,
@@ -18,6 +20,8 @@ const loaders: Record<string, ModuleLoader> = {
   ldirectord: async () => (await import('./ldirectord/index.js')).default,
   lineinfile: async () => (await import('./lineinfile/index.js')).default,
   package: async () => (await import('./package/index.js')).default,
+  pause: async () => (await import('./pause.js')).default,
+  replace: async () => (await import('./replace/index.js')).default,
   route: async () => (await import('./route/index.js')).default,
   rsyncd: async () => (await import('./rsyncd/index.js')).default,
   sersync: async () => (await import('./sersync/index.js')).default,

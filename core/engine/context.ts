@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { CommandError, ModuleError } from '../errors.js';
 import type { HostContext } from '../module.js';
 import { renderText, templateFileVars } from '../template/index.js';
+import { quote } from '../transport/shell.js';
 import type { ExecOptions, Transport } from '../transport/types.js';
 
 export interface ContextOptions {
@@ -13,6 +14,10 @@ export interface ContextOptions {
   vars: Record<string, unknown>;
   check: boolean;
   become?: boolean;
+  /** `become_user` of the task, play or block; the connection's when undefined. */
+  becomeUser?: string;
+  /** `environment`: exported before every command the task runs. */
+  environment?: Record<string, string>;
   playbookDir: string;
   /** Directory of the file the task is written in (for includes from other folders). */
   taskDir: string;
@@ -23,14 +28,21 @@ export interface ContextOptions {
 
 export function hostContext(o: ContextOptions): HostContext {
   const t = o.transport;
-  const opts = (x?: ExecOptions): ExecOptions | undefined => (o.become === undefined || x?.become !== undefined ? x : { ...x, become: o.become });
+  const opts = (x?: ExecOptions): ExecOptions | undefined => {
+    let out = x;
+    if (o.become !== undefined && x?.become === undefined) out = { ...out, become: o.become };
+    if (o.becomeUser !== undefined && x?.becomeUser === undefined) out = { ...out, becomeUser: o.becomeUser };
+    return out;
+  };
+  const env = Object.entries(o.environment ?? {});
+  const withEnv = env.length ? (command: string) => `export ${env.map(([k, v]) => `${k}=${quote(v)}`).join(' ')}; ${command}` : (command: string) => command;
   const ctx: HostContext = {
     host: t.host,
     vars: o.vars,
     check: o.check,
-    exec: (command, x) => t.exec(command, opts(x)),
+    exec: (command, x) => t.exec(withEnv(command), opts(x)),
     async run(command, x) {
-      const r = await t.exec(command, opts(x));
+      const r = await t.exec(withEnv(command), opts(x));
       const ok = x?.okCodes ?? [0];
       if (!ok.includes(r.code)) throw new CommandError({ host: t.host, command, ...r });
       return r;

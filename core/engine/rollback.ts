@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { HIDDEN } from '../report/redact.js';
 import { ConnectError } from '../errors.js';
 import { hostContext } from './context.js';
+import { becomeOf, becomeUserOf, environmentOf } from './task-context.js';
 import type { HostState } from './host-state.js';
 import type { TaskEnv } from './task-runner.js';
 import type { RollbackReport } from './types.js';
@@ -25,11 +26,14 @@ export async function rollbackHost(env: TaskEnv, state: HostState, cause: string
       report.notRollbackable.push(`${e.task.name} (${e.def.name} cannot roll back)`);
       continue;
     }
+    const vars = env.vars(state, e.task);
     const ctx = hostContext({
       transport: env.transport(e.via ?? state),
-      vars: env.vars(state, e.task),
+      vars,
       check: false,
-      become: e.task.become ?? env.play.become ?? env.options.become,
+      become: becomeOf(env, e.task),
+      becomeUser: becomeUserOf(env, e.task),
+      environment: environmentOf(env, e.task, vars),
       playbookDir: env.play.dir,
       taskDir: dirname(e.task.file),
       rolePath: e.task.role?.path,

@@ -6,14 +6,14 @@ export const WITH_LOOKUPS = ['items', 'list', 'dict', 'together', 'nested', 'car
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'serial',
   'any_errors_fatal', 'max_fail_percentage', 'become', 'become_user', 'remote_user', 'gather_facts',
-  'check_mode', 'tags', 'rollout', 'force_handlers', 'roles', 'user', 'gather_subset',
+  'check_mode', 'tags', 'rollout', 'force_handlers', 'roles', 'user', 'gather_subset', 'environment',
 ]);
 
 export const TASK_KEYS = new Set([
   'name', 'when', 'loop', 'with_items', 'with_list', 'loop_control', 'register', 'notify', 'tags',
   'check_mode', 'ignore_errors', 'changed_when', 'failed_when', 'become', 'become_user', 'args', 'vars',
   'no_log', 'listen', 'timeout', 'delegate_to', 'delegate_facts', 'run_once', 'until', 'retries', 'delay',
-  'local_action', 'action', ...WITH_LOOKUPS.map((l) => `with_${l}`),
+  'local_action', 'action', 'environment', ...WITH_LOOKUPS.map((l) => `with_${l}`),
 ]);
 
 /** Keywords that include other task files (also as ansible.builtin.*). */
@@ -28,7 +28,7 @@ export const INHERITED_KEYS = [
 ];
 
 /** A block's own keys. */
-export const BLOCK_KEYS = new Set(['block', 'rescue', 'always', 'name', 'when', 'tags', 'vars', ...INHERITED_KEYS]);
+export const BLOCK_KEYS = new Set(['block', 'rescue', 'always', 'name', 'when', 'tags', 'vars', 'environment', ...INHERITED_KEYS]);
 
 export const BUILTIN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.', 'rb.'];
 

@@ -8,6 +8,7 @@ import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
 import type { Location } from '../errors.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
+import { environmentLayers, environmentProblem } from './environment.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { PLAY_KEYS, stripPrefix } from './keywords.js';
 import { playPatterns } from './play-hosts.js';
@@ -84,6 +85,10 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     if (!PLAY_KEYS.has(key)) problems.add(`unknown play keyword${didYouMean(key, PLAY_KEYS)}`, doc.locate(`${joinPath(path, key)}#key`), key);
   }
   const kw = readKeywords(raw, (key) => doc.locate(joinPath(path, key)), `plays${path}`, problems);
+  for (const layer of environmentLayers(raw.environment)) {
+    const problem = environmentProblem(layer);
+    if (problem) problems.add(problem, doc.locate(joinPath(path, 'environment')), 'environment');
+  }
   const patterns = playPatterns(raw.hosts, doc, path, problems);
   const vars: Record<string, unknown> = {};
   if (raw.vars !== undefined) {
@@ -138,6 +143,7 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     maxFailPercentage: kw.values.max_fail_percentage as number | undefined,
     become: kw.values.become as boolean | undefined,
     becomeUser: kw.values.become_user as string | undefined,
+    ...(raw.environment !== undefined ? { environment: environmentLayers(raw.environment) } : {}),
     remoteUser: (kw.values.remote_user ?? kw.values.user) as string | undefined,
     roleDefaults: Object.assign({}, ...load.staticRoles.map(allDefaults)),
     roleVars: Object.assign({}, ...load.staticRoles.map(allVars)),

@@ -14,6 +14,7 @@ import { renderValue } from '../template/index.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
 import { hasTemplate } from './keyword-types.js';
 import { readKeywords } from './keyword-values.js';
+import { environmentLayers } from './environment.js';
 import { BLOCK_KEYS, INCLUDE_KEYS, INHERITED_KEYS, ROLE_INCLUDE_KEYS, stripPrefix } from './keywords.js';
 import { parseKeyValueArgs } from './kv-args.js';
 import type { Problems } from './problems.js';
@@ -121,6 +122,8 @@ export function inherit(raw: Record<string, unknown>, parent: Record<string, unk
   if (parent.tags !== undefined) out.tags = [...new Set([...tagList(parent.tags), ...tagList(raw.tags)])];
   if (parent.vars !== undefined && isPlainObject(parent.vars)) out.vars = { ...parent.vars, ...(isPlainObject(raw.vars) ? raw.vars : {}) };
   for (const k of INHERITED_KEYS) if (parent[k] !== undefined && raw[k] === undefined) out[k] = parent[k];
+  // Environments layer: what encloses the task first, its own last (its variables win).
+  if (parent.environment !== undefined) out.environment = [...environmentLayers(parent.environment), ...environmentLayers(raw.environment)];
   return out;
 }
 
@@ -140,7 +143,7 @@ function tagList(v: unknown): string[] {
  */
 function passedOn(raw: Record<string, unknown>, src?: Src, problems?: Problems): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['when', 'tags', 'vars', ...INHERITED_KEYS]) if (raw[k] !== undefined) out[k] = raw[k];
+  for (const k of ['when', 'tags', 'vars', 'environment', ...INHERITED_KEYS]) if (raw[k] !== undefined) out[k] = raw[k];
   if (src && problems) {
     const before = problems.list.length;
     readKeywords(out, (k) => src.doc.locate(joinPath(src.docPath, k)), src.displayPath, problems);
@@ -223,7 +226,7 @@ async function loadInclude(raw: Record<string, unknown>, key: string, src: Src, 
     return [];
   }
   for (const other of Object.keys(raw)) {
-    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || INHERITED_KEYS.includes(other)) continue;
+    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || INHERITED_KEYS.includes(other)) continue;
     problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')}); move it onto the included tasks`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
   }
   const rendered = renderAtLoad(file, ctx, at(key), joinPath(src.displayPath, key));
@@ -271,7 +274,7 @@ async function loadRoleTask(raw: Record<string, unknown>, key: string, src: Src,
   const OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'apply', 'public', 'allow_duplicates', 'rolespec_validate'];
   for (const k of Object.keys(spec)) if (!OPTIONS.includes(k)) problems.add(`unknown ${kind} option${didYouMean(k, OPTIONS)}`, src.doc.locate(`${joinPath(src.docPath, key)}.${k}#key`), joinPath(src.displayPath, `${key}.${k}`));
   for (const other of Object.keys(raw)) {
-    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || INHERITED_KEYS.includes(other)) continue;
+    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || INHERITED_KEYS.includes(other)) continue;
     problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')})`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
   }
   if (spec.apply !== undefined && (kind !== 'include_role' || !isPlainObject(spec.apply))) problems.add(kind === 'include_role' ? 'apply: expected a mapping of keywords' : 'apply is only valid on include_role', at(`${key}.apply`), joinPath(src.displayPath, `${key}.apply`));

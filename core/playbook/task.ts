@@ -5,6 +5,7 @@ import type { ModuleRegistry } from '../module.js';
 import { didYouMean } from '../schema/suggest.js';
 import { isPlainObject } from '../schema/validate.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
+import { environmentLayers, environmentProblem } from './environment.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { TASK_KEYS, stripPrefix } from './keywords.js';
 import { parseKeyValueArgs } from './kv-args.js';
@@ -85,12 +86,13 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     else if (typeof value === 'string' || typeof value === 'number') {
       // `debug: msg="hi"` is key=value when every key is a parameter; else free form.
       const kv = typeof value === 'string' ? parseKeyValueArgs(value) : undefined;
-      const known = kv && Object.keys(kv.params).length > 0 && Object.keys(kv.params).every((k) => k in def.params);
+      const names = paramNames(def);
+      const known = kv && Object.keys(kv.params).length > 0 && Object.keys(kv.params).every((k) => names.has(k));
       if (kv && known && kv.freeForm === undefined) args = kv.params;
       else if (kv && known && def.freeForm) args = { ...kv.params, [def.freeForm]: kv.freeForm };
       else if (def.freeForm) args = { [def.freeForm]: String(value) };
       else if (kv && kv.freeForm === undefined && Object.keys(kv.params).length) {
-        const unknown = Object.keys(kv.params).filter((k) => !(k in def.params));
+        const unknown = Object.keys(kv.params).filter((k) => !names.has(k));
         problems.add(`unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"${didYouMean(u, Object.keys(def.params))}`).join(', ')} of ${module}`, at(key), joinPath(src.displayPath, key));
         return;
       } else {
@@ -140,6 +142,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     failedWhen: raw.failed_when as Condition | undefined,
     become: kw.values.become as boolean | undefined,
     becomeUser: kw.values.become_user as string | undefined,
+    ...(raw.environment !== undefined ? { environment: environmentLayers(raw.environment) } : {}),
     vars: isPlainObject(raw.vars) ? raw.vars : {},
     // A templated no_log masks until it is rendered.
     noLog: (kw.values.no_log as boolean | undefined) ?? kw.templates.no_log !== undefined,
@@ -156,6 +159,10 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     problems.add(`until: expected an expression (or a list of them), got ${JSON.stringify(raw.until)}`, at('until'), joinPath(src.displayPath, 'until'));
   }
   setKeywordTemplates(task, kw.templates);
+  environmentLayers(raw.environment).forEach((layer, i) => {
+    const problem = environmentProblem(layer);
+    if (problem) problems.add(problem, at('environment'), joinPath(src.displayPath, Array.isArray(raw.environment) ? `environment[${i}]` : 'environment'));
+  });
   if (raw.listen !== undefined && !isHandler) problems.add('"listen" is only valid on handlers', at('listen'), joinPath(src.displayPath, 'listen'));
   return { task };
 }
@@ -175,4 +182,9 @@ function splitAction(v: unknown): { module: string; args: unknown } | undefined 
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(v);
   return m ? { module: m[1], args: m[2] || null } : undefined;
+}
+
+/** A module's parameter names and their aliases (`lineinfile: dest=/etc/hosts ...`). */
+function paramNames(def: { params: Record<string, { aliases?: string[] }> }): Set<string> {
+  return new Set(Object.entries(def.params).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])]));
 }

@@ -32,6 +32,8 @@ export interface Task {
   failedWhen?: Condition;
   become?: boolean;
   becomeUser?: string;
+  /** `environment` layers (mappings or templates), outermost first; merged per host. */
+  environment?: unknown[];
   /** Task-level vars. */
   vars: Record<string, unknown>;
   noLog: boolean;
@@ -115,6 +117,8 @@ export interface Play {
   maxFailPercentage?: number;
   become?: boolean;
   becomeUser?: string;
+  /** `environment` layers (mappings or templates), outermost first; merged per host. */
+  environment?: unknown[];
   remoteUser?: string;
   checkMode?: boolean;
   /** `gather_facts` (undefined: ansible.cfg `gathering` decides, gathering by default) and `gather_subset`. */

@@ -89,7 +89,7 @@ export class LocalTransport implements Transport {
     let stdin: Buffer | undefined = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
     this.stats.bytesOut += stdin?.length ?? 0;
     let line = command;
-    if (this.sudo.active(opts.become)) ({ command: line, stdin } = await this.sudo.wrap(command, stdin));
+    if (this.sudo.active(opts.become, opts.becomeUser)) ({ command: line, stdin } = await this.sudo.wrap(command, stdin, opts.becomeUser));
     const r = await this.runRaw(line, stdin, opts.timeoutMs);
     return { code: r.code, stdout: r.stdout.toString(), stderr: r.stderr.toString(), durationMs: r.durationMs };
   }

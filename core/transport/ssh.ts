@@ -150,7 +150,7 @@ export class SshTransport implements Transport {
     this.stats.bytesOut += stdin?.length ?? 0;
     const limit = opts.timeoutMs;
     let line = limit === undefined ? command : timeoutCommand(command, limit);
-    if (this.sudo.active(opts.become)) ({ command: line, stdin } = await this.sudo.wrap(line, stdin));
+    if (this.sudo.active(opts.become, opts.becomeUser)) ({ command: line, stdin } = await this.sudo.wrap(line, stdin, opts.becomeUser));
     // The controller's own timer only backs up `timeout` on the host.
     const r = await this.runRaw(line, stdin, limit === undefined ? undefined : limit + TIMEOUT_BACKSTOP_MS);
     const timedOut = limit !== undefined && (r.timedOut || ((r.code === 124 || r.code === 137) && r.durationMs >= limit));

@@ -21,13 +21,14 @@ export class SudoWrapper {
     private readonly run: RawRun,
   ) {}
 
-  get targetUser(): string {
-    return this.s.becomeUser ?? 'root';
+  /** Whom a command becomes: the task's `become_user`, else the connection's, else root. */
+  targetUser(user?: string): string {
+    return user ?? this.s.becomeUser ?? 'root';
   }
 
   /** sudo only when becoming someone else than the login user. */
-  active(become: boolean | undefined): boolean {
-    return (become ?? this.s.become) && this.targetUser !== this.s.loginUser;
+  active(become: boolean | undefined, user?: string): boolean {
+    return (become ?? this.s.become) && this.targetUser(user) !== this.s.loginUser;
   }
 
   /**
@@ -44,8 +45,8 @@ export class SudoWrapper {
     return p;
   }
 
-  async wrap(command: string, stdin: Buffer | undefined): Promise<{ command: string; stdin: Buffer | undefined }> {
-    const user = this.targetUser;
+  async wrap(command: string, stdin: Buffer | undefined, becomeUser?: string): Promise<{ command: string; stdin: Buffer | undefined }> {
+    const user = this.targetUser(becomeUser);
     const pw = this.s.becomePassword;
     const password = pw !== undefined && (await this.probe(user));
     if (!password) return { command: sudoCommand(command, { user, password: false }), stdin };

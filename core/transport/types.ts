@@ -14,6 +14,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Run through sudo even if the connection's default is not to. */
   become?: boolean;
+  /** The user sudo runs the command as (`become_user`); the connection's own by default. */
+  becomeUser?: string;
 }
 
 export interface Transport {

@@ -98,7 +98,7 @@ export function planRun(p: RunParams, facts: RunFacts, line: string): Plan {
   if (p.removes && facts.removes === false) return noop(`${p.removes} does not exist`);
   const full = p.chdir ? sh`cd ${p.chdir} && ` + line : line;
   return {
-    changes: [{ kind: 'run-command', resource: p.cmd, commands: [full] }],
+    changes: [{ kind: 'run-command', resource: p.cmd ?? line, commands: [full] }],
     // creates/removes decided that it runs; without them nobody can tell.
     unknown: !p.creates && !p.removes,
   };

@@ -5,10 +5,18 @@
 // - insertafter/insertbefore: a regexp (its last match) or EOF/BOF; when the
 //   regexp matches nothing the line goes at the end.
 // - absent: every line matching regexp (or equal to `line`) is removed.
+// - search_string: like regexp, matching lines that contain the string.
+// - backrefs: `line` is expanded with the last match's groups; no match, no change.
+
+import { expandTemplate, parseTemplate, pythonRegExp } from '../lib/python-regexp.js';
 
 export interface LineEdit {
   line?: string;
   regexp?: string;
+  /** A literal string the line contains (instead of regexp). */
+  search_string?: string;
+  /** `line` is a template of the regexp's groups (\1, \g<name>); nothing happens when regexp finds nothing. */
+  backrefs?: boolean;
   state: 'present' | 'absent';
   insertafter?: string;
   insertbefore?: string;
@@ -39,7 +47,7 @@ function lastIndex(lines: string[], test: (l: string) => boolean): number {
 
 export function editLines(text: string, e: LineEdit): EditResult {
   const lines = toLines(text);
-  const re = e.regexp !== undefined ? new RegExp(e.regexp) : undefined;
+  const re = e.regexp !== undefined ? pythonRegExp(e.regexp).re : e.search_string !== undefined ? literal(e.search_string) : undefined;
   const matches = (l: string) => (re ? re.test(l) : l === e.line);
   const join = (ls: string[]) => (ls.length ? `${ls.join('\n')}\n` : '');
   if (e.state === 'absent') {
@@ -48,9 +56,12 @@ export function editLines(text: string, e: LineEdit): EditResult {
     const first = lines.findIndex(matches);
     return { content: join(kept), action: 'removed', before: lines.filter(matches).join('\n'), at: first + 1, removed: lines.length - kept.length };
   }
-  const line = e.line!;
+  let line = e.line!;
   if (re) {
     const i = lastIndex(lines, (l) => re.test(l));
+    if (i >= 0 && e.backrefs) line = expandTemplate(parseTemplate(line), lines[i].match(re)!);
+    // With backrefs, a line the regexp does not find cannot be written (its groups are unknown).
+    if (i < 0 && e.backrefs) return { content: text, action: 'none' };
     if (i >= 0) {
       if (lines[i] === line) return { content: text, action: 'none', at: i + 1 };
       const out = [...lines];
@@ -68,14 +79,19 @@ export function editLines(text: string, e: LineEdit): EditResult {
 function insertPosition(lines: string[], e: LineEdit): number {
   if (e.insertbefore === 'BOF') return 0;
   if (e.insertbefore !== undefined) {
-    const re = new RegExp(e.insertbefore);
+    const re = pythonRegExp(e.insertbefore).re;
     const i = lastIndex(lines, (l) => re.test(l));
     return i >= 0 ? i : lines.length;
   }
   if (e.insertafter !== undefined && e.insertafter !== 'EOF') {
-    const re = new RegExp(e.insertafter);
+    const re = pythonRegExp(e.insertafter).re;
     const i = lastIndex(lines, (l) => re.test(l));
     return i >= 0 ? i + 1 : lines.length;
   }
   return lines.length;
+}
+
+/** A regexp matching lines that contain `s` literally. */
+function literal(s: string): RegExp {
+  return new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 }

@@ -13,6 +13,7 @@ import { ModuleError } from '../../core/errors.js';
 import { CONTENT_LIMIT, type FileFact } from '../../core/files/facts.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam } from '../../core/files/attrs.js';
 import { applyContent, destQuery, planContent, rollbackContent, type ContentParams } from '../lib/file-content.js';
+import { parseTemplate, pythonRegExp } from '../lib/python-regexp.js';
 import { editLines, type LineEdit } from './edit.js';
 
 export interface LineinfileParams extends LineEdit {
@@ -30,7 +31,7 @@ const contentParams = (p: LineinfileParams): ContentParams => ({ dest: p.path, m
 function regexProblem(field: string, v: unknown): [string, string] | undefined {
   if (typeof v !== 'string' || v === 'EOF' || v === 'BOF') return undefined;
   try {
-    new RegExp(v);
+    pythonRegExp(v);
     return undefined;
   } catch (e) {
     return [field, `not a valid regular expression: ${(e as Error).message}`];
@@ -65,6 +66,8 @@ export default defineModule<LineinfileParams, FileFact>({
     path: { type: 'string', required: true, aliases: ['dest'], pattern: /^\//, patternName: 'an absolute path' },
     line: { type: 'string', description: 'the line wanted (state: present)' },
     regexp: { type: 'string', description: 'finds the line to replace (its last match) or to remove' },
+    search_string: { type: 'string', description: 'finds the line containing this literal string (instead of regexp)' },
+    backrefs: { type: 'bool', default: false, description: 'line is a template of the regexp\'s groups (\\1, \\g<name>); nothing changes when regexp finds nothing' },
     state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
     insertafter: { type: 'string', description: 'regexp (last match) or EOF: where a new line goes' },
     insertbefore: { type: 'string', description: 'regexp (last match) or BOF: where a new line goes' },
@@ -80,7 +83,16 @@ export default defineModule<LineinfileParams, FileFact>({
     const m = modeProblem(p.mode);
     if (m) out.push(['mode', m]);
     if (p.state === 'present' && p.line === undefined) out.push(['line', 'state: present needs line']);
-    if (p.state === 'absent' && p.line === undefined && p.regexp === undefined) out.push(['', 'state: absent needs regexp or line']);
+    if (p.state === 'absent' && p.line === undefined && p.regexp === undefined && p.search_string === undefined) out.push(['', 'state: absent needs regexp, search_string or line']);
+    if (p.regexp !== undefined && p.search_string !== undefined) out.push(['', 'give regexp or search_string, not both']);
+    if (p.backrefs === true && p.regexp === undefined) out.push(['backrefs', 'needs regexp (its groups fill the line)']);
+    if (p.backrefs === true && typeof p.line === 'string') {
+      try {
+        parseTemplate(p.line);
+      } catch (e) {
+        out.push(['line', (e as Error).message]);
+      }
+    }
     if (p.insertafter !== undefined && p.insertbefore !== undefined) out.push(['', 'give insertafter or insertbefore, not both']);
     if (typeof p.line === 'string' && p.line.includes('\n')) out.push(['line', 'must be a single line']);
     if (typeof p.validate === 'string' && !p.validate.includes('%s')) out.push(['validate', 'must contain %s (the path of the file to check)']);

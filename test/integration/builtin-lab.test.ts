@@ -69,6 +69,40 @@ describe('built-in modules on lab hosts', function () {
     expect(await labSh(HOST, 'cat /srv/www/index.html')).to.equal(`${HOST}\n`);
   });
 
+  it('blockinfile converges a marked block in /etc/hosts; a line edited inside it is drift of that block only', async () => {
+    const block = '198.18.0.11 rs1\n198.18.0.12 rs2\n';
+    const r = await converge({
+      playbook: play([{ name: 'real servers', blockinfile: { path: '/etc/hosts', marker: '# {mark} rb real servers', block } }]),
+      tamper: { host: HOST, cmd: "sed -i 's/^198.18.0.12 rs2$/198.18.0.99 rs2/' /etc/hosts" },
+    });
+    expect(r.changes.map((c) => [c.kind, c.resource, c.field, c.kind === 'set-block' ? c.after : undefined])).to.deep.equal([
+      ['set-block', '/etc/hosts', 'block # BEGIN rb real servers', '198.18.0.11 rs1\n198.18.0.12 rs2'],
+      ['write-file', '/etc/hosts', 'content', undefined],
+    ]);
+    expect(r.drift!.changes.map((c) => [c.kind, c.kind === 'set-block' ? [c.before, c.after] : c.field])).to.deep.equal([
+      ['set-block', ['198.18.0.11 rs1\n198.18.0.99 rs2', '198.18.0.11 rs1\n198.18.0.12 rs2']],
+      ['write-file', 'content'],
+    ]);
+    const repair = await rbRun(r.run.args.filter((a, i, all) => a !== '--report-json' && all[i - 1] !== '--report-json'));
+    expect(repair.code, repair.stdout).to.equal(0);
+    expect(await labSh(HOST, 'sed -n "/# BEGIN rb real servers/,/# END rb real servers/p" /etc/hosts')).to.equal(`# BEGIN rb real servers\n${block}# END rb real servers\n`);
+  });
+
+  it('environment (play and task, merged) reaches the commands a task runs over SSH, and become_user runs them as that user', async () => {
+    const file = join(dir, 'environment.yml');
+    writeFileSync(file, `${JSON.stringify([{
+      name: 'environment', hosts: HOST, gather_facts: false, environment: { RB_SITE: 'site', RB_SHARED: 'play' },
+      tasks: [
+        { name: 'as nobody', shell: 'echo "$RB_SITE $RB_SHARED $RB_TASK $(id -un)"', become: true, become_user: 'nobody', environment: { RB_SHARED: 'task', RB_TASK: '{{ inventory_hostname }}' }, register: 'seen', changed_when: false },
+        { name: 'as root', command: 'id -un', register: 'root', changed_when: false },
+        { name: 'keep them', copy: { dest: '/root/rb-env.txt', content: '{{ seen.stdout }}\n{{ root.stdout }}\n' } },
+      ],
+    }], null, 2)}\n`);
+    const r = await rbRun(['run', file, '-i', LAB_INVENTORY]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(await labSh(HOST, 'cat /root/rb-env.txt')).to.equal(`site task ${HOST} nobody\nroot\n`);
+  });
+
   // cpio is one of the lab's own packages (rb lab deps): installed on the machine, harmless to remove in one host.
   it('package absent removes an installed package inside the host only', async () => {
     const r = await converge({ playbook: play([{ name: 'no cpio', package: { name: 'cpio', state: 'absent' } }]) });
