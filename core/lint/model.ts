@@ -54,6 +54,18 @@ export interface Mark {
   loc: Location;
 }
 
+/** A nat PREROUTING REDIRECT: traffic it matches goes to the host's own address, not to IPVS or a VIP it holds. */
+export interface Redirect {
+  host: string;
+  /** As written, `! ` and a /prefix allowed. */
+  destination?: string;
+  protocol?: string;
+  dport?: string;
+  /** The rule is wanted only while the host does not hold this address. */
+  unlessAddress?: string;
+  loc: Location;
+}
+
 export interface Alias {
   host: string;
   address: string;
@@ -81,6 +93,7 @@ export interface Model {
   services: Service[];
   vrrp: VrrpInstance[];
   marks: Mark[];
+  redirects: Redirect[];
   heartbeat: Array<{ host: string; params: Record<string, any>; loc: Location }>;
   rsyncd: Array<{ host: string; modules: Record<string, Record<string, any>>; global: Record<string, any>; loc: Location }>;
   sersync: Array<{ host: string; remotes: Array<{ ip: string; module: string }>; user?: string; loc: Location }>;
@@ -111,7 +124,7 @@ export function buildModel(r: Resolution): Model {
     const ah = typeof h.vars.ansible_host === 'string' ? h.vars.ansible_host : isAddress(h.name) ? h.name : undefined;
     hosts.set(h.name, { name: h.name, groups: h.groups, vars: h.vars, address: ah?.toLowerCase(), sysctl: new Map(), aliases: [], routes: [], managed: false });
   }
-  const m: Model = { hosts, groups: r.groups, services: [], vrrp: [], marks: [], heartbeat: [], rsyncd: [], sersync: [], tasks: r.tasks };
+  const m: Model = { hosts, groups: r.groups, services: [], vrrp: [], marks: [], redirects: [], heartbeat: [], rsyncd: [], sersync: [], tasks: r.tasks };
   for (const t of r.tasks) {
     const h = hosts.get(t.host)!;
     h.managed = true;
@@ -159,6 +172,7 @@ export function buildModel(r: Resolution): Model {
         break;
       case 'iptables_mark':
         if ((p.jump ?? 'MARK') === 'MARK' && p.set_mark !== undefined) m.marks.push({ host: t.host, destination: p.destination ? stripPrefix(p.destination) : undefined, dport: p.dport, macSource: p.mac_source, setMark: Number(p.set_mark), loc: t.loc });
+        if (p.jump === 'REDIRECT' && p.table === 'nat' && (p.chain ?? 'PREROUTING') === 'PREROUTING') m.redirects.push({ host: t.host, destination: p.destination, protocol: p.protocol, dport: p.dport === undefined ? undefined : String(p.dport), unlessAddress: p.unless_address?.toLowerCase(), loc: t.loc });
         break;
       case 'heartbeat':
         m.heartbeat.push({ host: t.host, params: p, loc: t.loc });

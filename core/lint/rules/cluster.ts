@@ -1,8 +1,10 @@
 // The directors of one VIP as a cluster: the same real servers, equal to the
 // inventory group that serves, and (when a director is also a real server of
-// its peer) marks or bypass scripts against the 50% loop.
+// its peer) marks or bypass scripts against the 50% loop; a bypass rule only
+// while the box is not the one directing.
 
 import type { Finding, Rule } from '../types.js';
+import { redirects, serviceProtocol } from '../bypass.js';
 import { hostByAddress, inOrder, type Model, type Service } from '../model.js';
 
 const ident = (s: Service) => s.fwmark !== undefined ? `fwmark` : `${s.vip}:${s.port}`;
@@ -90,6 +92,39 @@ export const clusterRules: Array<Rule<Model>> = [
             fix: 'on each box mark packets for the VIP except those from the peer director\'s MAC (iptables_mark: mac_source "! PEER-MAC", set_mark N) and make the virtual server fwmark N; or give the VRRP instance notify_master/notify_backup scripts that bypass IPVS on the backup', loc: s.loc,
           });
         }
+      return out;
+    },
+  },
+  {
+    id: 'cluster/bypass-follows-role',
+    summary: 'a director\'s REDIRECT bypass of its own VIP is there only while it does not hold the VIP, and its VRRP notify scripts swap it',
+    check: (m) => {
+      const out: Finding[] = [];
+      const seen = new Set<string>();
+      for (const s of m.services) {
+        if (!s.vip) continue;
+        for (const r of m.redirects) {
+          if (r.host !== s.host || !redirects(r, s.vip, s.port, serviceProtocol(s)) || seen.has(`${s.host}|${s.vip}|${s.port}`)) continue;
+          const vrrp = m.vrrp.filter((i) => i.host === s.host && i.vips.includes(s.vip!));
+          const notify = (kind: string) => vrrp.some((i) => i.notify.some((n) => n.startsWith(`notify_${kind} `) || n.startsWith('notify ')));
+          const always = r.unlessAddress !== s.vip;
+          if (!always && (!vrrp.length || (notify('master') && notify('backup')))) continue;
+          seen.add(`${s.host}|${s.vip}|${s.port}`);
+          out.push({
+            rule: 'cluster/bypass-follows-role', severity: 'error', hosts: [s.host],
+            message: always
+              ? `${s.host} directs ${s.key} (${s.tool}) but its REDIRECT rule for that address is wanted ${r.unlessAddress ? `unless it holds ${r.unlessAddress}, not the VIP` : 'all the time'}`
+              : `${s.host}: the REDIRECT bypass of ${s.key} follows the VIP, but VRRP instance ${vrrp.map((i) => i.name).join(', ')} has no ${['master', 'backup'].filter((k) => !notify(k)).map((k) => `notify_${k}`).join(' / ')} script to add or remove it when the role changes`,
+            why: always
+              ? 'nat PREROUTING rewrites the VIP to the box\'s own address before IPVS sees the packet: while this box directs, it serves every request itself and the other real servers get nothing'
+              : 'rb puts the rule right for the role at run time only; after a failover the new MASTER keeps redirecting (serving everything itself) and the new BACKUP balances again what it is sent (the 50% loop) until someone runs rb',
+            fix: always
+              ? `give the iptables_mark REDIRECT task unless_address: ${s.vip} (and persist: none), so it is there only while ${s.host} is not the one holding the VIP`
+              : 'call the bypass script from notify_master (remove the rule) and notify_backup / notify_fault (add it) of the instance that holds the VIP',
+            loc: r.loc,
+          });
+        }
+      }
       return out;
     },
   },

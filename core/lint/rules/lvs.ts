@@ -1,8 +1,10 @@
 // LVS forwarding across director and real servers: DR real servers hold the
-// VIP quietly (the ARP problem), NAT real servers answer through a director
-// that forwards, and one service has one owner per host.
+// VIP quietly (the ARP problem) or take its traffic by a REDIRECT bypass, NAT
+// real servers answer through a director that forwards, and one service has
+// one owner per host.
 
 import type { Finding, Rule } from '../types.js';
+import { bypassOf } from '../bypass.js';
 import { hostByAddress, inOrder, ownedAddresses, type HostModel, type Model, type Service } from '../model.js';
 
 /** Each (service, real server host) pair whose real server is an inventory host, the director itself left out. */
@@ -36,12 +38,23 @@ function arpValue(h: HostModel, key: 'arp_ignore' | 'arp_announce'): number {
 export const lvsRules: Array<Rule<Model>> = [
   {
     id: 'lvs/dr-vip-on-lo',
-    summary: 'DR real servers hold the VIP on lo as a /32',
+    summary: 'DR real servers hold the VIP on lo as a /32, or redirect its traffic to themselves (nat PREROUTING REDIRECT)',
     check: (m) =>
       realHosts(m, 'dr').flatMap(({ s, h }): Finding[] => {
         if (!s.vip) return [];
         const a = h.aliases.find((x) => x.address === s.vip);
         if (a && a.interface === 'lo' && a.prefix === (s.vip.includes(':') ? 128 : 32)) return [];
+        // The bypass: no VIP needed, the REDIRECT rule delivers the VIP's traffic locally.
+        if (!a && bypassOf(m, h.name, s)) return [];
+        const near = m.redirects.find((r) => r.host === h.name);
+        if (!a && near) {
+          return [{
+            rule: 'lvs/dr-vip-on-lo', severity: 'error', hosts: inOrder(m, [s.host, h.name]),
+            message: `real server ${h.name} of ${s.key} (direct routing) holds no VIP, and its REDIRECT rule (${[near.destination ?? 'any address', near.protocol, near.dport].filter(Boolean).join(' ')}) does not take ${s.key}`,
+            why: 'in DR the director forwards frames with the VIP as destination; a real server that neither holds the VIP nor redirects that address and port to itself drops them (or forwards them back), so the connections it is given fail',
+            fix: `make the REDIRECT rule on ${h.name} match destination ${s.vip}, protocol ${s.key.split(' ')[0]}, dport ${s.port ?? 'any'}; or put ${s.vip}/32 on lo`, loc: near.loc,
+          }];
+        }
         return [{
           rule: 'lvs/dr-vip-on-lo', severity: 'error', hosts: inOrder(m, [s.host, h.name]),
           message: a ? `real server ${h.name} of ${s.key} has the VIP on ${a.interface}/${a.prefix}, not on lo as a host address` : `real server ${h.name} of ${s.key} (direct routing) is not given the VIP ${s.vip} on lo`,
@@ -52,9 +65,11 @@ export const lvsRules: Array<Rule<Model>> = [
   },
   {
     id: 'lvs/dr-arp',
-    summary: 'DR real servers have arp_ignore=1 and arp_announce=2',
+    summary: 'DR real servers that hold the VIP have arp_ignore=1 and arp_announce=2',
     check: (m) =>
       realHosts(m, 'dr').flatMap(({ s, h }): Finding[] => {
+        // A real server that takes the VIP's traffic by a REDIRECT rule holds no VIP to answer ARP for.
+        if (s.vip && !h.aliases.some((x) => x.address === s.vip) && bypassOf(m, h.name, s)) return [];
         const ig = arpValue(h, 'arp_ignore');
         const an = arpValue(h, 'arp_announce');
         if (ig >= 1 && an >= 2) return [];
