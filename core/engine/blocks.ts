@@ -76,6 +76,15 @@ export function endBlock(block: BlockNode, state: HostState): TaskResult | undef
   return recordAt(block.frames, state, failed.result) ? undefined : failed.result;
 }
 
+/** The index of each block's first task. */
+export function blockStarts(tasks: readonly Task[]): Map<BlockNode, number> {
+  const first = new Map<BlockNode, number>();
+  tasks.forEach((t, i) => (t.blocks ?? []).forEach((f) => {
+    if (!first.has(f.block)) first.set(f.block, i);
+  }));
+  return first;
+}
+
 /** For each index of the list, the blocks whose last task is there, innermost first. */
 export function blockEnds(tasks: readonly Task[]): Map<number, BlockNode[]> {
   const last = new Map<BlockNode, number>();

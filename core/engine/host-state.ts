@@ -29,6 +29,8 @@ export class HostState {
   readonly facts: Record<string, unknown> = {};
   failed = false;
   unreachable = false;
+  /** The loop variables of the looped includes the host is inside now (item, ansible_loop...). */
+  loopScope: Record<string, unknown> = {};
   /** Applied changes of this run, in order, for rollback. */
   readonly journal: JournalEntry[] = [];
   /** Handler names notified on this host and not yet run. */

@@ -2,12 +2,13 @@
 // parallel (bounded by forks) → handlers at the end of the batch. A failed
 // host is rolled back and leaves the play; the others go on.
 
-import type { Play, Task } from '../playbook/types.js';
+import type { BlockNode, Play, Task } from '../playbook/types.js';
 import { HIDDEN } from '../report/redact.js';
 import { batches } from './batches.js';
 import type { HostState } from './host-state.js';
 import { mapLimit } from './limit.js';
-import { blockEnds, deferFailure, endBlock, runsInBlocks } from './blocks.js';
+import { blockEnds, blockStarts, deferFailure, endBlock, runsInBlocks } from './blocks.js';
+import { globDirs, itemVars, loopItems } from './loops.js';
 import { parkNotified, takeOwed } from './pending.js';
 import { rollbackHost } from './rollback.js';
 import { runRollout } from './rollout/run.js';
@@ -53,20 +54,77 @@ export async function runBatch(playRun: PlayRun, play: Play, batch: string[]): P
 async function runBatchTasks(playRun: PlayRun, play: Play, states: HostState[]): Promise<boolean> {
   const selected = play.tasks.filter((t) => selectedByTags([...play.tags, ...t.tags], playRun.options.tags, playRun.options.skipTags));
   const run: PlayRun = { ...playRun, env: { ...playRun.env, following: followingIn(selected) } };
-  const ends = blockEnds(play.tasks);
-  for (const [index, task] of play.tasks.entries()) {
-    const stop = await runStep(run, play, task, states);
-    // Blocks whose last task this was: unrescued failures go up, or fail their host.
-    for (const block of ends.get(index) ?? []) {
-      for (const s of states.filter((x) => x.active)) {
-        const failed = endBlock(block, s);
-        if (failed) await failHost(run, s, `${failed.task.name}: ${failed.task.noLog ? HIDDEN : failed.msg ?? 'failed'}`);
-      }
-    }
-    if (stop) return true;
-  }
+  const list: TaskList = { tasks: play.tasks, ends: blockEnds(play.tasks), starts: blockStarts(play.tasks) };
+  if (await runRange(run, play, list, states, 0, play.tasks.length, 0)) return true;
   if (run.options.stop?.signal) return true;
   await runHandlers(run, play, states);
+  return false;
+}
+
+interface TaskList {
+  tasks: readonly Task[];
+  /** Per index, the blocks whose last task is there; per block, the index of its first task. */
+  ends: Map<number, BlockNode[]>;
+  starts: Map<BlockNode, number>;
+}
+
+/**
+ * The tasks [from, to) on the batch. A run of tasks inside the same looped include
+ * (at this depth) runs once per item, on the hosts that have that many items.
+ */
+async function runRange(run: PlayRun, play: Play, list: TaskList, states: HostState[], from: number, to: number, depth: number): Promise<boolean> {
+  for (let i = from; i < to; ) {
+    const frame = list.tasks[i].loopFrames?.[depth];
+    if (frame) {
+      let j = i + 1;
+      while (j < to && list.tasks[j].loopFrames?.[depth] === frame) j++;
+      if (await runLooped(run, play, list, states, frame, i, j, depth)) return true;
+      // Blocks that began before the include and end with its last task end now, once.
+      await endBlocks(run, list, j - 1, states, (start) => start < i && start >= from);
+      i = j;
+      continue;
+    }
+    const stop = await runStep(run, play, list.tasks[i], states);
+    await endBlocks(run, list, i, states, (start) => start >= from);
+    if (stop) return true;
+    i++;
+  }
+  return false;
+}
+
+/** Blocks whose last task is at `index` (and whose start passes `which`): unrescued failures go up, or fail their host. */
+async function endBlocks(run: PlayRun, list: TaskList, index: number, states: HostState[], which: (start: number) => boolean): Promise<void> {
+  for (const block of list.ends.get(index) ?? []) {
+    if (!which(list.starts.get(block)!)) continue;
+    for (const s of states.filter((x) => x.active)) {
+      const failed = endBlock(block, s);
+      if (failed) await failHost(run, s, `${failed.task.name}: ${failed.task.noLog ? HIDDEN : failed.msg ?? 'failed'}`);
+    }
+  }
+}
+
+/** One looped include: its items per host, then its tasks once per item (hosts in step, item by item). */
+async function runLooped(run: PlayRun, play: Play, list: TaskList, states: HostState[], frame: Task, from: number, to: number, depth: number): Promise<boolean> {
+  const items = new Map<HostState, unknown[]>();
+  for (const s of states.filter((x) => x.active)) {
+    try {
+      items.set(s, loopItems(frame, run.env.vars(s, frame), globDirs(frame, play.dir)));
+    } catch (e) {
+      await failHost(run, s, `${frame.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const outer = new Map(states.map((s) => [s, s.loopScope]));
+  const rounds = Math.max(0, ...[...items.values()].map((l) => l.length));
+  try {
+    for (let k = 0; k < rounds; k++) {
+      const hosts = [...items].filter(([s, l]) => s.active && k < l.length).map(([s]) => s);
+      if (!hosts.length) continue;
+      for (const s of hosts) s.loopScope = { ...outer.get(s), ...itemVars(frame, {}, items.get(s)![k], k, items.get(s)!.length) };
+      if (await runRange(run, play, list, hosts, from, to, depth + 1)) return true;
+    }
+  } finally {
+    for (const s of states) s.loopScope = outer.get(s)!;
+  }
   return false;
 }
 

@@ -29,8 +29,10 @@ export function runtimeNames(plays: Play[]): Set<string> {
     for (const t of [...play.tasks, ...play.handlers]) {
       if (t.register) names.add(t.register);
       if (t.module === 'set_fact') for (const k of Object.keys(t.args)) names.add(k);
-      names.add(t.loopVar);
-      if (t.indexVar) names.add(t.indexVar);
+      for (const l of [t, ...(t.loopFrames ?? [])]) {
+        names.add(l.loopVar);
+        if (l.indexVar) names.add(l.indexVar);
+      }
     }
   }
   return names;

@@ -204,6 +204,7 @@ export function taskEnv(req: RunRequest, play: Play, hosts: string[], magic: Rec
       ...s.facts,
       ...task.vars,
       ...task.role?.params,
+      ...s.loopScope,
       ...req.options.extraVars,
       ...(task.role ? { role_path: task.role.path, role_name: task.role.name, ansible_role_name: task.role.name } : {}),
       ...magic,

@@ -56,6 +56,8 @@ export interface ListCtx {
   listedAs?: Task['listedAs'];
   /** Tasks of a role that already ran in the play with the same parameters: listed, never run. */
   repeat?: boolean;
+  /** Looped includes the tasks are inside, outermost first. */
+  loopFrames?: Task[];
 }
 
 let nextBlock = 1;
@@ -93,6 +95,7 @@ export async function loadTaskList(list: unknown, doc: PositionedYaml, docPath: 
     if (ctx.role) task.role = ctx.role;
     if (ctx.listedAs) task.listedAs = ctx.listedAs;
     if (ctx.repeat) task.roleRepeat = true;
+    if (ctx.loopFrames) task.loopFrames = ctx.loopFrames;
     if (!task.meta) problems.list.push(...validateTaskArgs(task, ctx.play.registry.get(task.module)!, task.args, true).problems);
     out.push(task);
   }
@@ -225,10 +228,14 @@ async function loadInclude(raw: Record<string, unknown>, key: string, src: Src, 
     problems.add('expected the path of a task file', at(key), joinPath(src.displayPath, key));
     return [];
   }
+  const looped = kind !== 'import_tasks';
   for (const other of Object.keys(raw)) {
     if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || INHERITED_KEYS.includes(other)) continue;
-    problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')}); move it onto the included tasks`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
+    if (looped && isLoopKey(other)) continue;
+    const hint = isLoopKey(other) ? 'a loop needs include_tasks, which includes the file once per item' : 'move it onto the included tasks';
+    problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')}${looped ? ', loop' : ''}); ${hint}`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
   }
+  const frame = looped ? loopFrame(raw, src, ctx) : undefined;
   const rendered = renderAtLoad(file, ctx, at(key), joinPath(src.displayPath, key));
   if (rendered === undefined) return [];
   const path = resolveTaskFile(rendered, ctx);
@@ -241,8 +248,25 @@ async function loadInclude(raw: Record<string, unknown>, key: string, src: Src, 
   const own = passedOn(raw, src, problems);
   if (Object.keys(params).length) own.vars = { ...params, ...(isPlainObject(own.vars) ? own.vars : {}) };
   const listedAs = kind === 'include_tasks' ? (ctx.listedAs ?? { id: nextListed++, name: listedName(raw, key, ctx), tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
-  const inner: ListCtx = { ...ctx, dir: dirname(path), chain: [...ctx.chain, path], inherit: inherit(inherit(apply, own), ctx.inherit), listedAs };
+  const inner: ListCtx = { ...ctx, dir: dirname(path), chain: [...ctx.chain, path], inherit: inherit(inherit(apply, own), ctx.inherit), listedAs, ...(frame ? { loopFrames: [...(ctx.loopFrames ?? []), frame] } : {}) };
   return loadTaskList(sub.value, sub, '', `${src.displayPath} → ${rendered}`, inner);
+}
+
+function isLoopKey(k: string): boolean {
+  return k === 'loop' || k === 'loop_control' || k.startsWith('with_');
+}
+
+/** The loop of an include (`loop`, `with_*`, `loop_control`) as a `meta: noop` task the engine iterates; undefined without one. */
+function loopFrame(raw: Record<string, unknown>, src: Src, ctx: ListCtx): Task | undefined {
+  const keys = Object.keys(raw).filter(isLoopKey);
+  if (!keys.some((k) => k !== 'loop_control')) return undefined;
+  const spec: Record<string, unknown> = { meta: 'noop', ...(typeof raw.name === 'string' ? { name: raw.name } : {}) };
+  for (const k of keys) spec[k] = raw[k];
+  const entry = parseTask(spec, src, ctx.play.registry, ctx.play.problems, false);
+  if (!entry) return undefined;
+  if (ctx.role) entry.task.role = ctx.role;
+  if (ctx.frames.length) entry.task.blocks = ctx.frames;
+  return entry.task;
 }
 
 /** How --list-tasks shows a dynamic include: `role : name`, or the action as written when unnamed. */
@@ -273,10 +297,13 @@ async function loadRoleTask(raw: Record<string, unknown>, key: string, src: Src,
   }
   const OPTIONS = ['name', 'tasks_from', 'vars_from', 'defaults_from', 'handlers_from', 'apply', 'public', 'allow_duplicates', 'rolespec_validate'];
   for (const k of Object.keys(spec)) if (!OPTIONS.includes(k)) problems.add(`unknown ${kind} option${didYouMean(k, OPTIONS)}`, src.doc.locate(`${joinPath(src.docPath, key)}.${k}#key`), joinPath(src.displayPath, `${key}.${k}`));
+  const looped = kind === 'include_role';
   for (const other of Object.keys(raw)) {
     if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || INHERITED_KEYS.includes(other)) continue;
-    problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')})`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
+    if (looped && isLoopKey(other)) continue;
+    problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')}${looped ? ', loop' : ''})${isLoopKey(other) ? '; a loop needs include_role, which runs the role once per item' : ''}`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
   }
+  const frame = looped ? loopFrame(raw, src, ctx) : undefined;
   if (spec.apply !== undefined && (kind !== 'include_role' || !isPlainObject(spec.apply))) problems.add(kind === 'include_role' ? 'apply: expected a mapping of keywords' : 'apply is only valid on include_role', at(`${key}.apply`), joinPath(src.displayPath, `${key}.apply`));
   const from: RoleRef['from'] = {};
   for (const f of ['tasks', 'vars', 'defaults', 'handlers'] as const) {
@@ -289,7 +316,7 @@ async function loadRoleTask(raw: Record<string, unknown>, key: string, src: Src,
   const dynamic = kind === 'include_role';
   if (dynamic && isPlainObject(spec.apply)) ref.keywords = inherit(spec.apply, ref.keywords);
   const listedAs = dynamic ? (ctx.listedAs ?? { id: nextListed++, name: listedName(raw, key, ctx), tags: tagList(inherit(raw, ctx.inherit).tags) }) : ctx.listedAs;
-  return expandRole(ref, { ...ctx, listedAs }, !dynamic || spec.public === true, dynamic);
+  return expandRole(ref, { ...ctx, listedAs, ...(frame ? { loopFrames: [...(ctx.loopFrames ?? []), frame] } : {}) }, !dynamic || spec.public === true, dynamic);
 }
 
 /** The tasks of the play's `roles:` section. */
@@ -335,7 +362,7 @@ async function emit(def: RoleDef, chain: RoleDef[], ctx: ListCtx, late: boolean)
   if (def.handlersFile && !repeat) {
     const doc = await readDoc(def.handlersFile, ctx.play.problems, def.ref.loc);
     if (doc) {
-      const handlers = await loadTaskList(doc.value, doc, '', `${def.name} : handlers`, { ...inner, isHandler: true, frames: [], listedAs: undefined, chain: [def.handlersFile], dir: dirname(def.handlersFile) });
+      const handlers = await loadTaskList(doc.value, doc, '', `${def.name} : handlers`, { ...inner, isHandler: true, frames: [], listedAs: undefined, loopFrames: undefined, chain: [def.handlersFile], dir: dirname(def.handlersFile) });
       (late ? ctx.play.lateHandlers : ctx.play.roleHandlers).push(...handlers);
     }
   }

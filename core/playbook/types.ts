@@ -65,6 +65,12 @@ export interface Task {
   delay?: number;
   /** A task of a dynamic include (include_tasks, include_role): listed as that include. */
   listedAs?: { id: number; name: string; tags: string[] };
+  /**
+   * Looped includes around the task (`include_tasks: f.yml` + `loop:`), outermost first:
+   * each is a `meta: noop` task carrying the include's loop; the engine runs the tasks of
+   * one include once per item, in order, with the item's variables.
+   */
+  loopFrames?: Task[];
   /** A task of a role already run in the play with the same parameters: listed, never run. */
   roleRepeat?: boolean;
   /** The action as written, for a task without a name (`--list-tasks` shows it). */
