@@ -29,6 +29,7 @@ export interface PlayRun {
 
 export async function runPlay(run: PlayRun, play: Play, hosts: string[]): Promise<void> {
   run.reporter.playStart(play, hosts);
+  if (play.strategy && play.strategy !== 'linear') run.reporter.warn(`strategy ${play.strategy}: rb runs the play's hosts in step, task by task (linear); the results are the same, only the order in time differs`);
   if (play.rollout) return runRollout(run, play, play.rollout, hosts);
   for (const batch of batches(hosts, play.serial)) {
     const aborted = await runBatch(run, play, batch);
@@ -182,7 +183,8 @@ async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler
   // run_once: the first host runs it; the others get its registered result and facts.
   const targets = task.runOnce ? states.slice(0, 1) : states;
   run.reporter.taskStart(task, targets.map((s) => s.name), handler);
-  const results = await mapLimit(targets, run.options.forks, async (s) => {
+  const throttle = task.throttle ?? run.env.play.throttle;
+  const results = await mapLimit(targets, throttle ? Math.min(throttle, run.options.forks) : run.options.forks, async (s) => {
     const r = await runTask(run.env, task, s, handler);
     run.results.push(r);
     run.reporter.hostResult(r);

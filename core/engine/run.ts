@@ -1,10 +1,13 @@
 // A whole run: inventory + playbooks loaded and validated before any host is
 // contacted, then play after play over one pooled connection per host.
 
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { ConfigError, configError, type ConfigProblem } from '../errors.js';
 import { isIpAddress } from '../inventory/host-range.js';
 import { groupsMap, loadInventory, type Inventory } from '../inventory/index.js';
+import { selectHosts } from '../inventory/patterns.js';
+import { lookupHooks } from '../template/lookups.js';
 import type { ModuleRegistry } from '../module.js';
 import { loadPlaybooks } from '../playbook/load.js';
 import type { Play, Task } from '../playbook/types.js';
@@ -43,6 +46,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
   const req = { ...request, reporter: redactingReporter(request.reporter) };
   const books = await loadPlaybooks(req.playbooks, { registry: req.registry, extraVars: req.options.extraVars, rolesPath: req.options.rolesPath });
   const inventory = await loadInventory(req.inventories, { playbookDir: books[0] ? dirname(books[0].file) : undefined });
+  lookupHooks.hosts = (pattern) => selectHosts(inventory, pattern);
   // Resolve every play's hosts up front: a bad pattern is bad input, found before any connection.
   let plays = selectPlayHosts(inventory, books.flatMap((b) => b.plays), req.options.limit, req.options.extraVars);
   if (req.options.startAtTask && !plays.some(({ play }) => play.tasks.some((t) => t.name === req.options.startAtTask))) {
@@ -79,13 +83,16 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
       for (const h of active) states.get(h)!.playVars = play.vars;
       startGathering(play, active.map((h) => states.get(h)!), req.options.gathering);
       const env = taskEnv(req, play, active, magic, (s) => {
-        let t = transports.get(s.name);
+        // A play's own connection (connection: local) gets its own transport beside the host's usual one.
+        const key = play.connection ? `${s.name}\0${play.connection}` : s.name;
+        let t = transports.get(key);
         if (!t) {
           // Extra vars win over the inventory, connection variables included (as in Ansible).
-          const vars = { ...req.options.connectionDefaults, ...s.merged(req.options.extraVars) };
+          // The play's `connection:` is a default: a host's own ansible_connection wins, as in Ansible.
+          const vars = { ...req.options.connectionDefaults, ...(play.connection ? { ansible_connection: play.connection } : {}), ...s.merged(req.options.extraVars) };
           const spec = connectionFromVars(s.name, vars, { hostKeyChecking: req.options.hostKeyChecking, timeoutMs: req.options.timeoutMs, user: play.remoteUser ?? req.options.remoteUser });
           t = new FactsRider(new LazyTransport(s.name, () => pool.get(spec)), s);
-          transports.set(s.name, t);
+          transports.set(key, t);
           locks.configure(s, t, spec, vars);
         }
         return t;
@@ -99,7 +106,14 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
     await pool.closeAll();
   }
   const transport: Record<string, TransportStats> = {};
-  for (const [name, t] of transports) if (t.stats) transport[name] = { ...t.stats };
+  for (const [key, t] of transports) {
+    if (!t.stats) continue;
+    // A play's own connection counts for its host.
+    const name = key.split('\0')[0];
+    const sum = transport[name] as unknown as Record<string, number> | undefined;
+    if (!sum) transport[name] = { ...t.stats };
+    else for (const [k, v] of Object.entries(t.stats)) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
+  }
   const summary: RunSummary = {
     stats: stats(results, states),
     results,
@@ -181,7 +195,7 @@ function delegateState(states: Map<string, HostState>, extra: Map<string, HostSt
 }
 
 export function commonVars(inv: Inventory, options: RunOptions, states: Map<string, HostState>): Record<string, unknown> {
-  const base = { groups: groupsMap(inv), ansible_check_mode: options.check, ansible_diff_mode: options.diff };
+  const base = { groups: groupsMap(inv), ansible_check_mode: options.check, ansible_diff_mode: options.diff, ...inventoryPlace(inv.sources) };
   return { ...base, hostvars: hostvarsView(states, { ...base, ...options.extraVars }) };
 }
 
@@ -229,4 +243,20 @@ function stats(results: TaskResult[], states: Map<string, HostState>): Record<st
   for (const [name, st] of states) if (st.unreachable && out[name]) out[name].unreachable = Math.max(1, out[name].unreachable);
   // Inventory order, not the order results arrived in.
   return Object.fromEntries([...states.keys()].filter((n) => out[n]).map((n) => [n, out[n]]));
+}
+
+/** inventory_file and inventory_dir: the (last) inventory source given, as Ansible sets them for its hosts. */
+function inventoryPlace(sources: string[]): Record<string, string> {
+  const last = sources.at(-1);
+  if (!last || last.includes(',')) return {};
+  const file = resolvePath(last);
+  return { inventory_file: file, inventory_dir: isDirectory(file) ? file : dirname(file) };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

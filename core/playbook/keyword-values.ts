@@ -35,10 +35,12 @@ export function readKeywords(raw: Record<string, unknown>, at: (key: string) => 
 
 const TASK_FIELDS: Record<string, keyof Task> = {
   ignore_errors: 'ignoreErrors', check_mode: 'checkMode', become: 'become', no_log: 'noLog', become_user: 'becomeUser',
+  throttle: 'throttle',
 };
 const PLAY_FIELDS: Record<string, keyof Play> = {
   any_errors_fatal: 'anyErrorsFatal', max_fail_percentage: 'maxFailPercentage', serial: 'serial', become: 'become',
   check_mode: 'checkMode', become_user: 'becomeUser', remote_user: 'remoteUser', force_handlers: 'forceHandlers',
+  connection: 'connection', throttle: 'throttle', strategy: 'strategy',
 };
 
 /** Templated keywords still to render, kept beside the play or task they belong to. */

@@ -85,6 +85,12 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     if (!PLAY_KEYS.has(key)) problems.add(`unknown play keyword${didYouMean(key, PLAY_KEYS)}`, doc.locate(`${joinPath(path, key)}#key`), key);
   }
   const kw = readKeywords(raw, (key) => doc.locate(joinPath(path, key)), `plays${path}`, problems);
+  if (typeof kw.values.connection === 'string' && !CONNECTIONS.includes(kw.values.connection)) {
+    problems.add(`rb connects with ${CONNECTIONS.join(', ')} (smart is ssh), not ${JSON.stringify(kw.values.connection)}`, doc.locate(joinPath(path, 'connection')), 'connection');
+  }
+  if (typeof kw.values.strategy === 'string' && !STRATEGIES.includes(kw.values.strategy)) {
+    problems.add(`unknown strategy (valid: ${STRATEGIES.join(', ')})`, doc.locate(joinPath(path, 'strategy')), 'strategy');
+  }
   for (const layer of environmentLayers(raw.environment)) {
     const problem = environmentProblem(layer);
     if (problem) problems.add(problem, doc.locate(joinPath(path, 'environment')), 'environment');
@@ -114,7 +120,7 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     registry: opts.registry, problems, playbookDir: dir, vars: { ...vars, ...(opts.extraVars ?? {}) }, rolesPath: defaultRolesPath(opts.rolesPath),
     rolesSeen: new Set(), staticRoles: [], roleHandlers: [], lateHandlers: [],
   };
-  const ctx = (section: string): ListCtx => ({ play: load, isHandler: section === 'handlers', chain: [], dir, roleChain: [], frames: [], inherit: {} });
+  const ctx = (section: string): ListCtx => ({ play: load, isHandler: section === 'handlers', chain: [], dir, roleChain: [], frames: [], inherit: isPlainObject(raw.module_defaults) ? { module_defaults: raw.module_defaults } : {} });
   const sections: Task[][] = [];
   sections.push(await loadTaskList(raw.pre_tasks, doc, joinPath(path, 'pre_tasks'), 'pre_tasks', ctx('pre_tasks')));
   sections.push([
@@ -143,6 +149,9 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     maxFailPercentage: kw.values.max_fail_percentage as number | undefined,
     become: kw.values.become as boolean | undefined,
     becomeUser: kw.values.become_user as string | undefined,
+    connection: playConnection(kw.values.connection),
+    strategy: kw.values.strategy as string | undefined,
+    throttle: kw.values.throttle as number | undefined,
     ...(raw.environment !== undefined ? { environment: environmentLayers(raw.environment) } : {}),
     remoteUser: (kw.values.remote_user ?? kw.values.user) as string | undefined,
     roleDefaults: Object.assign({}, ...load.staticRoles.map(allDefaults)),
@@ -171,4 +180,12 @@ function flushHandlers(doc: PositionedYaml, loc: Location): Task {
     id: flushIds++, name: 'meta: flush_handlers', module: 'meta', moduleKey: 'meta', args: {}, meta: 'flush_handlers', loopVar: 'item', notify: [], tags: ['always'],
     ignoreErrors: false, vars: {}, noLog: false, listen: [], file: doc.file, loc, path: 'flush_handlers', locate: () => loc, implicit: true,
   };
+}
+
+const CONNECTIONS = ['ssh', 'smart', 'local'];
+const STRATEGIES = ['linear', 'free', 'host_pinned', 'debug'];
+
+/** `smart` is Ansible's name for ssh. */
+function playConnection(v: unknown): string | undefined {
+  return v === 'smart' ? 'ssh' : typeof v === 'string' ? v : undefined;
 }

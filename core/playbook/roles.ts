@@ -40,7 +40,7 @@ export interface RoleDef {
 }
 
 /** Keys of a `roles:` entry that are not role parameters. */
-const ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'when', 'tags', ...INHERITED_KEYS, 'environment', 'any_errors_fatal', 'collections', 'debugger']);
+const ENTRY_KEYWORDS = new Set(['role', 'name', 'vars', 'when', 'tags', ...INHERITED_KEYS, 'environment', 'module_defaults', 'any_errors_fatal', 'collections', 'debugger']);
 
 /** `- common` / `- role: x` / `- {name: x, vars: {...}, port: 80, when: ..., tags: ...}` → RoleRef. */
 export function roleRef(raw: unknown, loc: Location, dedup: boolean): RoleRef | string {

@@ -127,6 +127,14 @@ export function inherit(raw: Record<string, unknown>, parent: Record<string, unk
   for (const k of INHERITED_KEYS) if (parent[k] !== undefined && raw[k] === undefined) out[k] = parent[k];
   // Environments layer: what encloses the task first, its own last (its variables win).
   if (parent.environment !== undefined) out.environment = [...environmentLayers(parent.environment), ...environmentLayers(raw.environment)];
+  if (isPlainObject(parent.module_defaults)) out.module_defaults = mergeDefaults(parent.module_defaults, raw.module_defaults);
+  return out;
+}
+
+/** Nearer module_defaults win, parameter by parameter. */
+function mergeDefaults(outer: Record<string, unknown>, inner: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...outer };
+  if (isPlainObject(inner)) for (const [m, p] of Object.entries(inner)) out[m] = isPlainObject(out[m]) && isPlainObject(p) ? { ...out[m], ...p } : p;
   return out;
 }
 
@@ -146,7 +154,7 @@ function tagList(v: unknown): string[] {
  */
 function passedOn(raw: Record<string, unknown>, src?: Src, problems?: Problems): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['when', 'tags', 'vars', 'environment', ...INHERITED_KEYS]) if (raw[k] !== undefined) out[k] = raw[k];
+  for (const k of ['when', 'tags', 'vars', 'environment', 'module_defaults', ...INHERITED_KEYS]) if (raw[k] !== undefined) out[k] = raw[k];
   if (src && problems) {
     const before = problems.list.length;
     readKeywords(out, (k) => src.doc.locate(joinPath(src.docPath, k)), src.displayPath, problems);
@@ -230,7 +238,7 @@ async function loadInclude(raw: Record<string, unknown>, key: string, src: Src, 
   }
   const looped = kind !== 'import_tasks';
   for (const other of Object.keys(raw)) {
-    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || INHERITED_KEYS.includes(other)) continue;
+    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || other === 'module_defaults' || INHERITED_KEYS.includes(other)) continue;
     if (looped && isLoopKey(other)) continue;
     const hint = isLoopKey(other) ? 'a loop needs include_tasks, which includes the file once per item' : 'move it onto the included tasks';
     problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')}${looped ? ', loop' : ''}); ${hint}`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
@@ -299,7 +307,7 @@ async function loadRoleTask(raw: Record<string, unknown>, key: string, src: Src,
   for (const k of Object.keys(spec)) if (!OPTIONS.includes(k)) problems.add(`unknown ${kind} option${didYouMean(k, OPTIONS)}`, src.doc.locate(`${joinPath(src.docPath, key)}.${k}#key`), joinPath(src.displayPath, `${key}.${k}`));
   const looped = kind === 'include_role';
   for (const other of Object.keys(raw)) {
-    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || INHERITED_KEYS.includes(other)) continue;
+    if (other === key || other === 'name' || other === 'when' || other === 'tags' || other === 'vars' || other === 'environment' || other === 'module_defaults' || INHERITED_KEYS.includes(other)) continue;
     if (looped && isLoopKey(other)) continue;
     problems.add(`"${other}" on ${kind} is not supported (rb applies name, when, tags, vars, ${INHERITED_KEYS.join(', ')}${looped ? ', loop' : ''})${isLoopKey(other) ? '; a loop needs include_role, which runs the role once per item' : ''}`, src.doc.locate(`${joinPath(src.docPath, other)}#key`), joinPath(src.displayPath, other));
   }

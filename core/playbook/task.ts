@@ -105,6 +105,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
       return;
     }
     if (isPlainObject(raw.args)) args = { ...raw.args, ...args };
+    args = { ...moduleDefaults(raw.module_defaults, [key, stripPrefix(key), module]), ...args };
   }
   const kw = readKeywords(raw, at, src.displayPath, problems);
   const name = typeof raw.name === 'string' ? raw.name : module === 'meta' ? `meta: ${meta}` : module;
@@ -142,6 +143,7 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     failedWhen: raw.failed_when as Condition | undefined,
     become: kw.values.become as boolean | undefined,
     becomeUser: kw.values.become_user as string | undefined,
+    throttle: kw.values.throttle as number | undefined,
     ...(raw.environment !== undefined ? { environment: environmentLayers(raw.environment) } : {}),
     vars: isPlainObject(raw.vars) ? raw.vars : {},
     // A templated no_log masks until it is rendered.
@@ -187,4 +189,18 @@ function splitAction(v: unknown): { module: string; args: unknown } | undefined 
 /** A module's parameter names and their aliases (`lineinfile: dest=/etc/hosts ...`). */
 function paramNames(def: { params: Record<string, { aliases?: string[] }> }): Set<string> {
   return new Set(Object.entries(def.params).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])]));
+}
+
+/**
+ * `module_defaults` (play, block, role or task): parameters a module gets when the task does not
+ * give them, found under any of the module's names (`shell`, `ansible.builtin.shell`).
+ * Action groups (`group/...`) name other tools' modules and are ignored.
+ */
+function moduleDefaults(spec: unknown, names: string[]): Record<string, unknown> {
+  if (!isPlainObject(spec)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [name, params] of Object.entries(spec)) {
+    if (!name.startsWith('group/') && isPlainObject(params) && (names.includes(name) || names.includes(stripPrefix(name)))) Object.assign(out, params);
+  }
+  return out;
 }

@@ -31,6 +31,8 @@ export interface Task {
   changedWhen?: Condition;
   failedWhen?: Condition;
   become?: boolean;
+  /** `throttle:` at most this many hosts run the task at once. */
+  throttle?: number;
   becomeUser?: string;
   /** `environment` layers (mappings or templates), outermost first; merged per host. */
   environment?: unknown[];
@@ -122,6 +124,12 @@ export interface Play {
   forceHandlers?: boolean;
   maxFailPercentage?: number;
   become?: boolean;
+  /** `connection:` (ssh, local): the default for hosts whose inventory does not set ansible_connection. */
+  /** `strategy:` as written; rb runs every play in step (linear) and says so for another. */
+  strategy?: string;
+  connection?: string;
+  /** `throttle:` at most this many hosts at once for each task of the play. */
+  throttle?: number;
   becomeUser?: string;
   /** `environment` layers (mappings or templates), outermost first; merged per host. */
   environment?: unknown[];

@@ -10,6 +10,7 @@ import { coreFilters } from './filters/core.js';
 import { collectionFilters } from './filters/collections.js';
 import { encodeFilters } from './filters/encode.js';
 import { higherFilters } from './filters/higher.js';
+import { random } from './filters/random.js';
 import { ipFilters } from './filters/ipaddr.js';
 import { regexFilters } from './filters/regex.js';
 import { textFilters } from './filters/text.js';
@@ -37,7 +38,7 @@ function guard<F extends Filter | Test>(name: string, f: F): F {
   } as F;
 }
 
-Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters });
+Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters, random });
 // Autoescape is off, so `safe` has nothing to do (nunjucks' would box the string).
 env.filters.safe = (v: unknown) => v;
 env.filters.tojson = encodeFilters.to_json;

@@ -55,7 +55,7 @@ function runLookup(ctx: LookupContext | undefined, args: unknown[]): { values: u
     values = terms.map((t) => readLookupFile(t, ctx, kw.rstrip !== false));
   } else {
     const more = moreLookups(kind, raw, kw, ctx?.ctx);
-    if (!more) throw new TemplateError(`lookup('${kind}'): not available (rb has env, file, vars, fileglob, first_found, lines, pipe, template, password)`);
+    if (!more) throw new TemplateError(`lookup('${kind}'): not available (rb has env, file, vars, fileglob, first_found, lines, pipe, template, password, inventory_hostnames)`);
     values = more;
   }
   return { values, wantlist: Boolean(kw.wantlist) };

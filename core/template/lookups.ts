@@ -116,7 +116,11 @@ function password(term: string, kw: Record<string, unknown>, ctx: Ctx): string {
 }
 
 /** Hook to render a template file with the current vars (filled by index.ts). */
-export const lookupHooks = { renderFile: (_text: string, _vars: Record<string, unknown>, _name: string): string => '' };
+export const lookupHooks = {
+  renderFile: (_text: string, _vars: Record<string, unknown>, _name: string): string => '',
+  /** The inventory's hosts a pattern selects (set by the run that loaded the inventory). */
+  hosts: undefined as ((pattern: string) => string[]) | undefined,
+};
 
 /** Values for one lookup; undefined when `kind` is not one of these. */
 export function moreLookups(kind: string, terms: unknown[], kw: Record<string, unknown>, ctx: Ctx): unknown[] | undefined {
@@ -142,6 +146,12 @@ export function moreLookups(kind: string, terms: unknown[], kw: Record<string, u
       });
     case 'password':
       return strs().map((t) => password(t, kw, ctx));
+    case 'inventory_hostnames': {
+      const select = lookupHooks.hosts;
+      if (!select) throw new TemplateError("lookup('inventory_hostnames'): no inventory is loaded here");
+      // Ansible joins the terms into one pattern, and returns the hosts in inventory order.
+      return select(strs().join(','));
+    }
     case 'first_found': {
       const files: string[] = [];
       const paths: string[] = [];

@@ -64,6 +64,11 @@ function memberLookup(obj: unknown, key: unknown, path: string, dynamic: boolean
   return ownData(obj, k) ?? missing();
 }
 
+/** `obj[key]` as a template reads it (Undefined when missing), for filters that index (extract). */
+export function getItem(obj: unknown, key: unknown, path: string): unknown {
+  return memberLookup(obj, key, path, true);
+}
+
 /** An own data property that is not a function, of a non-dict object (a groupby group, an imported template); else undefined. */
 function ownData(obj: unknown, k: string): unknown {
   if (obj === null || typeof obj !== 'object' || isInternalName(k)) return undefined;

@@ -90,7 +90,7 @@ describe('template errors: syntax, unknown names, bad values', () => {
     [() => renderString('{{ prio | dict2items }}', vars), 'dict2items expects a dictionary, got int'],
     [() => renderString('{{ "x" | regex_search("(") }}', vars), 'invalid regular expression "(": Unterminated group'],
     [() => renderString('{{ "[1," | from_json }}', vars), "from_json: Unexpected end of JSON input"],
-    [() => renderString('{{ lookup("nosuch", "id") }}', vars), "lookup('nosuch'): not available (rb has env, file, vars, fileglob, first_found, lines, pipe, template, password)"],
+    [() => renderString('{{ lookup("nosuch", "id") }}', vars), "lookup('nosuch'): not available (rb has env, file, vars, fileglob, first_found, lines, pipe, template, password, inventory_hostnames)"],
     [() => renderString('{{ lookup("file", "/nonexistent/rb-file") }}', vars), `lookup('file'): could not find or read "/nonexistent/rb-file" (looked in /nonexistent/rb-file)`],
   ];
   for (const [f, want] of cases) it(want, () => expect(message(f)).to.equal(want));

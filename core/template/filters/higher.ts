@@ -3,6 +3,7 @@
 import { TemplateError } from '../../errors.js';
 import { splitArgs } from '../args.js';
 import { pyStr, pyTruthy } from '../python.js';
+import { getItem } from '../runtime.js';
 import { Undefined } from '../undefined.js';
 import { registry } from './registry.js';
 import { attrGetter, items } from './util.js';
@@ -48,8 +49,24 @@ function map(this: unknown, value: unknown, ...args: unknown[]): unknown[] {
   return list.map((x) => f.call(this, x, ...args.slice(1)));
 }
 
+/**
+ * Ansible's extract: `container[item]`, then each of `morekeys` in turn
+ * (`groups.lb | map('extract', hostvars, ['ansible_default_ipv4', 'address'])`).
+ */
+function extract(item: unknown, container: unknown, morekeys?: unknown): unknown {
+  let path = `[${JSON.stringify(item)}]`;
+  let value = getItem(container, item, path);
+  const more = morekeys === undefined || morekeys === null || morekeys instanceof Undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys];
+  for (const k of more) {
+    path += `[${JSON.stringify(k)}]`;
+    value = getItem(value, k, path);
+  }
+  return value;
+}
+
 export const higherFilters = {
   map,
+  extract,
   select: selector('select', false, true),
   reject: selector('reject', false, false),
   selectattr: selector('selectattr', true, true),

@@ -87,4 +87,41 @@ function urlsplit(value: unknown, query: unknown = ''): unknown {
   return parts[q];
 }
 
-export const textFilters = { comment, urlsplit };
+/** Python's str.split: on runs of whitespace (ends stripped) without a separator; at most maxsplit splits. */
+function split(value: unknown, ...args: unknown[]): string[] {
+  const { pos, kw } = splitArgs(args);
+  const text = pyStr(value);
+  const sepArg = kw.seperator ?? kw.sep ?? pos[0];
+  const sep = sepArg === undefined || sepArg === null ? undefined : pyStr(sepArg);
+  const max = Number(kw.maxsplit ?? pos[1] ?? -1);
+  if (sep === '') throw new TemplateError('split: empty separator');
+  const out: string[] = [];
+  if (sep === undefined) {
+    let rest = text.replace(/^\s+/, '');
+    while (rest !== '') {
+      if (max >= 0 && out.length === max) {
+        out.push(rest);
+        return out;
+      }
+      const m = /\s+/.exec(rest);
+      if (!m) {
+        out.push(rest);
+        break;
+      }
+      out.push(rest.slice(0, m.index));
+      rest = rest.slice(m.index + m[0].length);
+    }
+    return out;
+  }
+  let rest = text;
+  for (;;) {
+    const i = rest.indexOf(sep);
+    if (i < 0 || (max >= 0 && out.length === max)) break;
+    out.push(rest.slice(0, i));
+    rest = rest.slice(i + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+export const textFilters = { comment, urlsplit, split };
