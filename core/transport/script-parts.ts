@@ -7,7 +7,7 @@
 // parts print file contents verbatim, and a file that contained a fixed marker
 // line would otherwise forge a boundary.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sh } from './shell.js';
 
 const HEADER = /^@@rb-parts ([0-9a-f]{16})\n/;
@@ -40,6 +40,20 @@ export function splitParts(stdout: string, count: number): PartOutput[] {
     throw new Error(`expected ${count} output parts, got ${parts.length}: ${JSON.stringify(stdout.slice(0, 200))}`);
   }
   return parts;
+}
+
+/**
+ * A read-only part that several tasks of one exec ask for (a managed file two
+ * tasks share, a grep of the boot files): its first run keeps the output in a
+ * shell variable named after the command, the next ones print it again without
+ * starting a process. Output is exact (a sentinel keeps trailing newlines); the
+ * exit code is 0 when the command succeeded, else 1. Only for reads whose result
+ * cannot change between fact commands of one exec: every exec starts a new shell,
+ * and an apply runs in a subshell, so what it changes never meets a kept output.
+ */
+export function sharedPart(command: string): string {
+  const v = `rb_s${createHash('sha256').update(command).digest('hex').slice(0, 16)}`;
+  return `[ -n "\${${v}+x}" ] || ${v}=$(${command}\nprintf '.%s' "$?")\nprintf '%s' "\${${v}%.*}"; [ "\${${v}##*.}" = 0 ]`;
 }
 
 /** A part that prints `present` + the file's content, or `absent`. */

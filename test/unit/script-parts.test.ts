@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { parseFilePart, partsScript, readFilePart, splitParts } from '../../core/transport/script-parts.js';
+import { parseFilePart, partsScript, readFilePart, sharedPart, splitParts } from '../../core/transport/script-parts.js';
 
 const run = (script: string): string => execFileSync('sh', ['-c', script], { encoding: 'utf8' });
 
@@ -34,4 +34,23 @@ describe('script parts', () => {
     const other = run(partsScript(['echo a']));
     expect(() => splitParts(other, 2)).to.throw(/expected 2 output parts, got 1/);
   });
+
+  for (const shell of ['sh', 'bash']) {
+    it(`runs a shared part once per script under ${shell}, its output exact each time, and its failure seen`, () => {
+      const counter = join(dir, `runs-${shell}`);
+      const path = join(dir, `trailing-${shell}.conf`);
+      const content = 'x = 1\n\n\n';
+      writeFileSync(path, content);
+      const once = sharedPart(`echo run >> ${counter}; ${readFilePart(path)}`);
+      const failing = sharedPart(`echo partial; cat ${join(dir, 'none')} 2>/dev/null`);
+      const script = partsScript([once, 'echo between', once, failing, failing]);
+      const parts = splitParts(execFileSync(shell, ['-c', script], { encoding: 'utf8' }), 5);
+      expect(parseFilePart(parts[0]!)).to.equal(content);
+      expect(parts[1]).to.deep.equal({ out: 'between\n', code: 0 });
+      expect(parts[2]).to.deep.equal(parts[0]);
+      expect(parts[3]).to.deep.equal({ out: 'partial\n', code: 1 });
+      expect(parts[4]).to.deep.equal(parts[3]);
+      expect(execFileSync('cat', [counter], { encoding: 'utf8' })).to.equal('run\n');
+    });
+  }
 });
