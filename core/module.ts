@@ -116,6 +116,12 @@ export interface FactsQuery<F> {
   command: string;
   /** Pure: no I/O. Throws (ModuleError) on output it cannot read, as `facts` would. */
   parse(result: ExecResult): F;
+  /**
+   * Finish facts that one read could not (a keepalived include the host-side walk
+   * could not follow): runs before the facts are used, and returns them unchanged,
+   * with no exec, when nothing is left to read.
+   */
+  refine?(facts: F, ctx: FactsContext): Promise<F>;
 }
 
 /**
@@ -137,8 +143,8 @@ export function stdoutFactsQuery<F>(host: string, what: string, command: string,
 
 /** `facts` written through a query: run its one command, parse the result. */
 export async function runFactsQuery<F>(ctx: FactsContext, query: FactsQuery<F>): Promise<F> {
-  if (query.command === '') return query.parse({ code: 0, stdout: '', stderr: '', durationMs: 0 });
-  return query.parse(await ctx.exec(query.command));
+  const facts = query.parse(query.command === '' ? { code: 0, stdout: '', stderr: '', durationMs: 0 } : await ctx.exec(query.command));
+  return query.refine ? query.refine(facts, ctx) : facts;
 }
 
 /** Result of apply: values made available to `register` (stdout, rc, msg, ...). */

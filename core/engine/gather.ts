@@ -38,6 +38,8 @@ export interface Prefetched {
   facts: unknown;
   /** Gathered after the host's last change (carried by that apply): no new gathering before an apply. */
   fresh?: boolean;
+  /** The query's refine, run when the facts are used. */
+  refine?: FactsQuery<unknown>['refine'];
 }
 
 const paramsKey = (params: Record<string, unknown>) => JSON.stringify(params);
@@ -50,7 +52,7 @@ export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, c
   if (!def.factsQuery) return { facts: await def.facts!(ctx, params), fresh: true };
   const hit = state.prefetched.get(task);
   state.prefetched.delete(task);
-  if (hit && hit.epoch === state.epoch && hit.key === paramsKey(params)) return { facts: hit.facts, fresh: hit.fresh === true };
+  if (hit && hit.epoch === state.epoch && hit.key === paramsKey(params)) return { facts: hit.refine ? await hit.refine(hit.facts, ctx) : hit.facts, fresh: hit.fresh === true };
   return { facts: await gatherNow(env, task, state, ctx, def, params, ahead && !state.justApplied), fresh: true };
 }
 
@@ -58,10 +60,11 @@ export async function factsForPlan(env: TaskEnv, task: Task, state: HostState, c
 export async function gatherNow(env: TaskEnv, task: Task, state: HostState, ctx: HostContext, def: ModuleDef, params: Record<string, unknown>, ahead: boolean): Promise<unknown> {
   if (!def.factsQuery) return def.facts!(ctx, params);
   const head = await def.factsQuery(ctx, params);
-  if (head.command === '') return head.parse(NOTHING_TO_READ);
+  const finish = (facts: unknown) => (head.refine ? head.refine(facts, ctx) : facts);
+  if (head.command === '') return finish(head.parse(NOTHING_TO_READ));
   const rest = ahead && !task.register ? (await queriesAhead(env, task, state)).queries : [];
   for (const a of rest) state.prefetched.delete(a.task);
-  if (!rest.length) return head.parse(await ctx.exec(head.command));
+  if (!rest.length) return finish(head.parse(await ctx.exec(head.command)));
   const nonce = randomBytes(8).toString('hex');
   const epoch = state.epoch;
   const r = await ctx.exec(factsBatchScript([head.command, ...rest.map((a) => a.query.command)], nonce));
@@ -70,13 +73,13 @@ export async function gatherNow(env: TaskEnv, task: Task, state: HostState, ctx:
     const part = others[i];
     if (!part) return;
     try {
-      state.prefetched.set(a.task, { key: a.key, epoch, facts: a.query.parse(part) });
+      state.prefetched.set(a.task, { key: a.key, epoch, facts: a.query.parse(part), refine: a.query.refine?.bind(a.query) });
     } catch {
       // Unreadable: that task gathers again at its turn and reports the error itself.
     }
   });
   // Cut short (the host's shell died mid-way): the task's own command alone.
-  return head.parse(own ?? (await ctx.exec(head.command)));
+  return finish(head.parse(own ?? (await ctx.exec(head.command))));
 }
 
 export interface Ahead {
@@ -102,7 +105,7 @@ export async function nextQuery(env: TaskEnv, task: Task, state: HostState): Pro
 /** Keep facts an apply carried: gathered after its changes, so valid and fresh at the next task. */
 export function keepCarried(state: HostState, next: Ahead, result: ExecResult): void {
   try {
-    state.prefetched.set(next.task, { key: next.key, epoch: state.epoch, facts: next.query.parse(result), fresh: true });
+    state.prefetched.set(next.task, { key: next.key, epoch: state.epoch, facts: next.query.parse(result), fresh: true, refine: next.query.refine?.bind(next.query) });
   } catch {
     // Unreadable: that task gathers again at its turn and reports the error itself.
   }

@@ -1,9 +1,13 @@
 // What keepalived looks like on a host: the config file parsed into the model
 // (with the files it includes), whether the daemon runs, and which instances
-// hold their VIPs here. One exec for the file, the daemon and the addresses;
-// one more per level of `include`, only when the file has includes.
+// hold their VIPs here. One read-only command for the file, the daemon, the
+// addresses and the files its `include` lines name (followed on the host, level
+// by level), so the engine batches it with other tasks' facts. Only an include
+// the host-side walk could not follow (a pattern built from a $VARIABLE or under
+// an @ID) costs one more exec per level.
 
-import type { FactsContext } from '../../core/module.js';
+import { posix } from 'node:path';
+import { runFactsQuery, type FactsContext, type FactsQuery } from '../../core/module.js';
 import { CommandError } from '../../core/errors.js';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { parseServiceFacts, serviceFactsCommand } from '../../core/services/index.js';
@@ -55,6 +59,31 @@ export function factsCommand(t: FactsTarget): string {
     // keepalived's default config-id, for `@ID` lines.
     "echo '@@vrrp node'",
     'uname -n',
+  ].join('\n');
+}
+
+/** Levels of nested includes the host follows; keepalived's own limit is lower. */
+const INCLUDE_DEPTH = 8;
+
+/**
+ * The files that `include PATTERN` lines (two words, comments aside) of the file
+ * at `path` and of the files they include match, as includeCommand prints them.
+ * A relative pattern is taken from the including file's folder, as keepalived
+ * does. Patterns are globbed by the shell, never evaluated.
+ */
+export function includeScanCommand(path: string): string {
+  return [
+    "IFS='\n'",
+    `rb_q=${quote(path)}; rb_d=0`,
+    `while [ -n "$rb_q" ] && [ $rb_d -lt ${INCLUDE_DEPTH} ]; do rb_d=$((rb_d+1)); rb_n=`,
+    'for rb_f in $rb_q; do [ -f "$rb_f" ] || continue',
+    `while IFS=' 	' read -r rb_w rb_pat rb_x; do`,
+    '[ "$rb_w" = include ] && [ -n "$rb_pat" ] || continue',
+    'case $rb_x in ""|"#"*|"!"*) ;; *) continue;; esac',
+    'case $rb_pat in /*) ;; *) rb_pat=${rb_f%/*}/$rb_pat;; esac',
+    'echo "@@vrrp pattern $rb_pat"',
+    'for rb_g in $rb_pat; do [ -f "$rb_g" ] || continue; echo "@@vrrp file $rb_g"; base64 -w0 < "$rb_g"; echo; rb_n="$rb_n$rb_g\n"; done',
+    'done < "$rb_f"; done; rb_q=$rb_n; done; :',
   ].join('\n');
 }
 
@@ -157,8 +186,14 @@ export function parseIncludeOutput(stdout: string): IncludedFiles {
  * The file's statements as keepalived reads them (preprocess.ts): included
  * files are fetched as the reading meets their patterns, one exec per level.
  */
-export async function readConfigTree(content: string, path: string, configId: string | undefined, fetch: (patterns: string[]) => Promise<IncludedFiles>): Promise<{ nodes: ConfNode[]; included: string[] }> {
-  const files: IncludedFiles = {};
+export async function readConfigTree(
+  content: string,
+  path: string,
+  configId: string | undefined,
+  fetch: (patterns: string[]) => Promise<IncludedFiles>,
+  known: IncludedFiles = {},
+): Promise<{ nodes: ConfNode[]; included: string[] }> {
+  const files: IncludedFiles = { ...known };
   for (let round = 0; ; round++) {
     const ex = expandConfig(content, path, { configId, files });
     if (ex.missing.length === 0 || round >= 8) return { nodes: parseLines(ex.lines, path), included: [...new Set(ex.included)] };
@@ -173,17 +208,25 @@ async function fetchIncludes(ctx: FactsContext, patterns: string[]): Promise<Inc
   return parseIncludeOutput(r.stdout);
 }
 
-export async function gatherFacts(ctx: FactsContext, t: FactsTarget): Promise<VrrpFacts> {
-  const cmd = factsCommand(t);
-  const r = await ctx.exec(cmd);
-  if (r.code !== 0) throw new CommandError({ host: ctx.host, command: cmd, ...r }, 'cannot read keepalived facts');
-  const raw = parseFactsOutput(t, r.stdout);
+/** Patterns and paths as the controller names them (`conf.d/../nested/*.conf` is `nested/*.conf`). */
+function normalisedIncludes(files: IncludedFiles): IncludedFiles {
+  const out: IncludedFiles = {};
+  for (const [pattern, list] of Object.entries(files)) out[posix.normalize(pattern)] = list.map((f) => ({ ...f, path: posix.normalize(f.path) }));
+  return out;
+}
+
+/** The facts built from one read; `pending` when includes remain that the host-side walk did not follow. */
+function buildFacts(t: FactsTarget, raw: RawFacts, files: IncludedFiles): { facts: VrrpFacts; pending: boolean } {
   const facts: VrrpFacts = { path: t.path, exists: raw.exists, content: raw.content, config: {}, included: [], running: raw.running, pid: raw.pid, masterOf: [] };
+  let pending = false;
   if (raw.exists && raw.content !== undefined) {
     try {
-      const read = await readConfigTree(raw.content, t.path, raw.configId, (patterns) => fetchIncludes(ctx, patterns));
-      facts.included = read.included;
-      facts.config = fromTree(read.nodes);
+      const ex = expandConfig(raw.content, t.path, { configId: raw.configId, files });
+      if (ex.missing.length) pending = true;
+      else {
+        facts.included = [...new Set(ex.included)];
+        facts.config = fromTree(parseLines(ex.lines, t.path));
+      }
     } catch (e) {
       if (!(e instanceof ConfSyntaxError)) throw e;
       facts.parseError = e.message;
@@ -192,5 +235,46 @@ export async function gatherFacts(ctx: FactsContext, t: FactsTarget): Promise<Vr
     facts.parseError = `${t.path} is not a readable regular file under 1 MiB`;
   }
   facts.masterOf = mastersOf(facts.config, raw.addresses);
-  return facts;
+  return { facts, pending };
+}
+
+/** The facts as one command and its parser, so the engine batches them with other tasks'. */
+export function vrrpFactsQuery(host: string, t: FactsTarget): FactsQuery<VrrpFacts> {
+  const command = `${factsCommand(t)}\necho '@@vrrp includes'\n${includeScanCommand(t.path)}`;
+  // What a parse could not finish without another read, per facts object.
+  const unfinished = new WeakMap<VrrpFacts, { raw: RawFacts; files: IncludedFiles }>();
+  return {
+    command,
+    parse(r) {
+      if (r.code !== 0) throw new CommandError({ host, command, ...r }, 'cannot read keepalived facts');
+      let raw: RawFacts;
+      let files: IncludedFiles;
+      try {
+        raw = parseFactsOutput(t, r.stdout);
+        files = normalisedIncludes(parseIncludeOutput(sections(r.stdout).includes ?? ''));
+      } catch (e) {
+        throw new CommandError({ host, command, ...r }, `cannot read keepalived facts: ${(e as Error).message}`);
+      }
+      const { facts, pending } = buildFacts(t, raw, files);
+      if (pending) unfinished.set(facts, { raw, files });
+      return facts;
+    },
+    async refine(facts, ctx) {
+      const left = unfinished.get(facts);
+      if (!left) return facts;
+      const { raw, files } = left;
+      try {
+        const read = await readConfigTree(raw.content!, t.path, raw.configId, (patterns) => fetchIncludes(ctx, patterns), files);
+        const config = fromTree(read.nodes);
+        return { ...facts, included: read.included, config, masterOf: mastersOf(config, raw.addresses) };
+      } catch (e) {
+        if (!(e instanceof ConfSyntaxError)) throw e;
+        return { ...facts, parseError: e.message };
+      }
+    },
+  };
+}
+
+export async function gatherFacts(ctx: FactsContext, t: FactsTarget): Promise<VrrpFacts> {
+  return runFactsQuery(ctx, vrrpFactsQuery(ctx.host, t));
 }

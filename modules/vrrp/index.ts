@@ -22,7 +22,7 @@
 import { defineModule } from '../../core/module.js';
 import { vrrpAdopt } from './adopt.js';
 import { applyVrrp, rollbackVrrp } from './apply.js';
-import { gatherFacts, type VrrpFacts } from './facts.js';
+import { gatherFacts, vrrpFactsQuery, type VrrpFacts } from './facts.js';
 import { vrrpHaGroups, vrrpHaKeys } from './ha-group.js';
 import { planVrrp, type ServiceParams } from './plan.js';
 import { checkParams } from './rules.js';
@@ -58,6 +58,7 @@ export const vrrp = defineModule<VrrpParams, VrrpFacts>({
   params,
   rules: checkParams,
   supports: { check: true, diff: true, rollback: true },
+  factsQuery: (ctx, p) => vrrpFactsQuery(ctx.host, { path: p.path, service: p.service, pidFile: p.pid_file }),
   facts: (ctx, p) => gatherFacts(ctx, { path: p.path, service: p.service, pidFile: p.pid_file }),
   plan: (p, f) => planVrrp(p, f),
   apply: (ctx, p, plan, f) => applyVrrp(ctx, p, plan, f),

@@ -3,10 +3,12 @@
 // a network namespace where keepalived was running and held its VIP.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { factsCommand, includeCommand, mastersOf, parseAddresses, parseFactsOutput, parseIncludeOutput } from '../../modules/vrrp/facts.js';
+import { factsCommand, includeCommand, mastersOf, parseAddresses, parseFactsOutput, parseIncludeOutput, readConfigTree, vrrpFactsQuery } from '../../modules/vrrp/facts.js';
+import type { FactsContext } from '../../core/module.js';
 import { fromTree } from '../../modules/vrrp/model.js';
 import { parseConf } from '../../modules/lib/keepalived-conf/parser.js';
 import { FIXTURES } from '../fixtures/vrrp/local.js';
@@ -80,5 +82,40 @@ describe('vrrp include facts', () => {
 
   it('refuses include output it does not recognise', () => {
     expect(() => parseIncludeOutput('garbage\n')).to.throw('unexpected include output');
+  });
+});
+
+describe('vrrp facts as one batched query', () => {
+  const file = join(FIXTURES, 'all-constructs', 'keepalived.conf');
+  const run = (shell: string, command: string) => ({ code: 0, stdout: execFileSync(shell, ['-c', command], { encoding: 'utf8' }), stderr: '', durationMs: 0 });
+  const noExec = { host: 'h', exec: () => Promise.reject(new Error('no second exec expected')) } as unknown as FactsContext;
+
+  for (const shell of ['sh', 'bash']) {
+    it(`follows nested relative includes on the host under ${shell}: the same config as reading level by level, no second exec`, async () => {
+      const query = vrrpFactsQuery('h', target(file));
+      const facts = await query.refine!(query.parse(run(shell, query.command)), noExec);
+      // Level by level, the way a host without the walk is read: includeCommand per missing pattern.
+      const byLevels = await readConfigTree(readFileSync(file, 'utf8'), file, undefined, async (patterns) => parseIncludeOutput(execFileSync('sh', ['-c', includeCommand(patterns)], { encoding: 'utf8' })));
+      expect(facts.parseError).to.equal(undefined);
+      expect(facts.included).to.deep.equal(byLevels.included);
+      expect(facts.included).to.deep.equal([join(FIXTURES, 'all-constructs', 'conf.d', '10-scripts.conf'), ...readdirSync(join(FIXTURES, 'all-constructs', 'nested')).filter((f) => f.endsWith('.conf')).map((f) => join(FIXTURES, 'all-constructs', 'nested', f))]);
+      expect(facts.config).to.deep.equal(fromTree(byLevels.nodes));
+    });
+  }
+
+  it('reads an include the host walk does not follow (under an @^ID condition) with one more exec', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-vrrp-inc-'));
+    mkdirSync(join(dir, 'd'));
+    writeFileSync(join(dir, 'd', 'a.conf'), 'vrrp_instance VI_9 {\n  interface lo\n  virtual_router_id 9\n  priority 10\n  virtual_ipaddress {\n    192.0.2.9/32\n  }\n}\n');
+    const main = join(dir, 'keepalived.conf');
+    writeFileSync(main, '@^no-such-node include d/*.conf\n');
+    const query = vrrpFactsQuery('h', target(main));
+    const first = query.parse(run('sh', query.command));
+    const execs: string[] = [];
+    const ctx = { host: 'h', exec: (c: string) => (execs.push(c), Promise.resolve(run('sh', c))) } as unknown as FactsContext;
+    const facts = await query.refine!(first, ctx);
+    expect(execs).to.have.length(1);
+    expect(facts.included).to.deep.equal([join(dir, 'd', 'a.conf')]);
+    expect(facts.config.instances?.map((i) => i.name)).to.deep.equal(['VI_9']);
   });
 });
