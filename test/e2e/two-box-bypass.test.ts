@@ -144,8 +144,15 @@ describe('seed 002 scheme 2: two boxes with bypass scripts (playbooks/two-box-by
     await expectNoLoop('rb1', 'rb2', counts, base);
   });
 
-  it('a bypass rule removed by hand is drift on that box only, and a run puts it back', async () => {
+  it('without its bypass rule the BACKUP routes what it is sent back to the MASTER (the loop); the removal is drift on that box only, and a run puts it back', async () => {
     await labSh('rb2', `iptables -t nat -D ${RULE.slice(3)}`);
+    // What the rule prevents: rb2 holds no VIP, routes the MASTER's share back to it, whose IPVS entry sends it to rb2 again.
+    const base = await zeroCounters();
+    const counts = await fetchMany(CLIENT, VIP, 4);
+    const loop = (await forwarded('rb2')) - base.forwarded.rb2;
+    console.log(`      without the bypass rule: answers ${JSON.stringify(counts)}, packets rb2 routed back ${loop}`);
+    expect(counts.null, 'requests balanced to rb2 that never got an answer').to.be.at.least(1);
+    expect(loop, 'packets rb2 routed back').to.be.greaterThan(0);
     const drift = await run([], 'drift');
     expect(drift.code).to.equal(2);
     expect(flatChanges(drift.report!).map((c) => [c.host, c.module, c.kind, c.after])).to.deep.equal([['rb2', 'iptables_mark', 'add-rule', RULE]]);
