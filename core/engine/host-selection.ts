@@ -5,6 +5,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import { ConfigError, type ConfigProblem, type Location } from '../errors.js';
 import { patternProblems, subscriptHint } from '../inventory/pattern-check.js';
+import { randomInt } from 'node:crypto';
 import { selectParts, splitHostPattern } from '../inventory/patterns.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolvePlayKeywords } from '../playbook/keyword-values.js';
@@ -64,7 +65,7 @@ export function selectPlayHosts(inv: Inventory, plays: Play[], limit: string | u
       problems.push({ message: `host pattern "${patterns.join(',')}": no hosts matched${parts.map(subscriptHint).join('')}`, loc, path });
       return;
     }
-    out.push({ play, hosts: limited ? hosts.filter((h) => limited.has(h)) : hosts });
+    out.push({ play, hosts: ordered(limited ? hosts.filter((h) => limited.has(h)) : hosts, play.order) });
   });
   if (!problems.length && limited && out.length && out.every((p) => !p.hosts.length)) {
     problems.push({ message: `--limit "${limit}" leaves no host in any play`, path: '--limit' });
@@ -135,4 +136,27 @@ function limitFile(file: string, problems: ConfigProblem[]): Part[] {
   });
   if (!parts.length && !problems.length) problems.push({ message: `${file} lists no host`, ...here });
   return parts;
+}
+
+/** The play's `order:` of its hosts (inventory order is how they were selected). */
+function ordered(hosts: string[], order: Play['order']): string[] {
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  switch (order) {
+    case 'reverse_inventory':
+      return [...hosts].reverse();
+    case 'sorted':
+      return [...hosts].sort(byName);
+    case 'reverse_sorted':
+      return [...hosts].sort(byName).reverse();
+    case 'shuffle': {
+      const out = [...hosts];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [out[i], out[j]] = [out[j], out[i]];
+      }
+      return out;
+    }
+    default:
+      return hosts;
+  }
 }

@@ -154,7 +154,7 @@ async function runStep(run: PlayRun, play: Play, task: Task, states: HostState[]
   const results = await runOnHosts(run, task, active, false);
   // A failure inside a block is the block's to rescue.
   const failed = results.filter((r) => r.status === 'failed' && !r.task.ignoreErrors && !r.task.blocks?.length);
-  if (failed.length && play.anyErrorsFatal) {
+  if (failed.length && (task.anyErrorsFatal ?? play.anyErrorsFatal)) {
     for (const s of states.filter((s) => s.active)) await failHost(run, s, `any_errors_fatal: ${task.name} failed on ${failed.map((r) => r.host).join(', ')}`);
     if (forced(run, play)) await runHandlers(run, play, states);
     return true;
@@ -188,7 +188,10 @@ async function runOnHosts(run: PlayRun, task: Task, states: HostState[], handler
     const r = await runTask(run.env, task, s, handler);
     run.results.push(r);
     run.reporter.hostResult(r);
-    if (r.status === 'unreachable') {
+    if (r.status === 'unreachable' && (task.ignoreUnreachable ?? run.env.play.ignoreUnreachable)) {
+      // ignore_unreachable: the host stays in the play; its next task tries again.
+      r.ignored = true;
+    } else if (r.status === 'unreachable') {
       s.unreachable = true;
       // Lost mid-play: what it changed is undone if the host can be reached again, else the report says what stays.
       await failHost(run, s, `${task.name}: ${r.msg ?? 'unreachable'}`);

@@ -236,7 +236,7 @@ function stats(results: TaskResult[], states: Map<string, HostState>): Record<st
   const out: Record<string, HostStats> = {};
   for (const r of results) {
     const s = (out[r.host] ??= emptyStats());
-    if (r.status === 'failed' && r.task.ignoreErrors) s.ignored++;
+    if ((r.status === 'failed' && r.task.ignoreErrors) || (r.status === 'unreachable' && r.ignored)) s.ignored++;
     else if (r.status === 'failed' && r.rescued) s.rescued++;
     else s[r.status]++;
   }

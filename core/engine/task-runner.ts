@@ -167,7 +167,8 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
       plan = def.plan!(params, facts, planCtx);
     }
     // Without diff support a module's text diffs are not shown (its before/after values are).
-    const changes = def.supports.diff ? plan.changes : plan.changes.map(({ diff: _diff, ...c }) => c);
+    // `diff: false` on the task keeps its diffs out of the output too (a file holding secrets).
+    const changes = def.supports.diff && task.diff !== false ? plan.changes : plan.changes.map(({ diff: _diff, ...c }) => c);
     r = { ...base, changes, warnings: plan.warnings ?? [], msg: plan.reason, data: def.registers ? def.registers(params, facts) : {} };
     if (check && env.options.unmanaged && def.unmanaged) declare(state, def.name, { params, facts, taskName: task.name });
     if (check) {
@@ -175,7 +176,8 @@ async function runOnce(env: TaskEnv, task: Task, state: HostState, vars: Record<
       const unproven = def.supports.idempotent === false && !plan.changes.length && !plan.reason;
       r.status = plan.unknown || unproven ? 'unknown' : plan.changes.length ? 'changed' : 'ok';
     } else if (plan.unknown || plan.changes.length) {
-      await env.beforeChange?.(state, task);
+      // The host that changes holds the lock: the delegate when the task is delegated.
+      await env.beforeChange?.(via ?? state, task);
       state.epoch++;
       state.justApplied = true;
       if (via) via.epoch++;

@@ -28,6 +28,8 @@ export interface TaskResult {
   error?: Error;
   /** A failure inside a block that its rescue section handled. */
   rescued?: boolean;
+  /** An unreachable result under ignore_unreachable: counted as ignored, the host goes on. */
+  ignored?: boolean;
 }
 
 export interface HostStats {

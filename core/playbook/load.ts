@@ -9,6 +9,7 @@ import { isPlainObject } from '../schema/validate.js';
 import type { Location } from '../errors.js';
 import { joinPath, type PositionedYaml } from '../yaml.js';
 import { environmentLayers, environmentProblem } from './environment.js';
+import { promptedVars } from './vars-prompt.js';
 import { readKeywords, setKeywordTemplates } from './keyword-values.js';
 import { PLAY_KEYS, stripPrefix } from './keywords.js';
 import { playPatterns } from './play-hosts.js';
@@ -88,6 +89,9 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
   if (typeof kw.values.connection === 'string' && !CONNECTIONS.includes(kw.values.connection)) {
     problems.add(`rb connects with ${CONNECTIONS.join(', ')} (smart is ssh), not ${JSON.stringify(kw.values.connection)}`, doc.locate(joinPath(path, 'connection')), 'connection');
   }
+  if (typeof kw.values.order === 'string' && !ORDERS.includes(kw.values.order)) {
+    problems.add(`unknown order (valid: ${ORDERS.join(', ')})`, doc.locate(joinPath(path, 'order')), 'order');
+  }
   if (typeof kw.values.strategy === 'string' && !STRATEGIES.includes(kw.values.strategy)) {
     problems.add(`unknown strategy (valid: ${STRATEGIES.join(', ')})`, doc.locate(joinPath(path, 'strategy')), 'strategy');
   }
@@ -114,6 +118,7 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
       Object.assign(vars, vdoc.value);
     } else if (vdoc) problems.add(vdoc.value == null ? 'a vars file must hold a mapping, the file is empty' : 'a vars file must hold a mapping', vdoc.locate(''));
   }
+  Object.assign(vars, promptedVars(raw.vars_prompt, opts.extraVars ?? {}, doc, path, problems));
   const rollout = parseRollout(raw.rollout, doc, path, problems);
   if (rollout && raw.serial !== undefined && raw.serial !== null) problems.add('rollout: ha orders the hosts itself: give either rollout or serial, not both', rollout.loc, 'rollout');
   const load: PlayLoad = {
@@ -151,6 +156,8 @@ async function loadPlay(raw: unknown, doc: PositionedYaml, path: string, dir: st
     becomeUser: kw.values.become_user as string | undefined,
     connection: playConnection(kw.values.connection),
     strategy: kw.values.strategy as string | undefined,
+    order: kw.values.order as Play['order'],
+    ignoreUnreachable: kw.values.ignore_unreachable as boolean | undefined,
     throttle: kw.values.throttle as number | undefined,
     ...(raw.environment !== undefined ? { environment: environmentLayers(raw.environment) } : {}),
     remoteUser: (kw.values.remote_user ?? kw.values.user) as string | undefined,
@@ -184,6 +191,7 @@ function flushHandlers(doc: PositionedYaml, loc: Location): Task {
 
 const CONNECTIONS = ['ssh', 'smart', 'local'];
 const STRATEGIES = ['linear', 'free', 'host_pinned', 'debug'];
+const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'];
 
 /** `smart` is Ansible's name for ssh. */
 function playConnection(v: unknown): string | undefined {

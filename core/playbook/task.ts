@@ -144,11 +144,15 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     become: kw.values.become as boolean | undefined,
     becomeUser: kw.values.become_user as string | undefined,
     throttle: kw.values.throttle as number | undefined,
+    diff: kw.values.diff as boolean | undefined,
+    ignoreUnreachable: kw.values.ignore_unreachable as boolean | undefined,
+    anyErrorsFatal: kw.values.any_errors_fatal as boolean | undefined,
     ...(raw.environment !== undefined ? { environment: environmentLayers(raw.environment) } : {}),
     vars: isPlainObject(raw.vars) ? raw.vars : {},
     // A templated no_log masks until it is rendered.
     noLog: (kw.values.no_log as boolean | undefined) ?? kw.templates.no_log !== undefined,
-    timeout: parseTimeout(kw.values.timeout, at('timeout'), joinPath(src.displayPath, 'timeout'), problems),
+    // async N with polling is a task allowed N seconds, run in the foreground.
+    timeout: parseTimeout(kw.values.timeout ?? kw.values.async, at(kw.values.timeout !== undefined ? 'timeout' : 'async'), joinPath(src.displayPath, kw.values.timeout !== undefined ? 'timeout' : 'async'), problems),
     listen: isHandler ? toList(raw.listen) : [],
     file: src.doc.file,
     loc,
@@ -161,6 +165,12 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     problems.add(`until: expected an expression (or a list of them), got ${JSON.stringify(raw.until)}`, at('until'), joinPath(src.displayPath, 'until'));
   }
   setKeywordTemplates(task, kw.templates);
+  if (kw.values.async !== undefined && kw.values.poll === 0) {
+    problems.add('poll: 0 leaves the task running in the background for async_status, which rb does not have; rb runs it in the foreground within async seconds when poll is not 0', at('poll'), joinPath(src.displayPath, 'poll'));
+  }
+  if (typeof kw.values.become_method === 'string' && kw.values.become_method !== 'sudo') {
+    problems.add(`rb becomes another user with sudo only, not ${JSON.stringify(kw.values.become_method)}`, at('become_method'), joinPath(src.displayPath, 'become_method'));
+  }
   environmentLayers(raw.environment).forEach((layer, i) => {
     const problem = environmentProblem(layer);
     if (problem) problems.add(problem, at('environment'), joinPath(src.displayPath, Array.isArray(raw.environment) ? `environment[${i}]` : 'environment'));

@@ -32,6 +32,12 @@ export interface Task {
   failedWhen?: Condition;
   become?: boolean;
   /** `throttle:` at most this many hosts run the task at once. */
+  /** `diff: false`: no text diff of this task is shown, even with --diff. */
+  diff?: boolean;
+  /** `ignore_unreachable`: a host lost at this task is not failed; it goes on to the next task. */
+  ignoreUnreachable?: boolean;
+  /** `any_errors_fatal` on the task (or its block): its failure on one host ends the play for all. */
+  anyErrorsFatal?: boolean;
   throttle?: number;
   becomeUser?: string;
   /** `environment` layers (mappings or templates), outermost first; merged per host. */
@@ -126,9 +132,13 @@ export interface Play {
   become?: boolean;
   /** `connection:` (ssh, local): the default for hosts whose inventory does not set ansible_connection. */
   /** `strategy:` as written; rb runs every play in step (linear) and says so for another. */
+  /** `order:` the order of the play's hosts (inventory by default). */
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   strategy?: string;
   connection?: string;
   /** `throttle:` at most this many hosts at once for each task of the play. */
+  /** `ignore_unreachable` for every task of the play. */
+  ignoreUnreachable?: boolean;
   throttle?: number;
   becomeUser?: string;
   /** `environment` layers (mappings or templates), outermost first; merged per host. */
