@@ -10,6 +10,7 @@ import { coreFilters } from './filters/core.js';
 import { collectionFilters } from './filters/collections.js';
 import { encodeFilters } from './filters/encode.js';
 import { higherFilters } from './filters/higher.js';
+import { passwordHash } from './filters/password-hash.js';
 import { random } from './filters/random.js';
 import { ipFilters } from './filters/ipaddr.js';
 import { regexFilters } from './filters/regex.js';
@@ -38,7 +39,7 @@ function guard<F extends Filter | Test>(name: string, f: F): F {
   } as F;
 }
 
-Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters, random });
+Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters, random, password_hash: passwordHash });
 // Autoescape is off, so `safe` has nothing to do (nunjucks' would box the string).
 env.filters.safe = (v: unknown) => v;
 env.filters.tojson = encodeFilters.to_json;

@@ -1,6 +1,7 @@
-// The random filter with a seed gives Ansible's number (CPython's Mersenne
-// Twister, seeded as random.Random(seed)): the cases were drawn by Python
-// itself (test/fixtures/template/capture-random.py).
+// Filters whose result must be exactly what Ansible's Python gives, checked
+// against values Python itself produced (capture scripts in
+// test/fixtures/template/): random with a seed (CPython's Mersenne Twister, so a
+// cron minute stays where Ansible put it), split, and password_hash (glibc crypt).
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -43,5 +44,25 @@ describe('split filter, as Python splits', () => {
   it('every case Python split gives the same list', () => {
     const got = cases.map(([s, sep, max]) => JSON.parse(renderText('{{ s | split(sep, max) | to_json }}', { s, sep, max })) as string[]);
     expect(got).to.deep.equal(cases.map((c) => c[3]));
+  });
+});
+
+describe("password_hash filter, as glibc's crypt() computes it", () => {
+  const cases = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'template', 'crypt-expected.json'), 'utf8')) as Array<{ password: string; hashtype: string; salt: string; rounds: number | null; hash: string }>;
+  it('every case crypt() hashed gives the same string', () => {
+    const got = cases.map((c) => renderText(`{{ pw | password_hash(t, s${c.rounds ? `, rounds=${c.rounds}` : ''}) }}`, { pw: c.password, t: c.hashtype, s: c.salt }));
+    expect(got).to.deep.equal(cases.map((c) => c.hash));
+  });
+
+  it('without a salt: a random one of 16 characters, and the hash verifies with it', () => {
+    const h = renderText("{{ 'pw' | password_hash('sha512') }}", {});
+    const m = /^\$6\$([./0-9A-Za-z]{16})\$[./0-9A-Za-z]{86}$/.exec(h);
+    expect(m, h).to.not.equal(null);
+    expect(renderText(`{{ 'pw' | password_hash('sha512', '${m![1]}') }}`, {})).to.equal(h);
+  });
+
+  it('refuses a salt crypt() would not take, and an algorithm rb does not have', () => {
+    expect(() => renderText("{{ 'pw' | password_hash('sha512', 'bad salt') }}", {})).to.throw('invalid characters in salt');
+    expect(() => renderText("{{ 'pw' | password_hash('blowfish') }}", {})).to.throw('not supported');
   });
 });
