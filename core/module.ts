@@ -244,8 +244,8 @@ export interface ModuleDef<P = any, F = any> {
 
 /** A module's adopt hook (see ModuleDef.adopt). */
 export interface ModuleAdopt<F> {
-  /** Params the facts are gathered with: the places the host's config is read from. */
-  probe: Record<string, unknown>;
+  /** Params the facts are gathered with: the places the host's config is read from (several: each is read). */
+  probe: Record<string, unknown> | Array<Record<string, unknown>>;
   /** PURE: the params of each task that reproduces what `facts` saw; [] when the host has none of it. */
   params(facts: F, host: string): Array<Record<string, unknown>>;
 }

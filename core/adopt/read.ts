@@ -32,15 +32,18 @@ export async function readHost(h: InventoryHost, defs: ModuleDef[], pool: Connec
   const ctx = hostContext({ transport, vars: h.vars, check: true, playbookDir: dir, taskDir: dir, log: () => undefined });
   const tasks: AdoptedHost['tasks'] = [];
   for (const def of defs) {
-    const probe = validated(def, def.adopt!.probe, 'probe');
-    const facts = def.factsQuery ? await runFactsQuery(ctx, await def.factsQuery(ctx, probe)) : await def.facts!(ctx, probe);
-    for (const params of def.adopt!.params(facts, h.name)) {
-      try {
-        const value = validated(def, params, 'task');
-        // Only what was read is written: defaults the schema adds stay implicit.
-        tasks.push({ module: def.name, params, secrets: secretPaths(def.params, value) });
-      } catch (e) {
-        warn(`${h.name}: ${def.name}: not adopted, rb cannot express what the host has: ${(e as Error).message}`);
+    const probes = [def.adopt!.probe].flat();
+    for (const raw of probes) {
+      const probe = validated(def, raw, 'probe');
+      const facts = def.factsQuery ? await runFactsQuery(ctx, await def.factsQuery(ctx, probe)) : await def.facts!(ctx, probe);
+      for (const params of def.adopt!.params(facts, h.name)) {
+        try {
+          const value = validated(def, params, 'task');
+          // Only what was read is written: defaults the schema adds stay implicit.
+          tasks.push({ module: def.name, params, secrets: secretPaths(def.params, value) });
+        } catch (e) {
+          warn(`${h.name}: ${def.name}: not adopted, rb cannot express what the host has: ${(e as Error).message}`);
+        }
       }
     }
   }

@@ -26,6 +26,7 @@
 //       enabled: true
 
 import { defineModule } from '../../core/module.js';
+import { rsyncdAdopt } from './adopt.js';
 import { applyRsyncd, rollbackRsyncd } from './apply.js';
 import { gatherRsyncdFacts, rsyncdFactsQuery, type RsyncdFacts } from './facts.js';
 import { checkRsyncdParams, rsyncdParams, type RsyncdParams } from './params.js';
@@ -64,4 +65,5 @@ export default defineModule<RsyncdParams, RsyncdFacts>({
   apply: (ctx, p, plan, f) => applyRsyncd(ctx, p, plan, f),
   rollback: (ctx, p, snapshot, applied) => rollbackRsyncd(ctx, p, snapshot, applied),
   example: EXAMPLE,
+  adopt: rsyncdAdopt,
 });
