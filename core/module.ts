@@ -91,7 +91,7 @@ export interface FactsContext {
    * are, relative ones searched in the playbook's `files/` or `templates/` folder,
    * then the playbook's folder. Throws ModuleError naming the places tried.
    */
-  localPath(path: string, kind: 'files' | 'templates'): string;
+  localPath(path: string, kind: 'files' | 'templates' | 'vars'): string;
   /**
    * Controller folders a template's `{% include %}`/`{% import %}` is looked up in, in order:
    * the role's templates/ and the role, the task file's folder, the playbook's templates/ and the playbook.

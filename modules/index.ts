@@ -15,6 +15,7 @@ const loaders: Record<string, ModuleLoader> = {
   file: async () => (await import('./file.js')).default,
   heartbeat: async () => (await import('./heartbeat/index.js')).default,
   ifalias: async () => (await import('./ifalias/index.js')).default,
+  include_vars: async () => (await import('./include_vars.js')).default,
   iptables_mark: async () => (await import('./iptables_mark/index.js')).default,
   ipvs: async () => (await import('./ipvs/index.js')).default,
   ldirectord: async () => (await import('./ldirectord/index.js')).default,

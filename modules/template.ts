@@ -50,7 +50,7 @@ export default defineModule<TemplateParams, ContentFacts>({
   name: 'template',
   summary: 'A file rendered from a nunjucks template on the controller',
   params: {
-    src: { type: 'string', required: true, description: "template on the controller: absolute, or relative to the playbook's templates/ folder" },
+    src: { type: 'string', required: true, controllerFile: 'templates', description: "template on the controller: absolute, or relative to the playbook's templates/ folder" },
     ...contentFields,
   },
   rules: contentRules,

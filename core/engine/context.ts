@@ -74,7 +74,7 @@ export function hostContext(o: ContextOptions): HostContext {
 }
 
 /** Ansible's search order for a task's controller files: the role, the task file's folder, the playbook. */
-function searchDirs(o: ContextOptions, kind: 'files' | 'templates'): string[] {
+function searchDirs(o: ContextOptions, kind: 'files' | 'templates' | 'vars'): string[] {
   const dirs = [...(o.rolePath ? [join(o.rolePath, kind), o.rolePath] : []), join(o.taskDir, kind), o.taskDir, join(o.playbookDir, kind), o.playbookDir];
   return [...new Set(dirs)];
 }

@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { Task } from '../playbook/types.js';
 import { renderValue } from '../template/index.js';
+import { moreLookups } from '../template/lookups.js';
 
 function bad(task: Task, message: string): ConfigError {
   const key = task.loopWith ? `with_${task.loopWith}` : 'loop';
@@ -62,6 +63,15 @@ export function loopItems(task: Task, vars: Record<string, unknown>, dirs: strin
     }
     case 'sequence':
       return list.flatMap((t) => sequence(task, String(t)));
+    case 'first_found': {
+      const subdir = task.module === 'include_vars' ? 'vars' : task.module === 'template' ? 'templates' : 'files';
+      const ctx = task.role ? { ...vars, role_path: task.role.path } : vars;
+      try {
+        return moreLookups('first_found', list, { _subdir: subdir }, ctx) ?? [];
+      } catch (e) {
+        throw bad(task, (e as Error).message);
+      }
+    }
     default:
       throw bad(task, `with_${kind} is not supported`);
   }

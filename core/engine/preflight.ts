@@ -29,6 +29,8 @@ export function runtimeNames(plays: Play[]): Set<string> {
     for (const t of [...play.tasks, ...play.handlers]) {
       if (t.register) names.add(t.register);
       if (t.module === 'set_fact') for (const k of Object.keys(t.args)) names.add(k);
+      // include_vars defines what its files hold: known by name, or else any name may come from it.
+      if (t.module === 'include_vars') names.add(typeof t.args.name === 'string' ? t.args.name : ANY_NAME);
       for (const l of [t, ...(t.loopFrames ?? [])]) {
         names.add(l.loopVar);
         if (l.indexVar) names.add(l.indexVar);
@@ -39,6 +41,8 @@ export function runtimeNames(plays: Play[]): Set<string> {
 }
 
 const UNDEFINED = /undefined variable "([^"]+)"/;
+/** In runtimeNames: a task may define names that cannot be listed before the run. */
+const ANY_NAME = '*';
 /** Gathered facts (`ansible_<name>`) exist only once a host's facts are read. */
 const FACT_NAME = /\bansible_(?!check_mode|diff_mode|play_|loop|index_var|failed_)\w+/;
 
@@ -93,7 +97,7 @@ function guard<T>(fn: () => T, runtime: Set<string>): T {
     return fn();
   } catch (e) {
     const m = e instanceof Error ? UNDEFINED.exec(e.message) : null;
-    if (m && (runtime.has(m[1].split(/[.[]/)[0]) || FACT_NAME.test(m[1]))) throw new Deferred();
+    if (m && (runtime.has(ANY_NAME) || runtime.has(m[1].split(/[.[]/)[0]) || FACT_NAME.test(m[1]))) throw new Deferred();
     if (e instanceof RbError && !(e instanceof ConfigError) && /has no attribute|no element|undefined/.test(e.message) && mentionsRuntime(e.message, runtime)) throw new Deferred();
     throw e;
   }
@@ -156,13 +160,16 @@ export function checkPlayStructure(play: Play, registry: ModuleRegistry, failed:
       problems.push({ message: `loop must be a list (or a template that gives one), got ${t.loop === null ? 'nothing' : typeof t.loop === 'object' ? 'a mapping' : `${typeof t.loop} ${JSON.stringify(t.loop)}`}`, loc: t.locate('loop'), path: `${t.path}.loop` });
     }
     const def = t.meta ? undefined : registry.get(t.module);
-    const src = t.args.src;
-    if (def && 'src' in def.params && typeof src === 'string' && src && !hasTemplate(src) && (t.module === 'copy' || t.module === 'template')) {
-      const kind = t.module === 'copy' ? 'files' : 'templates';
-      const roleDirs = t.role ? [join(t.role.path, kind, src), join(t.role.path, src)] : [];
-      const tried = isAbsolute(src) ? [src] : [...roleDirs, join(dirname(t.file), kind, src), join(play.dir, kind, src), join(dirname(t.file), src), join(play.dir, src)];
+    // Files a task reads on the controller (a schema's controllerFile), when written literally; not a
+    // src the host itself holds (remote_src), nor one a loop names (with_first_found looks further).
+    for (const [name, spec] of Object.entries(def?.params ?? {})) {
+      const kind = spec.type === 'string' ? spec.controllerFile : undefined;
+      const value = t.args[name];
+      if (!kind || typeof value !== 'string' || !value || hasTemplate(value) || t.args.remote_src === true || t.loop !== undefined) continue;
+      const roleDirs = t.role ? [join(t.role.path, kind, value), join(t.role.path, value)] : [];
+      const tried = isAbsolute(value) ? [value] : [...roleDirs, join(dirname(t.file), kind, value), join(play.dir, kind, value), join(dirname(t.file), value), join(play.dir, value)];
       if (!tried.some((p) => existsSync(p))) {
-        problems.push({ message: `${src}: no such file on the controller (looked in ${[...new Set(tried)].join(', ')})`, loc: t.locate(`${joinPath("", t.moduleKey)}.src`), path: `${t.path}.${t.module}.src` });
+        problems.push({ message: `${value}: no such file on the controller (looked in ${[...new Set(tried)].join(', ')})`, loc: t.locate(`${joinPath('', t.moduleKey)}.${name}`), path: `${t.path}.${t.module}.${name}` });
       }
     }
   }

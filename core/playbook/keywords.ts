@@ -1,7 +1,7 @@
 // The keywords rb understands, Ansible's names.
 
 /** The lookups `with_<name>` loops over. */
-export const WITH_LOOKUPS = ['items', 'list', 'dict', 'together', 'nested', 'cartesian', 'subelements', 'fileglob', 'indexed_items', 'flattened', 'sequence'];
+export const WITH_LOOKUPS = ['items', 'list', 'dict', 'together', 'nested', 'cartesian', 'subelements', 'fileglob', 'indexed_items', 'flattened', 'sequence', 'first_found'];
 
 export const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'tasks', 'pre_tasks', 'post_tasks', 'handlers', 'serial',

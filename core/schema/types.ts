@@ -18,6 +18,11 @@ export interface StringSpec extends Base {
   pattern?: RegExp;
   /** Human name of the pattern for error messages ("an IPv4 address"). */
   patternName?: string;
+  /**
+   * The value names a file (or folder) on the controller, searched in this folder of the role,
+   * task file and playbook: a literal one that is nowhere is an error before any host is contacted.
+   */
+  controllerFile?: 'files' | 'templates' | 'vars';
   maxLength?: number;
   /** A further check (core/schema/formats.ts): a problem message, or undefined when the value is good. */
   check?: (value: string) => string | undefined;

@@ -168,7 +168,9 @@ export function moreLookups(kind: string, terms: unknown[], kw: Record<string, u
       for (const f of [kw.files ?? []].flat()) files.push(pyStr(f));
       for (const p of [kw.paths ?? []].flat()) paths.push(pyStr(p));
       for (const f of files) {
-        const candidates = isAbsolute(f) ? [f] : paths.length ? paths.map((p) => (isAbsolute(p) ? join(p, f) : join(typeof ctx?.playbook_dir === 'string' ? ctx.playbook_dir : '.', p, f))) : [findFile(f, ctx, 'files')].filter((x): x is string => !!x);
+        // with_first_found on include_vars looks in vars/, on template in templates/ (as Ansible's task executor sets it).
+        const subdir = typeof kw._subdir === 'string' ? kw._subdir : 'files';
+        const candidates = isAbsolute(f) ? [f] : paths.length ? paths.map((p) => (isAbsolute(p) ? join(p, f) : join(typeof ctx?.playbook_dir === 'string' ? ctx.playbook_dir : '.', p, f))) : [findFile(f, ctx, subdir)].filter((x): x is string => !!x);
         for (const c of candidates) if (existsSync(c)) return [c];
       }
       if (skip) return [];

@@ -19,17 +19,19 @@
 // Action modules (set_fact, debug, assert, wait_for) have no facts/plan: their
 // cases may say `check: true` and expect `result: { changed, failed, msg, facts }`
 // (msg is a substring; other keys are compared deeply). They run with a context
-// whose exec fails the case: an action case never reaches a host.
+// whose exec fails the case: an action case never reaches a host. `controller_dir: DIR`
+// gives an action controller files (include_vars): relative paths are found in
+// DIR/KIND/ or DIR, DIR being relative to the case file.
 
 import { isDeepStrictEqual } from 'node:util';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ActionResult, HostContext, ModuleDef, Plan } from '../module.js';
 import { validateFields } from '../schema/validate.js';
 import { renderText } from '../template/index.js';
 import { parseYaml } from '../yaml.js';
 
-const CASE_KEYS = new Set(['description', 'params', 'vars', 'task', 'facts', 'expect', 'check', 'stdout_file']);
+const CASE_KEYS = new Set(['description', 'params', 'vars', 'task', 'facts', 'expect', 'check', 'stdout_file', 'controller_dir']);
 const EXPECT_KEYS = new Set(['changes', 'commands', 'reason', 'unknown', 'warnings', 'error', 'plan_error', 'result']);
 export const CHANGE_KEYS = ['kind', 'resource', 'field', 'before', 'after'] as const;
 type ChangeKey = (typeof CHANGE_KEYS)[number];
@@ -44,6 +46,8 @@ export interface ModuleCase {
   /** An action reading the host (setup): its exec answers with this captured output (path relative to the case file). */
   stdout_file?: string;
   stdout?: string;
+  /** An action reading controller files (include_vars): the folder, relative to the case file, its relative paths are found in (as the playbook's folder). */
+  controller_dir?: string;
   expect: {
     changes?: Array<Partial<Record<ChangeKey, unknown>>>;
     commands?: string[];
@@ -65,6 +69,7 @@ export function loadModuleCase(file: string): ModuleCase {
   if (!exp || typeof exp !== 'object') throw new Error(`${file}: no expect`);
   for (const k of Object.keys(exp)) if (!EXPECT_KEYS.has(k)) throw new Error(`${file}: unknown expect key "${k}"`);
   if (typeof doc.stdout_file === 'string') doc.stdout = readFileSync(resolve(dirname(file), doc.stdout_file), 'utf8');
+  if (typeof doc.controller_dir === 'string') doc.controller_dir = resolve(dirname(file), doc.controller_dir);
   return doc as unknown as ModuleCase;
 }
 
@@ -103,14 +108,27 @@ function caseContext(c: ModuleCase): HostContext {
     put: unreachable('put'),
     log: () => {},
     render: (text, extra) => renderText(text, { ...vars, ...extra }),
-    localPath: unreachable('localPath'),
+    localPath: c.controller_dir === undefined ? unreachable('localPath') : (path, kind) => controllerPath(c.controller_dir!, path, kind),
   };
+}
+
+/** A controller file of a case: absolute, or in the case's folder's KIND/ or the folder itself. */
+function controllerPath(dir: string, path: string, kind: string): string {
+  const found = (isAbsolute(path) ? [path] : [join(dir, kind, path), join(dir, path)]).find((p) => existsSync(p));
+  if (!found) throw new Error(`${path}: not found on the controller (looked in ${join(dir, kind)}, ${dir})`);
+  return found;
 }
 
 async function checkAction(def: ModuleDef, c: ModuleCase, params: Record<string, unknown>): Promise<string[]> {
   const want = c.expect.result;
   if (!want) return ['action cases need expect.result'];
-  const r: ActionResult = await def.action!(caseContext(c), params);
+  let r: ActionResult;
+  try {
+    r = await def.action!(caseContext(c), params);
+  } catch (e) {
+    // As the engine reports it: the task fails with the error's message.
+    r = { failed: true, msg: e instanceof Error ? e.message : String(e) };
+  }
   const out: string[] = [];
   for (const [k, v] of Object.entries(want)) {
     const got = (r as Record<string, unknown>)[k];

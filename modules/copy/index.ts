@@ -44,7 +44,7 @@ export default defineModule<CopyParams, ContentFacts>({
   summary: 'A file with given content (inline or from the controller), mode and owner',
   params: {
     content: { type: 'string', description: 'the file content, as given' },
-    src: { type: 'string', description: "controller file: absolute, or relative to the playbook's files/ folder" },
+    src: { type: 'string', controllerFile: 'files', description: "controller file: absolute, or relative to the playbook's files/ folder" },
     ...contentFields,
   },
   rules: (p) => {
