@@ -29,7 +29,8 @@ export function planFile(p: FileParams, f: FileFact): Plan {
   const path = p.path;
   const attrs = { mode: normalizeMode(p.mode), owner: p.owner, group: p.group };
   const create = (kind: string, after: string, first: string[]): Plan => {
-    const more = attrChanges({ path, exists: true, type: p.state === 'link' ? 'link' : undefined }, attrs);
+    const type = p.state === 'link' ? 'link' : p.state === 'directory' ? 'directory' : 'file';
+    const more = attrChanges({ path, exists: true, type }, attrs);
     return { changes: [{ kind, resource: path, field: 'state', before: f.exists ? f.type : undefined, after, commands: [...first, ...more.flatMap((c) => c.commands ?? [])] }] };
   };
   const existing = (): Plan => {

@@ -10,7 +10,7 @@ import { CommandError, ModuleError } from '../../core/errors.js';
 import type { Fields } from '../../core/schema/types.js';
 import { fileFactsCommand, fileFactsQuery, parseFileFacts, type FileFact } from '../../core/files/facts.js';
 import { installFile, restoreFile, sha256 } from '../../core/files/write.js';
-import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam, restoreAttrCommands } from '../../core/files/attrs.js';
+import { attrChanges, groupParam, modeParam, modeProblem, ownerParam, resolveMode, restoreAttrCommands } from '../../core/files/attrs.js';
 import { unifiedDiff } from '../../core/files/diff.js';
 import { quote } from '../../core/transport/shell.js';
 
@@ -91,7 +91,8 @@ export function planContent(p: ContentParams, dest: FileFact, want: Buffer): Pla
   const path = p.dest;
   if (dest.exists && dest.type === 'directory') throw new ModuleError(`${path} is a directory`);
   const wantSha = sha256(want);
-  const attrs = { mode: normalizeMode(p.mode), owner: p.owner, group: p.group };
+  // A symbolic mode applies to the mode the file has (a new one: 0644).
+  const attrs = { mode: resolveMode(p.mode, dest.exists ? dest.mode : undefined, false), owner: p.owner, group: p.group };
   if (dest.exists && !p.force) return noop(`${path} exists and force is false`);
   const same = dest.exists && dest.type === 'file' && dest.sha256 === wantSha;
   if (same) {
@@ -130,7 +131,7 @@ export async function applyContent(ctx: HostContext, p: ContentParams, plan: Pla
   const r = await installFile(ctx, {
     path: p.dest,
     content,
-    mode: normalizeMode(p.mode),
+    mode: resolveMode(p.mode, dest.exists ? dest.mode : undefined, false),
     owner: p.owner,
     group: p.group,
     backup: p.backup || (dest.exists && !exactOld),

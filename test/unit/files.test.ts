@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { fileFactsCommand, parseFileFacts } from '../../core/files/facts.js';
 import { backupPath, backupStamp, installScript, restoreCommand, restoreNewestBackupCommand, sha256 } from '../../core/files/write.js';
 import { diffLines, unifiedDiff } from '../../core/files/diff.js';
-import { attrChanges, modeProblem, normalizeMode } from '../../core/files/attrs.js';
+import { attrChanges, modeProblem, normalizeMode, resolveMode } from '../../core/files/attrs.js';
 
 const CAPTURED = readFileSync(join(import.meta.dirname, '../modules/file/captured/file-facts.txt'), 'utf8');
 const D = '/tmp/rb-capture';
@@ -150,10 +150,32 @@ describe('file attributes', () => {
     expect(normalizeMode(0o644)).to.equal('0644');
     expect(normalizeMode('644')).to.equal('0644');
     expect(normalizeMode('04755')).to.equal('4755');
-    expect(modeProblem('u+x')).to.match(/expected an octal mode/);
+    expect(modeProblem('u+x')).to.equal(undefined);
+    expect(modeProblem('u=rw,g=r,o=r')).to.equal(undefined);
+    expect(modeProblem('u+q')).to.match(/bad symbolic permission for mode: "u\+q"/);
+    expect(modeProblem('rw-r--r--')).to.match(/bad symbolic permission/);
+    expect(modeProblem('u=rw,,o=r')).to.match(/bad symbolic permission for mode: ""/);
     expect(modeProblem('0999')).to.match(/expected an octal mode/);
     expect(modeProblem(0o10000)).to.match(/out of range/);
     expect(modeProblem(undefined)).to.equal(undefined);
+  });
+
+  it('resolves symbolic modes exactly as Ansible does (values captured from AnsibleModule._symbolic_mode_to_octal)', () => {
+    const cases = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/symbolic-modes/ansible.json'), 'utf8')) as { mode: string; current: string; directory: boolean; ansible: string }[];
+    expect(cases.length).to.be.above(20);
+    for (const c of cases) expect(resolveMode(c.mode, c.current, c.directory), `${c.mode} on ${c.current}${c.directory ? ' (directory)' : ''}`).to.equal(c.ansible);
+    // A path about to be created starts from what umask 022 gives it.
+    expect(resolveMode('u+x', undefined, false)).to.equal('0744');
+    expect(resolveMode('go-rx', undefined, true)).to.equal('0700');
+    expect(resolveMode(0o640, '0777', false)).to.equal('0640');
+  });
+
+  it('plans an octal chmod from a symbolic mode against the current mode, and nothing when it already holds', () => {
+    const f = { path: '/f', exists: true, type: 'file' as const, mode: '0600', owner: 'root', group: 'root' };
+    expect(attrChanges(f, { mode: 'u=rw,g=r,o=r' }).map((c) => [c.before, c.after, c.commands])).to.deep.equal([['0600', '0644', ['chmod 0644 -- /f']]]);
+    expect(attrChanges({ ...f, mode: '0644' }, { mode: 'u=rw,g=r,o=r' })).to.deep.equal([]);
+    expect(attrChanges({ ...f, mode: '0555' }, { mode: 'a=rX' })).to.deep.equal([]);
+    expect(attrChanges({ ...f, type: 'directory', mode: '0700' }, { mode: 'a=rX' }).map((c) => c.after)).to.deep.equal(['0555']);
   });
 
   it('plans chmod/chown/chgrp, and -h without chmod for links', () => {
