@@ -18,6 +18,7 @@
 //       rsync_options: -artuz
 
 import { defineModule } from '../../core/module.js';
+import { sersyncAdopt } from './adopt.js';
 import { applySersync, rollbackSersync } from './apply.js';
 import { gatherSersyncFacts, sersyncFactsQuery, type SersyncFacts } from './facts.js';
 import { checkSersyncParams, sersyncParams, type SersyncParams } from './params.js';
@@ -46,4 +47,5 @@ export default defineModule<SersyncParams, SersyncFacts>({
   apply: (ctx, p, plan, f) => applySersync(ctx, p, plan, f),
   rollback: (ctx, p, snapshot, applied) => rollbackSersync(ctx, p, snapshot, applied),
   example: EXAMPLE,
+  adopt: sersyncAdopt,
 });

@@ -11,6 +11,7 @@ import { argv, sh } from '../../core/transport/shell.js';
 import { configPath, daemonSpec, type Engine, type SersyncFacts } from './facts.js';
 import type { SersyncParams } from './params.js';
 import { renderConfxml, renderLsyncd } from './render.js';
+import { confxmlMeaning, ConfxmlSyntaxError, parseConfxml } from './confxml.js';
 
 export function resolveEngine(p: SersyncParams, f: SersyncFacts, warnings: string[]): Engine {
   const engine: Engine = p.engine !== 'auto' ? p.engine : f.bins.sersync ? 'sersync' : 'lsyncd';
@@ -43,6 +44,21 @@ export function lineChanges(before: string, after: string): { before: string; af
   return { before: pick('-'), after: pick('+') };
 }
 
+/** JSON with object keys sorted: the order elements come in the file carries no meaning. */
+const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+/** confxml.xml compares by what sersync does with it (a hand-written file with the same meaning is kept); lsyncd's Lua as text. */
+export function sameConfig(engine: Engine, have: string | undefined, want: string): boolean {
+  if (have === undefined) return false;
+  if (have === want || engine !== 'sersync') return have === want;
+  try {
+    return canonical(confxmlMeaning(parseConfxml(have))) === canonical(confxmlMeaning(parseConfxml(want)));
+  } catch (e) {
+    if (e instanceof ConfxmlSyntaxError) return false;
+    throw e;
+  }
+}
+
 export const passwordContent = (password: string) => `${password}\n`;
 
 function passwordChanges(p: SersyncParams, f: SersyncFacts): Change[] {
@@ -69,7 +85,7 @@ export function planSersync(p: SersyncParams, f: SersyncFacts): Plan {
   const path = configPath(p, engine);
   const have = f.configs[engine];
   const text = renderFor(p, engine);
-  const configChanged = have.content !== text;
+  const configChanged = !sameConfig(engine, have.content, text);
   if (configChanged) {
     const remotes = p.remotes.map((r) => `${r.ip}::${r.module}`).join(', ');
     changes.push({
