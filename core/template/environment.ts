@@ -12,6 +12,7 @@ import { encodeFilters } from './filters/encode.js';
 import { higherFilters } from './filters/higher.js';
 import { passwordHash } from './filters/password-hash.js';
 import { random } from './filters/random.js';
+import { strftimeFilter } from './filters/time.js';
 import { ipFilters } from './filters/ipaddr.js';
 import { regexFilters } from './filters/regex.js';
 import { textFilters } from './filters/text.js';
@@ -39,7 +40,7 @@ function guard<F extends Filter | Test>(name: string, f: F): F {
   } as F;
 }
 
-Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters, random, password_hash: passwordHash });
+Object.assign(env.filters, { ...coreFilters, ...regexFilters, ...encodeFilters, ...collectionFilters, ...higherFilters, ...ipFilters, ...textFilters, random, password_hash: passwordHash, strftime: strftimeFilter });
 // Autoescape is off, so `safe` has nothing to do (nunjucks' would box the string).
 env.filters.safe = (v: unknown) => v;
 env.filters.tojson = encodeFilters.to_json;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { TemplateError } from '../errors.js';
 import { splitArgs } from './args.js';
+import { now } from './filters/time.js';
 import { moreLookups } from './lookups.js';
 import { pyStr } from './python.js';
 
@@ -84,6 +85,7 @@ export const GLOBALS: Record<string, unknown> = {
     }
     return Object.assign(out, kw);
   },
+  now,
   omit: OMIT,
   True: true,
   False: false,

@@ -66,3 +66,16 @@ describe("password_hash filter, as glibc's crypt() computes it", () => {
     expect(() => renderText("{{ 'pw' | password_hash('blowfish') }}", {})).to.throw('not supported');
   });
 });
+
+describe('strftime filter and now(), as Python formats time', () => {
+  const cases = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'template', 'strftime-expected.json'), 'utf8')) as Array<[string, number, string]>;
+  it('every format and instant Python formatted (UTC) gives the same text', () => {
+    const got = cases.map(([fmt, s]) => renderText('{{ fmt | strftime(s, utc=true) }}', { fmt, s }));
+    expect(got).to.deep.equal(cases.map((c) => c[2]));
+  });
+
+  it('now() prints as a Python datetime, now(fmt=...) formats, both at the current time', () => {
+    expect(renderText('{{ now() }}', {})).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    expect(renderText("{{ now(utc=true, fmt='%Y') }}", {})).to.equal(String(new Date().getUTCFullYear()));
+  });
+});
