@@ -95,7 +95,8 @@ export function confxmlMeaning(m: ConfxmlModel): ConfxmlModel {
     ...m,
     filter: m.filter.start ? m.filter : { start: false, excludes: [] },
     auth: m.auth.start ? m.auth : { start: false },
-    port: m.port.start ? m.port : { start: false },
+    // userDefinedPort on at 873 is rsync's own default port: the same as off.
+    port: m.port.start && m.port.port !== 873 ? m.port : { start: false },
     timeout: m.timeout.start ? m.timeout : { start: false },
     crontab: m.crontab.start ? { ...m.crontab, filter: m.crontab.filter.start ? m.crontab.filter : { start: false, excludes: [] } } : { start: false, filter: { start: false, excludes: [] } },
   };

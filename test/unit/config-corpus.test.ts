@@ -140,4 +140,12 @@ describe('real-world corpus: sersync confxml.xml', () => {
       expect(confxmlMeaning(again)).to.deep.equal(confxmlMeaning(model));
     });
   }
+
+  it('userDefinedPort on at 873 means what off means (sersync then runs rsync on its default port)', () => {
+    const on873 = parseConfxml(read(join(ROOT, 'sersync', 'real-world', '51-port-873-explicit.xml')));
+    expect(on873.port).to.deep.equal({ start: true, port: 873 });
+    expect(confxmlMeaning(on873).port).to.deep.equal({ start: false });
+    const on874 = parseConfxml(read(join(ROOT, 'sersync', 'real-world', '07-user-defined-port.xml')));
+    expect(confxmlMeaning(on874).port).to.deep.equal({ start: true, port: 8730 });
+  });
 });
