@@ -246,8 +246,14 @@ export interface ModuleDef<P = any, F = any> {
 export interface ModuleAdopt<F> {
   /** Params the facts are gathered with: the places the host's config is read from (several: each is read). */
   probe: Record<string, unknown> | Array<Record<string, unknown>>;
-  /** PURE: the params of each task that reproduces what `facts` saw; [] when the host has none of it. */
-  params(facts: F, host: string): Array<Record<string, unknown>>;
+  /**
+   * Where what to read is not at fixed places (addresses, routes, rules): a
+   * read-only command run first, and from its output the probes, one per thing
+   * found (then `probe` is not used).
+   */
+  discover?: { command: string; probes(stdout: string): Array<Record<string, unknown>> };
+  /** PURE: the params of each task that reproduces what `facts` saw; [] when the host has none of it. `probe`: the one the facts were gathered with. */
+  params(facts: F, host: string, probe?: Record<string, unknown>): Array<Record<string, unknown>>;
 }
 
 /** One node's view of one HA group (a VRRP instance, a heartbeat cluster). */

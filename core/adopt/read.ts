@@ -7,7 +7,7 @@
 import { ConfigError } from '../errors.js';
 import { hostContext } from '../engine/context.js';
 import type { InventoryHost } from '../inventory/index.js';
-import { runFactsQuery, type ModuleDef, type ModuleRegistry } from '../module.js';
+import { runFactsQuery, type HostContext, type ModuleAdopt, type ModuleDef, type ModuleRegistry } from '../module.js';
 import { validateFields } from '../schema/validate.js';
 import type { ConnectionPool } from '../transport/connect.js';
 import { connectionFromVars } from '../transport/connect.js';
@@ -32,11 +32,11 @@ export async function readHost(h: InventoryHost, defs: ModuleDef[], pool: Connec
   const ctx = hostContext({ transport, vars: h.vars, check: true, playbookDir: dir, taskDir: dir, log: () => undefined });
   const tasks: AdoptedHost['tasks'] = [];
   for (const def of defs) {
-    const probes = [def.adopt!.probe].flat();
+    const probes = def.adopt!.discover ? await discovered(ctx, def.name, def.adopt!.discover) : [def.adopt!.probe].flat();
     for (const raw of probes) {
       const probe = validated(def, raw, 'probe');
       const facts = def.factsQuery ? await runFactsQuery(ctx, await def.factsQuery(ctx, probe)) : await def.facts!(ctx, probe);
-      for (const params of def.adopt!.params(facts, h.name)) {
+      for (const params of def.adopt!.params(facts, h.name, raw)) {
         try {
           const value = validated(def, params, 'task');
           // Only what was read is written: defaults the schema adds stay implicit.
@@ -48,4 +48,10 @@ export async function readHost(h: InventoryHost, defs: ModuleDef[], pool: Connec
     }
   }
   return { host: h.name, tasks };
+}
+
+async function discovered(ctx: HostContext, module: string, d: NonNullable<ModuleAdopt<unknown>['discover']>): Promise<Array<Record<string, unknown>>> {
+  const r = await ctx.exec(d.command);
+  if (r.code !== 0) throw new Error(`${module}: cannot list what to adopt (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
+  return d.probes(r.stdout);
 }

@@ -17,6 +17,7 @@ import { ifaliasParams, ifaliasRules, type IfaliasParams } from './params.js';
 import { persistPath } from './persist.js';
 import { delCommand, hostRoute, planIfalias, wanted } from './plan.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
+import { ifaliasAdopt } from './adopt.js';
 
 /** The persistent files facts read: those `persist` may choose on any distribution. */
 function candidateFiles(p: IfaliasParams): string[] {
@@ -66,6 +67,7 @@ export default defineModule<IfaliasParams, IfaliasFacts>({
   params: ifaliasParams,
   rules: ifaliasRules,
   supports: { check: true, diff: true, rollback: true },
+  adopt: ifaliasAdopt,
   example: `- ifalias:
     address: 198.18.0.100
     interface: lo

@@ -14,6 +14,7 @@ import { applyScript, restoreFileCommands } from '../../core/transport/script-pa
 import { parseRouteFacts, routeFactsCommand, type RouteFacts } from './facts.js';
 import { destinationPrefix, routeParams, routeRules, type RouteParams } from './params.js';
 import { addCommand, candidateFiles, delCommand, factModel, HOOK_MODE, planRoute, spec } from './plan.js';
+import { routeAdopt } from './adopt.js';
 
 function routeQuery(host: string, p: RouteParams): FactsQuery<RouteFacts> {
   const files = candidateFiles(p);
@@ -42,6 +43,7 @@ export default defineModule<RouteParams, RouteFacts>({
   params: routeParams,
   rules: routeRules,
   supports: { check: true, diff: true, rollback: true },
+  adopt: routeAdopt,
   example: `- route:
     destination: default
     gateway: 192.168.10.1
