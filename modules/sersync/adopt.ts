@@ -7,11 +7,10 @@
 import type { ModuleAdopt } from '../../core/module.js';
 import { paramsFromConfxml, parseConfxml, ConfxmlSyntaxError } from './confxml.js';
 import type { SersyncFacts } from './facts.js';
-import { SERSYNC_CONFIG } from './params.js';
 
 export const sersyncAdopt: ModuleAdopt<SersyncFacts> = {
-  // watch and remotes are required params; facts read the config files whatever they are.
-  probe: { engine: 'sersync', watch: '/var/www/html', remotes: [{ ip: '127.0.0.1', module: 'probe' }], config: SERSYNC_CONFIG },
+  // watch and remotes are required params; facts read both engines' config files (each at its default place) whatever they are.
+  probe: { engine: 'sersync', watch: '/var/www/html', remotes: [{ ip: '127.0.0.1', module: 'probe' }] },
   params(f) {
     const c = f.configs.sersync;
     if (!c.exists || c.content === undefined) return [];
