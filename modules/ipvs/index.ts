@@ -24,6 +24,7 @@ import type { IpvsFacts } from './facts.js';
 import { checkIpvsParams, ipvsParams, type IpvsParams } from './params.js';
 import { planIpvs } from './plan.js';
 import { unmanagedServices } from './unmanaged.js';
+import { ipvsAdopt } from './adopt.js';
 
 export const EXAMPLE = `- name: seed 003's director, FTP over LVS-DR, weighted 3:1
   ipvs:
@@ -47,6 +48,7 @@ export default defineModule<IpvsParams, IpvsFacts>({
   facts: (ctx, p) => gatherIpvsFacts(ctx, p),
   plan: (p, f) => planIpvs(p, f),
   unmanaged: unmanagedServices,
+  adopt: ipvsAdopt,
   apply: (ctx, p, plan) => applyIpvs(ctx, p, plan),
   rollback: (ctx, p, snapshot, applied) => rollbackIpvs(ctx, p, snapshot, applied),
   example: EXAMPLE,
