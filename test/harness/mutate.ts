@@ -126,7 +126,13 @@ export function mutate(text: string, m: Mutation): string {
       break;
     }
   }
-  return doc.toString();
+  try {
+    return doc.toString();
+  } catch {
+    // An earlier mutation made an alias whose anchor this one removed: the document cannot be
+    // written back, so the text stays as the earlier mutation left it.
+    return text;
+  }
 }
 
 /** Mutations that leave a playbook invalid whatever else it holds. */
