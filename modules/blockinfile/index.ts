@@ -11,16 +11,13 @@
 //         198.18.0.11 rs1
 //         198.18.0.12 rs2
 
-import { defineModule, noop, runFactsQuery, type Plan } from '../../core/module.js';
+import { defineModule, noop, type Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
-import { CONTENT_LIMIT, type FileFact } from '../../core/files/facts.js';
-import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam } from '../../core/files/attrs.js';
-import { applyContent, destQuery, planContent, rollbackContent, type ContentParams } from '../lib/file-content.js';
+import type { FileFact } from '../../core/files/facts.js';
+import { editableText, editedFileFields, editedFileRules, editHooks, planEdit, type EditedFileParams } from '../lib/text-edit.js';
 import { editBlock, markerLines } from './edit.js';
-import { pythonRegExp } from '../lib/python-regexp.js';
 
-export interface BlockinfileParams {
-  path: string;
+export interface BlockinfileParams extends EditedFileParams {
   block: string;
   state: 'present' | 'absent';
   marker: string;
@@ -29,46 +26,21 @@ export interface BlockinfileParams {
   insertafter?: string;
   insertbefore?: string;
   create: boolean;
-  backup: boolean;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
-  validate?: string;
 }
-
-const contentParams = (p: BlockinfileParams): ContentParams => ({ dest: p.path, mode: p.mode, owner: p.owner, group: p.group, backup: p.backup, force: true, validate: p.validate });
 
 export function planBlockinfile(p: BlockinfileParams, f: FileFact): Plan {
-  if (!f.exists) {
+  const text = editableText(p, f);
+  if (text === undefined) {
     if (p.state === 'absent') return noop(`${p.path} does not exist`);
     if (!p.create) throw new ModuleError(`${p.path} does not exist (set create: true to create it)`);
-  } else if (f.type !== 'file') {
-    throw new ModuleError(`${p.path} is a ${f.type}, not a file`);
-  } else if (f.content === undefined) {
-    throw new ModuleError(`${p.path} is too large to edit (${f.size} bytes, limit ${CONTENT_LIMIT})`);
   }
   const edit = { block: p.block, marker: p.marker, markerBegin: p.marker_begin, markerEnd: p.marker_end, state: p.state, insertafter: p.insertafter, insertbefore: p.insertbefore };
-  const r = editBlock(f.exists ? (f.content ?? '') : undefined, edit);
-  const field = `block ${markerLines(edit)[0].trim()}`;
-  if (r.action === 'none') {
-    const changes = attrChanges(f, { mode: normalizeMode(p.mode), owner: p.owner, group: p.group });
-    if (changes.length) return { changes };
-    return noop(r.at ? `${p.path} already has the block (line ${r.at})` : `no block to remove in ${p.path}`);
-  }
-  const plan = planContent(contentParams(p), f, Buffer.from(r.content, 'utf8'));
+  const r = editBlock(text, edit);
+  const unchanged = r.at ? `${p.path} already has the block (line ${r.at})` : `no block to remove in ${p.path}`;
+  if (r.action === 'none') return planEdit(p, f, undefined, undefined, unchanged);
   const after = r.action === 'removed' ? undefined : p.block.replace(/\n$/, '');
-  const what = { kind: r.action === 'removed' ? 'remove-block' : 'set-block', resource: p.path, field, before: r.before, after };
-  return { changes: [what, ...plan.changes] };
-}
-
-function regexProblem(field: string, v: unknown): [string, string] | undefined {
-  if (typeof v !== 'string' || v === 'EOF' || v === 'BOF') return undefined;
-  try {
-    pythonRegExp(v);
-    return undefined;
-  } catch (e) {
-    return [field, `not a valid regular expression: ${(e as Error).message}`];
-  }
+  const what = { kind: r.action === 'removed' ? 'remove-block' : 'set-block', resource: p.path, field: `block ${markerLines(edit)[0].trim()}`, before: r.before, after };
+  return planEdit(p, f, r.content, what, unchanged);
 }
 
 export default defineModule<BlockinfileParams, FileFact>({
@@ -84,16 +56,10 @@ export default defineModule<BlockinfileParams, FileFact>({
     insertafter: { type: 'string', description: 'regexp (last matching line) or EOF: where a new block goes' },
     insertbefore: { type: 'string', description: 'regexp (last matching line) or BOF: where a new block goes' },
     create: { type: 'bool', default: false, description: 'create the file when it does not exist' },
-    backup: { type: 'bool', default: false },
-    mode: modeParam,
-    owner: ownerParam,
-    group: groupParam,
-    validate: { type: 'string', description: 'command checking the new file; %s is its temporary path' },
+    ...editedFileFields,
   },
   rules: (p) => {
-    const out: Array<[string, string]> = [];
-    const m = modeProblem(p.mode);
-    if (m) out.push(['mode', m]);
+    const out = editedFileRules(p, ['insertafter', 'insertbefore']);
     if (p.insertafter !== undefined && p.insertbefore !== undefined) out.push(['', 'give insertafter or insertbefore, not both']);
     for (const f of ['marker', 'marker_begin', 'marker_end']) {
       if (typeof p[f] === 'string' && /[\r\n]/.test(p[f] as string)) out.push([f, 'must be a single line']);
@@ -101,11 +67,6 @@ export default defineModule<BlockinfileParams, FileFact>({
     if (typeof p.marker === 'string' && typeof p.marker_begin === 'string' && typeof p.marker_end === 'string') {
       const [a, b] = markerLines({ marker: p.marker, markerBegin: p.marker_begin, markerEnd: p.marker_end });
       if (a === b) out.push(['marker', 'the begin and end markers are the same line (put {mark} in marker, and make marker_begin and marker_end differ)']);
-    }
-    if (typeof p.validate === 'string' && !p.validate.includes('%s')) out.push(['validate', 'must contain %s (the path of the file to check)']);
-    for (const f of ['insertafter', 'insertbefore']) {
-      const bad = regexProblem(f, p[f]);
-      if (bad) out.push(bad);
     }
     return out;
   },
@@ -117,9 +78,6 @@ export default defineModule<BlockinfileParams, FileFact>({
       198.18.0.11 rs1
       198.18.0.12 rs2`,
 
-  factsQuery: (ctx, p) => destQuery(ctx.host, p.path),
-  facts: (ctx, p) => runFactsQuery(ctx, destQuery(ctx.host, p.path)),
   plan: planBlockinfile,
-  apply: (ctx, p, plan, facts) => applyContent(ctx, contentParams(p), { changes: plan.changes.filter((c) => c.kind !== 'set-block' && c.kind !== 'remove-block') }, facts),
-  rollback: (ctx, _p, snapshot, applied) => rollbackContent(ctx, snapshot, applied),
+  ...editHooks<BlockinfileParams>(['set-block', 'remove-block']),
 });

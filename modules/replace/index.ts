@@ -9,52 +9,28 @@
 //       regexp: '^(\s*)#\s*unicast_src_ip\s+.*$'
 //       replace: '\1unicast_src_ip {{ ansible_default_ipv4.address }}'
 
-import { defineModule, noop, runFactsQuery, type Plan } from '../../core/module.js';
+import { defineModule, type Plan } from '../../core/module.js';
 import { ModuleError } from '../../core/errors.js';
-import { CONTENT_LIMIT, type FileFact } from '../../core/files/facts.js';
-import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam } from '../../core/files/attrs.js';
-import { applyContent, destQuery, planContent, rollbackContent, type ContentParams } from '../lib/file-content.js';
+import type { FileFact } from '../../core/files/facts.js';
 import { parseTemplate, pythonRegExp } from '../lib/python-regexp.js';
+import { editableText, editedFileFields, editedFileRules, editHooks, planEdit, type EditedFileParams } from '../lib/text-edit.js';
 import { editReplace } from './edit.js';
 
-export interface ReplaceParams {
-  path: string;
+export interface ReplaceParams extends EditedFileParams {
   regexp: string;
   replace: string;
   after?: string;
   before?: string;
-  backup: boolean;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
-  validate?: string;
 }
-
-const contentParams = (p: ReplaceParams): ContentParams => ({ dest: p.path, mode: p.mode, owner: p.owner, group: p.group, backup: p.backup, force: true, validate: p.validate });
 
 export function planReplace(p: ReplaceParams, f: FileFact): Plan {
-  if (!f.exists) throw new ModuleError(`${p.path} does not exist`);
-  if (f.type !== 'file') throw new ModuleError(`${p.path} is a ${f.type}, not a file`);
-  if (f.content === undefined) throw new ModuleError(`${p.path} is too large to edit (${f.size} bytes, limit ${CONTENT_LIMIT})`);
-  const r = editReplace(f.content, p);
-  if (r.replacements === 0) {
-    const changes = attrChanges(f, { mode: normalizeMode(p.mode), owner: p.owner, group: p.group });
-    if (changes.length) return { changes };
-    return noop(r.noSection ? `after/before match nothing in ${p.path}` : `nothing to replace in ${p.path}`);
-  }
-  const plan = planContent(contentParams(p), f, Buffer.from(r.content, 'utf8'));
+  const text = editableText(p, f);
+  if (text === undefined) throw new ModuleError(`${p.path} does not exist`);
+  const r = editReplace(text, p);
+  const unchanged = r.noSection ? `after/before match nothing in ${p.path}` : `nothing to replace in ${p.path}`;
+  if (r.replacements === 0) return planEdit(p, f, undefined, undefined, unchanged);
   const what = { kind: 'replace-matches', resource: p.path, field: p.regexp, after: `${r.replacements} replacement${r.replacements === 1 ? '' : 's'}` };
-  return { changes: [what, ...plan.changes] };
-}
-
-function regexProblem(field: string, v: unknown): [string, string] | undefined {
-  if (typeof v !== 'string') return undefined;
-  try {
-    pythonRegExp(v);
-    return undefined;
-  } catch (e) {
-    return [field, `not a valid regular expression: ${(e as Error).message}`];
-  }
+  return planEdit(p, f, r.content, what, unchanged);
 }
 
 /** What Python would refuse in the replacement: a bad escape, a group the regexp does not have. */
@@ -90,25 +66,14 @@ export default defineModule<ReplaceParams, FileFact>({
     replace: { type: 'string', default: '', description: 'the replacement; \\1, \\g<1> and \\g<name> insert groups' },
     after: { type: 'string', description: 'only replace after the first match of this regexp' },
     before: { type: 'string', description: 'only replace before the first match of this regexp' },
-    backup: { type: 'bool', default: false },
-    mode: modeParam,
-    owner: ownerParam,
-    group: groupParam,
-    validate: { type: 'string', description: 'command checking the new file; %s is its temporary path' },
+    ...editedFileFields,
   },
   rules: (p) => {
-    const out: Array<[string, string]> = [];
-    const m = modeProblem(p.mode);
-    if (m) out.push(['mode', m]);
-    for (const f of ['regexp', 'after', 'before']) {
-      const bad = regexProblem(f, p[f]);
-      if (bad) out.push(bad);
-    }
+    const out = editedFileRules(p, ['regexp', 'after', 'before']);
     if (typeof p.replace === 'string') {
       const problem = templateProblem(p.replace, typeof p.regexp === 'string' ? p.regexp : undefined);
       if (problem) out.push(['replace', problem]);
     }
-    if (typeof p.validate === 'string' && !p.validate.includes('%s')) out.push(['validate', 'must contain %s (the path of the file to check)']);
     return out;
   },
   supports: { check: true, diff: true, rollback: true },
@@ -117,9 +82,6 @@ export default defineModule<ReplaceParams, FileFact>({
     regexp: '^AUTO=.*$'
     replace: 'AUTO="true"'`,
 
-  factsQuery: (ctx, p) => destQuery(ctx.host, p.path),
-  facts: (ctx, p) => runFactsQuery(ctx, destQuery(ctx.host, p.path)),
   plan: planReplace,
-  apply: (ctx, p, plan, facts) => applyContent(ctx, contentParams(p), { changes: plan.changes.filter((c) => c.kind !== 'replace-matches') }, facts),
-  rollback: (ctx, _p, snapshot, applied) => rollbackContent(ctx, snapshot, applied),
+  ...editHooks<ReplaceParams>(['replace-matches']),
 });

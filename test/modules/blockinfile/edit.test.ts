@@ -1,6 +1,6 @@
 // The pure block edit behind blockinfile against Ansible's own module: each case
 // of test/fixtures/blockinfile/cases.json was run through ansible-core's
-// blockinfile by capture.sh, which kept the file it left.
+// blockinfile by test/fixtures/capture-ansible-edits.sh, which kept the file it left.
 
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // lineinfile's edit against Ansible's own module on the cases of
 // test/fixtures/lineinfile/cases.json (backrefs, search_string, Python regexp
-// spellings): capture.sh ran each through ansible-core's lineinfile and kept the file.
+// spellings): test/fixtures/capture-ansible-edits.sh ran each through ansible-core's lineinfile and kept the file.
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The pure edit behind replace against Ansible's own module: each case of
 // test/fixtures/replace/cases.json was run through ansible-core's replace by
-// capture.sh, which kept the file it left.
+// test/fixtures/capture-ansible-edits.sh, which kept the file it left.
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
