@@ -144,16 +144,17 @@ describe('built-in modules on this machine', function () {
     expect(readFileSync(path, 'utf8')).to.equal('vm.swappiness = 10\n# keep me\nnet.ipv4.ip_forward = 1\n');
   });
 
-  it('command with creates runs once; command quotes words, shell gets a real shell', async () => {
+  it('command with creates runs once; command quotes words (only $VAR and ~ expand, as in Ansible), shell gets a real shell', async () => {
     const marker = join(dir, 'built');
     const o = await converge('command', { cmd: `touch '${marker}'`, creates: marker });
     expect(o.result).to.include({ rc: 0, changed: true });
     const echo = modules.get('command')!;
-    const p = params(echo, { cmd: 'printf %s|%s "$HOME" *' });
+    const p = params(echo, { cmd: "printf %s|%s|%s|%s \"$HOME\" * '$(id)' '$RB_NO_SUCH_VAR'" });
     const plan = echo.plan!(p, {}, { host: 'local', vars: {}, taskName: 't' });
     expect(plan.unknown).to.equal(true);
     const r = (await echo.apply!(context(false), p, plan, {})) as Record<string, unknown>;
-    expect(r.stdout).to.equal('$HOME|*');
+    // Ansible's command expands a variable of the environment (os.path.expandvars), nothing else.
+    expect(r.stdout).to.equal(`${process.env.HOME}|*|$(id)|$RB_NO_SUCH_VAR`);
     const sh = modules.get('shell')!;
     const sp = params(sh, { cmd: 'echo "$((6*7))" | tr 4 X; echo err >&2; exit 3', chdir: dir });
     const sr = (await sh.apply!(context(false), sp, sh.plan!(sp, {}, { host: 'local', vars: {}, taskName: 't' }), {})) as Record<string, unknown>;
