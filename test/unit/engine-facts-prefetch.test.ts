@@ -7,37 +7,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPlaybooks } from '../../core/engine/run.js';
-import type { Reporter, RunSummary } from '../../core/engine/types.js';
-import { ModuleError } from '../../core/errors.js';
-import { defineModule, noop, runFactsQuery, type FactsQuery, type ModuleRegistry } from '../../core/module.js';
+import type { RunSummary } from '../../core/engine/types.js';
+import { defineModule, runFactsQuery, type ModuleRegistry } from '../../core/module.js';
 import { sh } from '../../core/transport/shell.js';
+import { silent, valueModule, valueQuery, type ValueParams } from '../helpers/value-module.js';
 
-interface ValueParams {
-  path: string;
-  want: string;
-}
-
-/** One file holding one value: facts read it, apply writes it. */
-const query = (p: ValueParams): FactsQuery<{ value: string | null }> => ({
-  command: sh`if [ -f ${p.path} ]; then cat ${p.path}; else echo '@absent'; fi`,
-  parse(r) {
-    if (r.stdout.startsWith('@unreadable')) throw new ModuleError(`${p.path}: unreadable`);
-    return { value: r.stdout === '@absent\n' ? null : r.stdout };
-  },
-});
-
-const value = defineModule<ValueParams, { value: string | null }>({
-  name: 'value',
-  summary: 'a file holding one value (test module)',
-  params: { path: { type: 'string', required: true }, want: { type: 'string', required: true } },
-  supports: { check: true, diff: true, rollback: false },
-  factsQuery: (_ctx, p) => query(p),
-  facts: (ctx, p) => runFactsQuery(ctx, query(p)),
-  plan: (p, f) => (f.value === p.want ? noop(`${p.path} is ${p.want}`) : { changes: [{ kind: 'set-value', resource: p.path, before: f.value ?? undefined, after: p.want }] }),
-  async apply(ctx, p) {
-    await ctx.run(sh`printf %s ${p.want} > ${p.path}`);
-  },
-});
+const value = valueModule;
+const query = valueQuery;
 
 /** `value`, whose apply then also puts `then` into another file (with put, not an exec). */
 const valuePut = defineModule<ValueParams & { then: string }, { value: string | null }>({
@@ -58,7 +34,6 @@ const registry: ModuleRegistry = new Map([
   ['value', value],
   ['value_put', valuePut],
 ]);
-const silent: Reporter = { playStart() {}, taskStart() {}, hostResult() {}, taskEnd() {}, rollback() {}, warn() {}, runEnd() {} };
 
 describe('facts gathered ahead', () => {
   let dir: string;

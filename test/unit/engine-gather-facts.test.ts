@@ -8,26 +8,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPlaybooks } from '../../core/engine/run.js';
-import type { Reporter, RunOptions, RunSummary } from '../../core/engine/types.js';
-import { defineModule, noop, runFactsQuery, type FactsQuery } from '../../core/module.js';
-import { sh } from '../../core/transport/shell.js';
+import type { RunOptions, RunSummary } from '../../core/engine/types.js';
 import { modules } from '../../modules/index.js';
+import { silent, valueModule } from '../helpers/value-module.js';
 
-const query = (p: { path: string }): FactsQuery<{ value: string }> => ({ command: sh`cat ${p.path}`, parse: (r) => ({ value: r.stdout }) });
-const value = defineModule<{ path: string; want: string }, { value: string }>({
-  name: 'value',
-  summary: 'a file holding one value (test module)',
-  params: { path: { type: 'string', required: true }, want: { type: 'string', required: true } },
-  supports: { check: true, diff: true, rollback: false },
-  factsQuery: (_ctx, p) => query(p),
-  facts: (ctx, p) => runFactsQuery(ctx, query(p)),
-  plan: (p, f) => (f.value === p.want ? noop('same') : { changes: [{ kind: 'set', resource: p.path, before: f.value, after: p.want }] }),
-  async apply(ctx, p) {
-    await ctx.run(sh`printf %s ${p.want} > ${p.path}`);
-  },
-});
-
-const silent: Reporter = { playStart() {}, taskStart() {}, hostResult() {}, taskEnd() {}, rollback() {}, warn() {}, runEnd() {} };
+const value = valueModule;
 
 describe('gather_facts', () => {
   let dir: string;
