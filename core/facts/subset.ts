@@ -2,6 +2,7 @@
 // gathered facts a host gets, as Ansible selects them.
 
 import { ConfigError } from '../errors.js';
+import { fnmatchToRegex } from '../inventory/patterns.js';
 
 /** Ansible's collector of each fact rb gathers ('network' also covers every interface). */
 const COLLECTOR: Record<string, string> = {
@@ -50,24 +51,8 @@ export function collectors(subset: readonly string[]): Set<string> {
   return out;
 }
 
-function globRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end);
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`.replace(/\\/g, '\\\\');
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
+/** setup's `filter`: Python's fnmatch, as Ansible matches fact names. */
+const globRegex = (pattern: string): RegExp => new RegExp(`^${fnmatchToRegex(pattern)}$`, 's');
 
 /** The facts a gather_subset and filter keep (filter: shell patterns on `ansible_<name>`). */
 export function selectFacts(facts: Record<string, unknown>, subset: readonly string[] = ['all'], filter: readonly string[] = []): Record<string, unknown> {
