@@ -192,6 +192,12 @@ export interface ModuleDef<P = any, F = any> {
    * check mode too (it must not touch hosts in check mode).
    */
   action?: (ctx: HostContext, params: P) => Promise<ActionResult> | ActionResult;
+  /**
+   * Variables a task of this module sets for the rest of the run (set_fact, include_vars), read
+   * from its arguments as written, before any host is contacted: the checks before connecting then
+   * leave later uses of those names to the run. 'any' when only the run can tell which.
+   */
+  definesVars?: (args: Readonly<Record<string, unknown>>) => readonly string[] | 'any';
   facts?: (ctx: FactsContext, params: P) => Promise<F>;
   /**
    * `facts` split into one command + a pure parser, so the engine can batch it with

@@ -101,6 +101,8 @@ export default defineModule<IncludeVarsParams>({
     return out;
   },
   supports: { check: true, diff: false, rollback: false },
+  // What a file holds is known only when it is read: a `name` is all that can be told before.
+  definesVars: (args) => (typeof args.name === 'string' ? [args.name] : 'any'),
   example: `- include_vars: "{{ ansible_os_family }}.yml"
 - include_vars: { dir: vars/sites, name: sites }`,
 

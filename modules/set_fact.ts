@@ -37,6 +37,7 @@ export default defineModule<SetFactParams>({
     return out;
   },
   supports: { check: true, diff: false, rollback: false },
+  definesVars: (args) => Object.keys(args).filter((k) => k !== 'cacheable'),
   example: `- set_fact: { vrrp_priority: 100, vrrp_state: MASTER }`,
 
   action(_ctx, p) {

@@ -4,6 +4,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { ConfigError } from '../errors.js';
+import type { ModuleDef } from '../module.js';
 import type { Task } from '../playbook/types.js';
 import { renderValue } from '../template/index.js';
 import { moreLookups } from '../template/lookups.js';
@@ -15,8 +16,17 @@ function bad(task: Task, message: string): ConfigError {
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The loop's items for this host; `dirs` are the controller folders with_fileglob searches. */
-export function loopItems(task: Task, vars: Record<string, unknown>, dirs: string[] = []): unknown[] {
+/**
+ * The folder a module's controller files live in (its schema's controllerFile: template's
+ * templates/, include_vars' vars/), where with_first_found looks, as Ansible's task executor sets it.
+ */
+export function controllerSubdir(def: ModuleDef | undefined): string {
+  for (const spec of Object.values(def?.params ?? {})) if (spec.type === 'string' && spec.controllerFile) return spec.controllerFile;
+  return 'files';
+}
+
+/** The loop's items for this host; `dirs` are the controller folders with_fileglob searches, `subdir` the one with_first_found does. */
+export function loopItems(task: Task, vars: Record<string, unknown>, dirs: string[] = [], subdir = 'files'): unknown[] {
   const terms = renderValue(task.loop, vars);
   const kind = task.loopWith;
   if (kind === undefined || kind === 'list') {
@@ -64,7 +74,6 @@ export function loopItems(task: Task, vars: Record<string, unknown>, dirs: strin
     case 'sequence':
       return list.flatMap((t) => sequence(task, String(t)));
     case 'first_found': {
-      const subdir = task.module === 'include_vars' ? 'vars' : task.module === 'template' ? 'templates' : 'files';
       const ctx = task.role ? { ...vars, role_path: task.role.path } : vars;
       try {
         return moreLookups('first_found', list, { _subdir: subdir }, ctx) ?? [];

@@ -18,19 +18,19 @@ import { connectionFromVars } from '../transport/connect.js';
 import type { HostState } from './host-state.js';
 import { renderParams } from './task-context.js';
 import type { TaskEnv } from './task-runner.js';
-import { globDirs, itemVars, loopItems } from './loops.js';
+import { controllerSubdir, globDirs, itemVars, loopItems } from './loops.js';
 import { VarOrigins } from './var-origins.js';
 import { joinPath } from '../yaml.js';
 
-/** Names only a run can define: registered results, set_fact keys, loop variables. */
-export function runtimeNames(plays: Play[]): Set<string> {
+/** Names only a run can define: registered results, what modules say their tasks set (set_fact keys...), loop variables. */
+export function runtimeNames(plays: Play[], registry: ModuleRegistry): Set<string> {
   const names = new Set(['ansible_facts', 'ansible_loop', 'item', 'ansible_failed_result', 'ansible_failed_task', 'result', 'ansible_loop_var', 'ansible_index_var']);
   for (const play of plays) {
     for (const t of [...play.tasks, ...play.handlers]) {
       if (t.register) names.add(t.register);
-      if (t.module === 'set_fact') for (const k of Object.keys(t.args)) names.add(k);
-      // include_vars defines what its files hold: known by name, or else any name may come from it.
-      if (t.module === 'include_vars') names.add(typeof t.args.name === 'string' ? t.args.name : ANY_NAME);
+      const defined = t.meta ? undefined : registry.get(t.module)?.definesVars?.(t.args);
+      if (defined === 'any') names.add(ANY_NAME);
+      else for (const n of defined ?? []) names.add(n);
       for (const l of [t, ...(t.loopFrames ?? [])]) {
         names.add(l.loopVar);
         if (l.indexVar) names.add(l.indexVar);
@@ -82,7 +82,7 @@ function checkTask(env: TaskEnv, task0: Task, s: HostState, runtime: Set<string>
     if (task.until !== undefined) guard(() => evalCondition(task.until!, vars), runtime);
     return;
   }
-  const items = guard(() => loopItems(task, vars, globDirs(task, env.play.dir)), runtime);
+  const items = guard(() => loopItems(task, vars, globDirs(task, env.play.dir), controllerSubdir(env.registry.get(task.module))), runtime);
   // A bounded number of items: enough to catch a bad value, never a long pause.
   for (const [index, item] of items.slice(0, 200).entries()) {
     const scope = itemVars(task, vars, item, index, items.length);

@@ -15,7 +15,7 @@ import type { Transport } from '../transport/types.js';
 import { selectPlayHosts } from './host-selection.js';
 import { HostState } from './host-state.js';
 import { LazyTransport } from './lazy-transport.js';
-import { globDirs, itemVars, loopItems } from './loops.js';
+import { controllerSubdir, globDirs, itemVars, loopItems } from './loops.js';
 import { retryRead } from './read-retry.js';
 import { checkBeforeConnecting, commonVars, taskEnv, type RunRequest } from './run.js';
 import { renderParams, taskContext } from './task-context.js';
@@ -91,7 +91,7 @@ export async function resolvePlaybooks(req: Omit<RunRequest, 'reporter'>, opts: 
             task = resolveTaskKeywords(task0, vars);
             if (task.loop === undefined) scopes = [vars];
             else {
-              const items = loopItems(task, vars, globDirs(task, play.dir));
+              const items = loopItems(task, vars, globDirs(task, play.dir), controllerSubdir(def));
               scopes = items.slice(0, 200).map((item, i) => itemVars(task, vars, item, i, items.length));
             }
           } catch {

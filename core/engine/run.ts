@@ -138,7 +138,7 @@ export async function runPlaybooks(request: RunRequest): Promise<RunSummary> {
 /** Every play's tasks on every host, and each host's connection, checked before the first connection. */
 export function checkBeforeConnecting(req: RunRequest, inventory: Inventory, plays: PlayHosts[], states: Map<string, HostState>, magic: Record<string, unknown>, playbookDir?: string): void {
   const origins = new VarOrigins(inventory, playbookDir);
-  const runtime = runtimeNames(plays.map((p) => p.play));
+  const runtime = runtimeNames(plays.map((p) => p.play), req.registry);
   const problems: ConfigProblem[] = [];
   // A task whose templates do not parse is reported once, not again for every host.
   const broken = new Set<Task>();

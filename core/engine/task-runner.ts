@@ -6,7 +6,7 @@ import type { ModuleRegistry, Plan } from '../module.js';
 import { resolveTaskKeywords } from '../playbook/keyword-values.js';
 import type { Play, Task } from '../playbook/types.js';
 import { evalCondition, markUnsafe, renderValue } from '../template/index.js';
-import { globDirs, itemVars, loopItems } from './loops.js';
+import { controllerSubdir, globDirs, itemVars, loopItems } from './loops.js';
 import type { Transport } from '../transport/types.js';
 import { FactsCarrier } from './facts-carrier.js';
 import { MASK } from '../secrets.js';
@@ -85,7 +85,7 @@ function skipped(base: TaskResult, task: Task): TaskResult {
 }
 
 async function runLoop(env: TaskEnv, task: Task, state: HostState, vars: Record<string, unknown>, base: TaskResult): Promise<TaskResult> {
-  const items = loopItems(task, vars, globDirs(task, env.play.dir));
+  const items = loopItems(task, vars, globDirs(task, env.play.dir), controllerSubdir(env.registry.get(task.module)));
   const results: TaskResult[] = [];
   for (const [index, item] of items.entries()) {
     // loop_control.pause: seconds between items (bounded: at most 10 minutes each).
