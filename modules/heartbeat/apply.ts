@@ -75,7 +75,7 @@ export async function applyHeartbeat(ctx: HostContext, p: HeartbeatParams, plan:
   try {
     if (daemon?.kind === 'start-heartbeat') await startHeartbeat(ctx, p.timeout);
     else if (daemon?.kind === 'restart-heartbeat') await restartHeartbeat(ctx, p.timeout);
-    else if (daemon?.kind === 'reload-heartbeat') await reloadHeartbeat(ctx, facts.daemon.pid!, runtimeValues(w.haCf), p.timeout);
+    else if (daemon?.kind === 'reload-heartbeat') await reloadHeartbeat(ctx, facts.daemon.pid!, files(p.path).haCf, runtimeValues(w.haCf), p.timeout);
     else if (daemon?.kind === 'stop-heartbeat') await stopHeartbeat(ctx, p.timeout);
   } catch (e) {
     if (!(e instanceof CommandError)) throw e;
@@ -115,7 +115,7 @@ export async function rollbackHeartbeat(ctx: HostContext, p: HeartbeatParams, sn
   else if (wasRunning && restored.includes('haresources')) await restartHeartbeat(ctx, p.timeout);
   else if (wasRunning && (restored.includes('ha_cf') || restored.includes('authkeys'))) {
     const values = snapshot.ha_cf.content !== undefined ? writtenValues(snapshot.ha_cf.content, RUNTIME_KEYS) : {};
-    await reloadHeartbeat(ctx, now.daemon.pid!, values, p.timeout);
+    await reloadHeartbeat(ctx, now.daemon.pid!, files(p.path).haCf, values, p.timeout);
   }
   else if (!wasRunning && now.daemon.running) await stopHeartbeat(ctx, p.timeout);
 }

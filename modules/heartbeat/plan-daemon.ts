@@ -45,7 +45,7 @@ export function daemonChange(p: HeartbeatParams, w: Wanted, f: HeartbeatFacts, c
   else if (w.haresources && staleResources(f)) why.push('haresources changed after heartbeat started');
   if (changes.some((c) => c.field === 'ha.cf crm')) why.push('crm changed');
   if (why.length) return { kind: 'restart-heartbeat', resource: RESOURCE, field: 'process', before: `pid ${pid} (${why.join(', ')})`, after: 'restarted' };
-  const commands = [reloadCommand(pid!, runtimeValues(w.haCf), p.timeout)];
+  const commands = [reloadCommand(pid!, paths.haCf, runtimeValues(w.haCf), p.timeout)];
   if (touched(changes, paths.haCf) || touched(changes, paths.authkeys)) {
     return { kind: 'reload-heartbeat', resource: RESOURCE, field: 'config', before: `pid ${pid}`, after: 'reloaded', commands };
   }

@@ -98,6 +98,19 @@ async function answering(): Promise<string[]> {
 }
 
 const hbPid = (host: string) => labSh(host, 'cat /var/run/heartbeat.pid').then((s) => Number(s.trim()));
+const STOP_WATCH = '/tmp/rb-test-watch.stop';
+
+/** Nanosecond times at which `cl_status` was refused on `host`, polled every 0.1 s until STOP_WATCH appears (60 s at most). */
+async function watchApi(host: string): Promise<bigint[]> {
+  const loop =
+    `end=$(( $(date +%s) + 60 )); while [ ! -e ${STOP_WATCH} ] && [ $(date +%s) -lt $end ]; do ` +
+    't=$(date +%s%N); timeout 5 cl_status hbstatus >/dev/null 2>&1 || echo $t; sleep 0.1; done';
+  return (await labSh(host, loop)).split('\n').filter(Boolean).map((t) => BigInt(t));
+}
+
+/** heartbeat's own processes under the master (FIFO reader, one reader and one writer per medium). */
+const kids = (host: string) =>
+  labSh(host, `ps -o pid=,args= --ppid $(cat /var/run/heartbeat.pid) | awk '$2 == "heartbeat:" { print $1 }'`).then((s) => s.split(/\s+/).filter(Boolean));
 const param = (host: string, k: string) => labSh(host, `cl_status hbparameter -p ${k}`).then((s) => s.trim());
 
 function ran(r: RbResult, code = 0): RbResult {
@@ -134,9 +147,24 @@ describe('heartbeat on lab hosts with real heartbeat', function () {
       ['set-directive', 'ha.cf keepalive', 2, 1],
       ['reload-heartbeat', 'config', `pid ${pid}`, 'reloaded'],
     ]);
+    // The running daemon already has keepalive 1: only the restart the signal causes (new child
+    // processes; the API refuses callers for a second or two meanwhile) shows the reload has
+    // happened. rb returns after it: a watcher on rb12 sees the API refuse only before rb is done.
+    const kidsBefore = await kids(B);
+    await labSh(B, `rm -f ${STOP_WATCH}`);
+    const refusals = watchApi(B);
     const repair = ran(await runPlay(playbook()));
+    const done = BigInt((await labSh(B, 'date +%s%N')).trim());
+    await new Promise((r) => setTimeout(r, 3000));
+    await labSh(B, `touch ${STOP_WATCH}`);
+    const refused = await refusals;
+    expect(refused.length, 'the watcher saw the restart').to.be.greaterThan(0);
+    expect(refused.filter((t) => t > done).length, 'cl_status refused after rb returned').to.equal(0);
     expect(changesOf(repair, B).map((c) => c.kind)).to.deep.equal(['set-directive', 'reload-heartbeat']);
     expect(await hbPid(B), 'a reload keeps the daemon').to.equal(pid);
+    const kidsAfter = await kids(B);
+    expect(kidsAfter).to.have.length(kidsBefore.length);
+    expect(kidsAfter.filter((k) => kidsBefore.includes(k)), 'the reload replaced the child processes').to.deep.equal([]);
     expect(await param(B, 'keepalive')).to.equal('1');
   });
 
