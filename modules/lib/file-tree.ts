@@ -49,7 +49,8 @@ interface TreeData {
 
 /**
  * The changes bringing every path below `root` to `want`: one change per
- * attribute and wanted value, listing its paths. A link keeps its own mode
+ * attribute and wanted value (mode, owner, group; then by value), listing its
+ * paths in order. A link keeps its own mode
  * (meaningless on Linux) and gets owner/group itself (chown -h), never its target's.
  */
 export function planTreeAttrs(root: string, entries: readonly TreeEntry[], want: TreeAttrs): Change[] {
@@ -61,7 +62,7 @@ export function planTreeAttrs(root: string, entries: readonly TreeEntry[], want:
     g.paths.push(path);
     groups.set(key, g);
   };
-  for (const e of entries) {
+  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (e.type !== 'link' && want.mode !== undefined) {
       const mode = resolveMode(want.mode, e.mode, e.type === 'directory');
       if (mode && mode !== e.mode) add('mode', e.mode, mode, e.path);
@@ -70,7 +71,9 @@ export function planTreeAttrs(root: string, entries: readonly TreeEntry[], want:
     if (want.group && e.group !== want.group) add('group', e.group, want.group, e.path);
   }
   const tool = { mode: ['chmod'], owner: ['chown', '-h'], group: ['chgrp', '-h'] };
-  return [...groups.values()].map((g) => ({
+  const order = { mode: 0, owner: 1, group: 2 };
+  const sorted = [...groups.values()].sort((a, b) => order[a.field] - order[b.field] || (a.after < b.after ? -1 : a.after > b.after ? 1 : 0));
+  return sorted.map((g) => ({
     kind: `set-tree-${g.field}`,
     resource: `${root.replace(/\/$/, '')}/ (${g.paths.length} path${g.paths.length === 1 ? '' : 's'} below)`,
     field: g.field,

@@ -103,10 +103,10 @@ describe('file recurse against Ansible', () => {
     const plan = planFile(params('mode=u=rwX,g=rX,o='), factsOf(before));
     expect(plan.changes.map((c) => [c.kind, c.resource, c.before, c.after, (c.data as { paths?: string[] } | undefined)?.paths])).to.deep.equal([
       ['set-mode', ROOT, '0700', '0750', undefined],
-      ['set-tree-mode', `${ROOT}/ (3 paths below)`, '0700, 0754, 0755', '0750', ['bin/run', 'conf.d', 'conf.d/empty']],
       ['set-tree-mode', `${ROOT}/ (2 paths below)`, '0600, 0664', '0640', ['conf.d/a.conf', 'notes']],
+      ['set-tree-mode', `${ROOT}/ (3 paths below)`, '0700, 0754, 0755', '0750', ['bin/run', 'conf.d', 'conf.d/empty']],
     ]);
-    expect(plan.changes[1].commands).to.deep.equal([`cd -- ${ROOT} && xargs -0r chmod 0750 --`]);
+    expect(plan.changes[2].commands).to.deep.equal([`cd -- ${ROOT} && xargs -0r chmod 0750 --`]);
   });
 
   it("reads the tree command's output from this machine's find (odd names, a link, a missing root)", () => {
