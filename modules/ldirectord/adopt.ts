@@ -1,0 +1,103 @@
+// `rb adopt` for ldirectord: the ldirectord.cf it reads (/etc/ha.d/ or /etc/)
+// read as ldirectord reads it, each key into its typed parameter (yes/no as
+// booleans, numbers as numbers, real servers as "ADDRESS:PORT METHOD [WEIGHT]"
+// or, with a check of their own, as objects) and keys rb does not type kept
+// verbatim in `extra`. Who starts the daemon follows the host: heartbeat when
+// its haresources names ldirectord (then rb never starts it on the passive
+// node), else rb.
+
+import type { ModuleAdopt } from '../../core/module.js';
+import { sh } from '../../core/transport/shell.js';
+import type { Entry } from '../lib/ldirectord-conf/config.js';
+import { parseReal } from '../lib/ldirectord-conf/model.js';
+import { ldirectordParams } from './params.js';
+import { documentOf, type LdirectordFacts } from './facts.js';
+
+type Obj = Record<string, unknown>;
+
+/** Where ldirectord looks for its config when started without one (as heartbeat starts it). */
+const LDIRECTORD_PATHS = ['/etc/ha.d/ldirectord.cf', '/etc/ldirectord.cf'];
+
+const VIRTUAL_FIELDS = (ldirectordParams.virtuals as { items: { fields: Record<string, { type: string }> } }).items.fields;
+
+function typed(spec: { type: string } | undefined, value: string): unknown {
+  if (spec?.type === 'bool') return /^yes$/i.test(value.trim());
+  if (spec?.type === 'int' && /^\d+$/.test(value.trim())) return Number(value.trim());
+  return value;
+}
+
+const extraLine = (e: Entry) => `${e.key} = ${e.value}`;
+
+/** A `real=` value as the module's real server param (read as ldirectord reads it; kept as written where rb has no field for a part). */
+export function realParam(value: string): string | Obj {
+  const p = parseReal(value);
+  const v = value.trim().replace(/\s+/g, ' ');
+  if (!p || p.rest || !/^(gate|masq|ipip)$/.test(p.method)) return v;
+  const weight = p.weight !== undefined ? ` ${p.weight}` : '';
+  if (p.request === undefined) return `${p.where} ${p.method}${weight}`;
+  const hp = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(p.where);
+  if (!hp) return v;
+  return {
+    address: hp[1],
+    ...(hp[2] !== undefined ? { port: Number(hp[2]) } : {}),
+    method: p.method,
+    ...(p.weight !== undefined ? { weight: Number(p.weight) } : {}),
+    request: p.request,
+    receive: p.receive,
+  };
+}
+
+/**
+ * Entries → typed params, a repeated key by its last value (ldirectord assigns
+ * each key as it reads it); keys rb does not type go to `extra`, all of them,
+ * in their order.
+ */
+function fields(entries: Entry[], specs: Record<string, { type: string }>, skip: Set<string>): Obj {
+  const out: Obj = {};
+  const extra: string[] = [];
+  for (const e of entries) {
+    if (skip.has(e.key)) continue;
+    const key = e.key === 'fallback6' && specs.fallback6 === undefined ? 'fallback' : e.key;
+    if (specs[key] && key !== 'extra') out[key] = typed(specs[key], e.value);
+    else extra.push(extraLine(e));
+  }
+  if (extra.length) out.extra = extra;
+  return out;
+}
+
+export function ldirectordTask(f: LdirectordFacts, managedBy: string): Obj | undefined {
+  if (!f.exists || f.parseError) return undefined;
+  const doc = documentOf(f);
+  const globalSpecs = Object.fromEntries(Object.entries(ldirectordParams).filter(([k]) => !['path', 'managed_by', 'verify_timeout', 'virtuals'].includes(k))) as Record<string, { type: string }>;
+  const virtuals = doc.sections.map((s) => ({
+    virtual: s.virtual,
+    // A firewall mark has no address to tell its family: virtual6=MARK says it.
+    ...(s.keyword === 'virtual6' && /^\d+$/.test(s.virtual) ? { ipv6: true } : {}),
+    ...(s.options.some((o) => o.key === 'real' || o.key === 'real6') ? { real: s.options.filter((o) => o.key === 'real' || o.key === 'real6').map((o) => realParam(o.value)) } : {}),
+    ...fields(s.options, VIRTUAL_FIELDS, new Set(['real', 'real6', 'virtual'])),
+  }));
+  return {
+    path: f.path,
+    ...(managedBy !== 'rb' ? { managed_by: managedBy } : {}),
+    ...fields(doc.globals, globalSpecs, new Set()),
+    ...(virtuals.length ? { virtuals } : {}),
+  };
+}
+
+export const ldirectordAdopt: ModuleAdopt<LdirectordFacts> = {
+  probe: [],
+  // The first config ldirectord would read, and whether heartbeat starts it.
+  discover: {
+    command:
+      sh`for f in ${LDIRECTORD_PATHS}; do if [ -f "$f" ]; then echo "path $f"; break; fi; done; ` +
+      "if [ -r /etc/ha.d/haresources ] && sed 's/#.*//' /etc/ha.d/haresources | grep -qw ldirectord; then echo heartbeat; fi; true",
+    probes(stdout) {
+      const path = /^path (\S+)$/m.exec(stdout)?.[1];
+      return path ? [{ path, managed_by: /^heartbeat$/m.test(stdout) ? 'heartbeat' : 'rb' }] : [];
+    },
+  },
+  params(f, _host, probe) {
+    const t = ldirectordTask(f, String(probe?.managed_by ?? 'rb'));
+    return t ? [t] : [];
+  },
+};
