@@ -68,6 +68,8 @@ function fields(entries: Entry[], specs: Record<string, { type: string }>, skip:
 export function ldirectordTask(f: LdirectordFacts, managedBy: string): Obj | undefined {
   if (!f.exists || f.parseError) return undefined;
   const doc = documentOf(f);
+  // A file without a virtual service (Debian's package installs one of only comments) gives ldirectord nothing to do.
+  if (doc.sections.length === 0 && !f.running) return undefined;
   const globalSpecs = Object.fromEntries(Object.entries(ldirectordParams).filter(([k]) => !['path', 'managed_by', 'verify_timeout', 'virtuals'].includes(k))) as Record<string, { type: string }>;
   const virtuals = doc.sections.map((s) => ({
     virtual: s.virtual,

@@ -127,6 +127,10 @@ describe('rb adopt: LVS', () => {
     it('a running daemon rb starts is adopted as rb\'s; discovery finds the first config and heartbeat\'s haresources', () => {
       expect(ldirectordTask(ldFacts('ldirectord/seed004.cf', true), 'rb')).not.to.have.property('managed_by');
       expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: false, running: false, live: '' }, 'rb')).to.equal(undefined);
+      // The file Debian's ldirectord package installs: comments only, no virtual service.
+      const dummy = '# Dummy configuration file.\n#\n# See /usr/share/doc/ldirectord/examples/ldirectord.cf.gz for\n# configuration examples.\n';
+      expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: dummy, running: false, live: '' }, 'rb')).to.equal(undefined);
+      expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: 'checktimeout=3\n', running: false, live: '' }, 'rb')).to.equal(undefined);
       const d = ldirectord.adopt!.discover!;
       expect(d.probes('path /etc/ldirectord.cf\nheartbeat\n')).to.deep.equal([{ path: '/etc/ldirectord.cf', managed_by: 'heartbeat' }]);
       expect(d.probes('')).to.deep.equal([]);
