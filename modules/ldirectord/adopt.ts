@@ -88,14 +88,27 @@ export function ldirectordTask(f: LdirectordFacts, managedBy: string): Obj | und
 
 export const ldirectordAdopt: ModuleAdopt<LdirectordFacts> = {
   probe: [],
-  // The first config ldirectord would read, and whether heartbeat starts it.
+  // Where heartbeat starts ldirectord (haresources: `ldirectord` or
+  // `ldirectord::NAME`), the configs it names, found as ldirectord finds them
+  // (/etc/ha.d/NAME, /etc/ha.d/conf/NAME, or NAME when absolute); else the
+  // first config ldirectord would read on its own.
   discover: {
     command:
-      sh`for f in ${LDIRECTORD_PATHS}; do if [ -f "$f" ]; then echo "path $f"; break; fi; done; ` +
-      "if [ -r /etc/ha.d/haresources ] && sed 's/#.*//' /etc/ha.d/haresources | grep -qw ldirectord; then echo heartbeat; fi; true",
+      "hr=; [ -r /etc/ha.d/haresources ] && hr=$(sed 's/#.*//' /etc/ha.d/haresources | tr -s ' \\t\\\\' '\\n\\n\\n' | grep -E '^ldirectord(::|$)'); " +
+      'if [ -n "$hr" ]; then for w in $hr; do n=${w#ldirectord}; n=${n#::}; n=${n%%::*}; [ -n "$n" ] || n=ldirectord.cf; ' +
+      'case $n in /*) c=$n;; *) c=;; esac; ' +
+      'for f in "/etc/ha.d/$n" "/etc/ha.d/conf/$n" $c; do if [ -f "$f" ]; then echo "heartbeat $f"; break; fi; done; done; ' +
+      sh`else for f in ${LDIRECTORD_PATHS}; do if [ -f "$f" ]; then echo "path $f"; break; fi; done; fi; true`,
     probes(stdout) {
-      const path = /^path (\S+)$/m.exec(stdout)?.[1];
-      return path ? [{ path, managed_by: /^heartbeat$/m.test(stdout) ? 'heartbeat' : 'rb' }] : [];
+      const seen = new Set<string>();
+      const out: Array<Record<string, unknown>> = [];
+      for (const m of stdout.matchAll(/^(heartbeat|path) (\S+)$/gm)) {
+        const path = m[2].replace(/\/{2,}/g, '/');
+        if (seen.has(path)) continue;
+        seen.add(path);
+        out.push({ path, managed_by: m[1] === 'heartbeat' ? 'heartbeat' : 'rb' });
+      }
+      return out;
     },
   },
   params(f, _host, probe) {

@@ -5,7 +5,9 @@
 // vault-marked variables; per-node values (the ucast peer) go to host_vars.
 
 import { expect } from 'chai';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { layout } from '../../core/adopt/layout.js';
 import { secretPaths } from '../../core/adopt/secret-paths.js';
@@ -118,6 +120,19 @@ describe('rb adopt: heartbeat', () => {
     expect(d.probes(out)).to.have.length(1);
     expect(Object.keys(d.probes(out)[0].resource_scripts as object)).to.deep.equal(['startvip', 'mine']);
     expect(validateFields(heartbeat.params, d.probes(out)[0], '', {}, heartbeat.rules).problems).to.deep.equal([]);
+    // The command itself, run by sh over a copy of /etc/ha.d in a temporary directory.
+    const root = mkdtempSync(join(tmpdir(), 'rb-hb-discover-'));
+    try {
+      mkdirSync(join(root, 'ha.d', 'resource.d'), { recursive: true });
+      for (const f of ['ha.cf', 'resource.d/startvip', 'resource.d/IPaddr', 'resource.d/unused']) writeFileSync(join(root, 'ha.d', f), '');
+      writeFileSync(join(root, 'ha.d', 'haresources'), 'n1 IPaddr::10.0.0.1 startvip \\\n httpd # unused\n');
+      const run = () => spawnSync('sh', ['-c', d.command.replaceAll('/etc/ha.d', `${root}/ha.d`)], { encoding: 'utf8' }).stdout;
+      expect(adoptedScripts(run())).to.deep.equal(['startvip']);
+      rmSync(join(root, 'ha.d', 'ha.cf'));
+      expect(d.probes(run())).to.deep.equal([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('two nodes: shared values in the playbook, the ucast peer in host_vars, the key a vault-marked variable in group_vars', () => {

@@ -14,7 +14,10 @@ import ldirectord from '../../modules/ldirectord/index.js';
 import { ldirectordTask, realParam } from '../../modules/ldirectord/adopt.js';
 import type { LdirectordFacts } from '../../modules/ldirectord/facts.js';
 import { planLdirectord } from '../../modules/ldirectord/plan.js';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { editDocument } from '../../modules/ldirectord/edit.js';
 import { modelFromParams } from '../../modules/ldirectord/params.js';
 import { parseLdirectord } from '../../modules/lib/ldirectord-conf/config.js';
@@ -124,7 +127,7 @@ describe('rb adopt: LVS', () => {
       expect(validateFields(ldirectord.params, t, '', {}, ldirectord.rules).problems.map((p) => p.path)).to.deep.equal(['virtuals[0].real', 'virtuals[0].real']);
     });
 
-    it('a running daemon rb starts is adopted as rb\'s; discovery finds the first config and heartbeat\'s haresources', () => {
+    it('a running daemon rb starts is adopted as rb\'s; discovery finds the configs heartbeat starts ldirectord with, else the first one ldirectord reads', () => {
       expect(ldirectordTask(ldFacts('ldirectord/seed004.cf', true), 'rb')).not.to.have.property('managed_by');
       expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: false, running: false, live: '' }, 'rb')).to.equal(undefined);
       // The file Debian's ldirectord package installs: comments only, no virtual service.
@@ -132,7 +135,25 @@ describe('rb adopt: LVS', () => {
       expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: dummy, running: false, live: '' }, 'rb')).to.equal(undefined);
       expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: 'checktimeout=3\n', running: false, live: '' }, 'rb')).to.equal(undefined);
       const d = ldirectord.adopt!.discover!;
-      expect(d.probes('path /etc/ldirectord.cf\nheartbeat\n')).to.deep.equal([{ path: '/etc/ldirectord.cf', managed_by: 'heartbeat' }]);
+      expect(d.probes('path /etc/ldirectord.cf\n')).to.deep.equal([{ path: '/etc/ldirectord.cf', managed_by: 'rb' }]);
+      // haresources: `ldirectord` and `ldirectord::NAME`, each config found as ldirectord finds it (the command's part, run on a host).
+      expect(d.probes('heartbeat /etc/ha.d/ldirectord.cf\nheartbeat /etc/ha.d/conf/web.cf\nheartbeat /etc/ha.d/ldirectord.cf\n')).to.deep.equal([
+        { path: '/etc/ha.d/ldirectord.cf', managed_by: 'heartbeat' },
+        { path: '/etc/ha.d/conf/web.cf', managed_by: 'heartbeat' },
+      ]);
+      // The command itself, run by sh over a copy of /etc/ha.d in a temporary directory.
+      const root = mkdtempSync(join(tmpdir(), 'rb-ld-discover-'));
+      try {
+        mkdirSync(join(root, 'ha.d', 'conf'), { recursive: true });
+        for (const f of ['ha.d/ldirectord.cf', 'ha.d/conf/web.cf', 'abs.cf']) writeFileSync(join(root, f), '');
+        const run = () => spawnSync('sh', ['-c', d.command.replaceAll('/etc/ha.d', `${root}/ha.d`).replaceAll('/etc/ldirectord.cf', `${root}/ldirectord.cf`)], { encoding: 'utf8' }).stdout;
+        writeFileSync(join(root, 'ha.d', 'haresources'), `n1 10.0.0.1 ldirectord \\\n  startvip # ldirectord::x.cf\nn2 ldirectord::web.cf ldirectord::${root}/abs.cf ldirectord::missing.cf\n`);
+        expect(d.probes(run()).map((p) => `${String(p.managed_by)} ${String(p.path).slice(root.length)}`)).to.deep.equal(['heartbeat /ha.d/ldirectord.cf', 'heartbeat /ha.d/conf/web.cf', 'heartbeat /abs.cf']);
+        rmSync(join(root, 'ha.d', 'haresources'));
+        expect(d.probes(run()).map((p) => `${String(p.managed_by)} ${String(p.path).slice(root.length)}`)).to.deep.equal(['rb /ha.d/ldirectord.cf']);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
       expect(d.probes('')).to.deep.equal([]);
     });
 
