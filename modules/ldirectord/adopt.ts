@@ -32,9 +32,11 @@ const extraLine = (e: Entry) => `${e.key} = ${e.value}`;
 export function realParam(value: string): string | Obj {
   const p = parseReal(value);
   const v = value.trim().replace(/\s+/g, ' ');
-  if (!p || p.rest || !/^(gate|masq|ipip)$/.test(p.method)) return v;
+  if (!p || !/^(gate|masq|ipip)$/.test(p.method)) return v;
   const weight = p.weight !== undefined ? ` ${p.weight}` : '';
-  if (p.request === undefined) return `${p.where} ${p.method}${weight}`;
+  // Connection thresholds (l:N u:N) only in the string form.
+  if (p.request === undefined) return `${p.where} ${p.method}${weight}${p.rest ? ` ${p.rest}` : ''}`;
+  if (p.rest) return v;
   const hp = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(p.where);
   if (!hp) return v;
   return {

@@ -45,7 +45,7 @@ export interface RealParams {
 const realSpec: ParamSpec = {
   type: 'oneOf',
   options: [
-    { type: 'string', pattern: /^\S+ (gate|masq|ipip)( \d+)?$/, patternName: '"ADDRESS:PORT gate|masq|ipip [WEIGHT]"', check: (v: string) => serverProblem(v.split(' ')[0]) },
+    { type: 'string', pattern: /^\S+ (gate|masq|ipip)( \d+)?( l:\d+)?( u:\d+)?$/, patternName: '"ADDRESS:PORT gate|masq|ipip [WEIGHT] [l:LOWER] [u:UPPER]"', check: (v: string) => serverProblem(v.split(' ')[0]) },
     {
       type: 'object',
       fields: {

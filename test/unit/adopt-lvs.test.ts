@@ -157,6 +157,14 @@ describe('rb adopt: LVS', () => {
       expect(d.probes('')).to.deep.equal([]);
     });
 
+    it('connection thresholds on a real server (l:N u:N) are kept as written and plan nothing', () => {
+      const f = ldFacts('ldirectord/seed004.cf');
+      f.content = f.content!.replace('real=192.168.57.101:80 gate', 'real=192.168.57.101:80 gate 2 l:10  u:50');
+      const t = ldirectordTask(f, 'heartbeat') as { virtuals: Array<Record<string, unknown>> };
+      expect(t.virtuals[0].real).to.deep.equal(['192.168.57.101:80 gate 2 l:10 u:50', '192.168.57.102:80 gate']);
+      expect(planLdirectord(valid(ldirectord, t), f).changes).to.deep.equal([]);
+    });
+
     it('a real server with a check of its own becomes an object', () => {
       expect(realParam('10.0.0.2:80 gate 2 "/check.html", "OK"')).to.deep.equal({ address: '10.0.0.2', port: 80, method: 'gate', weight: 2, request: '/check.html', receive: 'OK' });
       expect(realParam('[2001:db8::2]:80  masq')).to.equal('[2001:db8::2]:80 masq');
