@@ -97,6 +97,9 @@ async function buildByHand(): Promise<void> {
     await labSh(host, 'cat > /etc/ha.d/ha.cf', { input: haCf(peer) });
     await labSh(host, WEB);
   }
+  // A person takes longer than a second between editing haresources and starting heartbeat; rb reads a
+  // haresources newer than the daemon as one heartbeat has not read (seconds are the files' resolution).
+  await new Promise((r) => setTimeout(r, 2000));
   for (const host of BOXES) await labSh(host, 'service heartbeat start >/dev/null 2>&1 || /etc/init.d/heartbeat start');
 }
 
