@@ -153,7 +153,7 @@ describe('rb adopt on hand-built seed 004 boxes (heartbeat + ldirectord, real IP
     expect(site, 'the scheduler is a value of the playbook').to.include('scheduler: rr');
     writeFileSync(file, site.replaceAll('scheduler: rr', 'scheduler: wlc'));
     const r = ran(await rbRun(['run', file, '-i', LAB_INVENTORY], { timeoutMs: 600_000 }));
-    expect(flatChanges(r.report!).map((c) => [c.host, c.kind, c.field])).to.deep.equal([
+    expect(flatChanges(r.report!).map((c) => [c.host, c.kind, c.field]).sort()).to.deep.equal([
       ['rb1', 'set-option', `virtual=${VIP}:80 scheduler`],
       ['rb1', 'reload-ldirectord', 'config'],
       ['rb2', 'set-option', `virtual=${VIP}:80 scheduler`],
