@@ -157,7 +157,7 @@ describe('rb adopt on hand-built seed 004 boxes (heartbeat + ldirectord, real IP
       ['rb1', 'set-option', `virtual=${VIP}:80 scheduler`],
       ['rb1', 'reload-ldirectord', 'config'],
       ['rb2', 'set-option', `virtual=${VIP}:80 scheduler`],
-    ]);
+    ].sort());
     expect(await labSh('rb1', 'ipvsadm -Sn')).to.include(`-A -t ${VIP}:80 -s wlc`);
     for (const host of BOXES) expect(await labSh(host, 'grep -c "^\\s*scheduler=wlc" /etc/ha.d/ldirectord.cf')).to.equal('1\n');
     const again = ran(await rbRun(['drift', file, '-i', LAB_INVENTORY], { timeoutMs: 600_000 }));
