@@ -37,7 +37,7 @@ async function ansiblePlaybook(file: string): Promise<string> {
 async function accounts(): Promise<string> {
   return labSh(
     HOST,
-    'getent passwd lbadmin lbsvc || true; getent group lbops adm haclient lbsvc || true; getent shadow lbadmin | cut -d: -f2; ' +
+    'getent passwd lbadmin lbsvc || true; getent group lbops adm lbmon lbsvc || true; getent shadow lbadmin | cut -d: -f2; ' +
       'if [ -d /home/lbadmin ]; then stat -c "%a %U %G" /home/lbadmin; ls -A /home/lbadmin; else echo no-home; fi; ' +
       'test -e /var/lib/lbsvc && echo lbsvc-home || echo no-lbsvc-home',
   );
@@ -45,10 +45,10 @@ async function accounts(): Promise<string> {
 
 const present = [
   { name: 'ops group', 'ansible.builtin.group': { name: 'lbops', gid: 1490 } },
-  { name: 'ha group', group: { name: 'haclient', system: true } },
+  { name: 'ha group', group: { name: 'lbmon', system: true } },
   {
     name: 'admin',
-    'ansible.builtin.user': { name: 'lbadmin', uid: 1500, group: 'lbops', groups: 'adm,haclient', append: true, shell: '/bin/bash', comment: 'LB admin', password: HASH },
+    'ansible.builtin.user': { name: 'lbadmin', uid: 1500, group: 'lbops', groups: 'adm,lbmon', append: true, shell: '/bin/bash', comment: 'LB admin', password: HASH },
   },
   { name: 'service account', user: { name: 'lbsvc', system: true, create_home: false, home: '/var/lib/lbsvc', shell: '/usr/sbin/nologin' } },
 ];
@@ -72,12 +72,12 @@ describe('user and group on a lab host, compared with ansible-playbook', functio
     const r = await converge({ playbook: play(present), tamper: { host: HOST, cmd: 'usermod -s /bin/sh lbadmin && gpasswd -d lbadmin adm >/dev/null' } });
     expect(r.changes.map((c) => [c.module, c.kind, c.resource])).to.deep.equal([
       ['group', 'create-group', 'lbops'],
-      ['group', 'create-group', 'haclient'],
+      ['group', 'create-group', 'lbmon'],
       ['user', 'create-user', 'lbadmin'],
       ['user', 'create-user', 'lbsvc'],
     ]);
     expect(r.drift!.changes.map((c) => [c.kind, c.before, c.after])).to.deep.equal([
-      ['add-groups', ['haclient'], ['adm', 'haclient']],
+      ['add-groups', ['lbmon'], ['adm', 'lbmon']],
       ['set-shell', '/bin/sh', '/bin/bash'],
     ]);
     await resetHosts([HOST]);
