@@ -40,7 +40,7 @@ const SETUP =
 async function state(): Promise<string> {
   return labSh(
     HOST,
-    "cd /srv/rbtree && find . -printf '%y %m %u %g %P\\n' | sort -k5; for f in /etc/rb-remote.conf /etc/rb-remote.old /srv/rbtree/bin/notes.copy; do " +
+    "cd /srv/rbtree && find . -printf '%y %m %u %g %P\\n' | sort -k5; for f in /etc/rb-remote.conf /etc/rb-remote.old /etc/rb-notes.copy; do " +
       'if [ -e $f ]; then stat -c "%n %a %U %G" $f; cat $f; else echo "$f missing"; fi; done',
   );
 }
@@ -49,7 +49,7 @@ const tasks = [
   { name: 'tree', 'ansible.builtin.file': { path: '/srv/rbtree', state: 'directory', recurse: true, mode: 'u=rwX,g=rX,o=', group: 'adm' } },
   { name: 'new copy', copy: { src: '/srv/rbtree/conf.d/a.conf', dest: '/etc/rb-remote.conf', remote_src: true } },
   { name: 'over an old file', copy: { src: '/srv/rbtree/notes', dest: '/etc/rb-remote.old', remote_src: true } },
-  { name: 'into the tree', 'ansible.builtin.copy': { src: '/srv/rbtree/notes', dest: '/srv/rbtree/bin/notes.copy', remote_src: true, mode: '0600' } },
+  { name: 'with a mode', 'ansible.builtin.copy': { src: '/srv/rbtree/notes', dest: '/etc/rb-notes.copy', remote_src: true, mode: '0600' } },
 ];
 
 describe('file recurse and copy remote_src on a lab host, compared with ansible-playbook', function () {
@@ -74,8 +74,8 @@ describe('file recurse and copy remote_src on a lab host, compared with ansible-
       ['tree', 'set-tree-group', 'group'],
       ['new copy', 'create-file', 'content'],
       ['over an old file', 'write-file', 'content'],
-      ['into the tree', 'create-file', 'content'],
-      ['into the tree', 'create-file', 'mode'],
+      ['with a mode', 'create-file', 'content'],
+      ['with a mode', 'create-file', 'mode'],
     ]);
     expect(r.drift!.changes.map((c) => [c.kind, c.before, c.after])).to.deep.equal([
       ['set-tree-mode', '0777', '0750'],
