@@ -65,7 +65,7 @@ export function accountsCommand(q: AccountQuery): string {
   return `(\n${body.join('\n')}\n)`;
 }
 
-function passwdLine(line: string): PasswdEntry {
+export function passwdLine(line: string): PasswdEntry {
   const f = line.split(':');
   if (f.length < 7 || !/^\d+$/.test(f[2]) || !/^\d+$/.test(f[3])) throw new Error(`cannot read passwd entry ${JSON.stringify(line.slice(0, 100))}`);
   return { name: f[0], uid: Number(f[2]), gid: Number(f[3]), comment: f[4], home: f[5], shell: f.slice(6).join(':') };

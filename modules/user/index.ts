@@ -14,8 +14,8 @@
 //       password: "{{ lbadmin_hash }}"
 
 import { defineModule, runFactsQuery, stdoutFactsQuery, type FactsQuery } from '../../core/module.js';
-import { and } from '../../core/transport/shell.js';
-import { accountsCommand, parseAccounts, type AccountFacts } from '../lib/accounts.js';
+import { and, argv } from '../../core/transport/shell.js';
+import { accountsCommand, parseAccounts, passwdLine, type AccountFacts, type PasswdEntry } from '../lib/accounts.js';
 import { planUser, restoreCommands, type UserParams } from './plan.js';
 
 const NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/;
@@ -24,6 +24,14 @@ const FIELD = /^[^:\n\r]*$/;
 function query(host: string, p: UserParams): FactsQuery<AccountFacts> {
   const command = accountsCommand({ user: p.name, hash: p.password !== undefined && p.state === 'present', home: p.home ?? 'passwd' });
   return stdoutFactsQuery(host, 'user', command, parseAccounts);
+}
+
+/** What `register:` holds, in Ansible's result shape (uid, group as a gid, comment, home, shell). */
+export function userResult(p: UserParams, u: PasswdEntry | undefined): Record<string, unknown> {
+  const base = { name: p.name, state: p.state, ...(p.state === 'present' ? { append: p.append, system: p.system, create_home: p.create_home } : {}) };
+  if (!u || p.state === 'absent') return base;
+  const groups = p.groups === undefined ? {} : { groups: p.groups.join(',') };
+  return { ...base, uid: u.uid, group: u.gid, comment: u.comment, home: u.home, shell: u.shell, ...groups };
 }
 
 export default defineModule<UserParams, AccountFacts>({
@@ -67,9 +75,12 @@ export default defineModule<UserParams, AccountFacts>({
   factsQuery: (ctx, p) => query(ctx.host, p),
   facts: (ctx, p) => runFactsQuery(ctx, query(ctx.host, p)),
   plan: planUser,
+  registers: (p, f) => userResult(p, f.user),
   async apply(ctx, p, plan) {
-    await ctx.run(and(...plan.changes.flatMap((c) => c.commands ?? [])));
-    return { name: p.name, state: p.state, changed: true };
+    // The entry as the host has it afterwards, in the same exec, for register.
+    const r = await ctx.run(`${and(...plan.changes.flatMap((c) => c.commands ?? []))} && { getent passwd -- ${argv([p.name])} || true; }`);
+    const line = r.stdout.split('\n').reverse().find((l) => l.startsWith(`${p.name}:`));
+    return { ...userResult(p, line ? passwdLine(line) : undefined), changed: true };
   },
   async rollback(ctx, p, snapshot, applied) {
     const cmds = restoreCommands(p, snapshot, applied);

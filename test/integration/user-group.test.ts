@@ -114,6 +114,26 @@ describe('user and group on a lab host, compared with ansible-playbook', functio
     expect(await accounts()).to.equal(rb);
   });
 
+  it('register holds what Ansible registers (uid, group, home, shell, comment), for a created and an unchanged user', async () => {
+    const look = [
+      { user: { name: 'lbreg', uid: 1510, shell: '/bin/bash', comment: 'reg' }, register: 'made' },
+      { user: { name: 'lbreg' }, register: 'same' },
+      {
+        copy: {
+          dest: '/etc/rb-user.json',
+          content: "{{ [made.name, made.uid, made.group, made.home, made.shell, made.comment, made.state, same.uid, same.home, same.shell, same.changed] | to_json }}\n",
+        },
+      },
+    ];
+    const r = await rbRun(['run', play(look), '-i', LAB_INVENTORY]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    const rb = await labSh(HOST, 'cat /etc/rb-user.json');
+    await resetHosts([HOST]);
+    await ansiblePlaybook(play(look));
+    expect(rb).to.equal(await labSh(HOST, 'cat /etc/rb-user.json'));
+    expect(JSON.parse(rb)).to.deep.include.members(['lbreg', 1510, '/home/lbreg', '/bin/bash', 'reg', 'present', false]);
+  });
+
   it('a user changed by hand is put back by usermod, and a failed host gets its accounts back', async () => {
     await rbRun(['run', play(present), '-i', LAB_INVENTORY]);
     const before = await accounts();
