@@ -37,6 +37,12 @@ export interface DaemonState {
   params: Record<string, string>;
   /** `cl_status rscstatus`: all, local, foreign, none or transition. */
   resources?: string;
+  /**
+   * Per haresources line (keyed by its first resource, heartbeat's group key), whether this host
+   * holds each of the group's resources, as the resource's own `status` says: '1' held, '0' not,
+   * one character per resource.
+   */
+  groups?: Record<string, string>;
 }
 
 export interface HeartbeatFacts {
@@ -66,6 +72,29 @@ function allPaths(t: FactsTarget): string[] {
   return [f.haCf, f.authkeys, f.haresources, ...t.scripts.map((s) => scriptPath(t.path, s))];
 }
 
+// Which resources of each haresources group this host holds, asked of the resources themselves:
+// each one's script (resource.d/, then /etc/init.d/, as heartbeat finds it; a bare address is
+// IPaddr's) run with its `::` arguments and `status`. Its words decide as heartbeat's
+// ResourceManager decides (`not running`: no; `running` or `OK`: yes), but on stdout and stderr
+// both: ldirectord says "is running" on stderr only, so ResourceManager itself counts a running
+// ldirectord as stopped. Other words mean not held; a script that prints nothing is judged by
+// its LSB exit code (0: running). A perl status (ldirectord's) takes seconds of CPU on a slow
+// machine: each script gets 30 s, at the lowest priority, so that reading never slows serving.
+// `cl_status rscstatus` is only what heartbeat believes it holds; while a group moves, the two
+// nodes' beliefs overlap or are both `transition`.
+function groupsPart(path: string): string {
+  const { haresources } = files(path);
+  return [
+    sh`  held() { r=$1; case $r in [0-9]*.[0-9]*.[0-9]*.[0-9]*) r=IPaddr::$r;; esac; n=\${r%%::*}; a=; case $r in *::*) a=$(printf %s "\${r#*::}" | sed 's/::/ /g');; esac; ` +
+      sh`s=; for d in ${`${path}/resource.d`} /etc/init.d; do [ -f "$d/$n" ] && [ -x "$d/$n" ] && { s=$d/$n; break; }; done; [ -n "$s" ] || return 1; ` +
+      `o=$(set -f; nice -n 19 timeout 30 "$s" $a status 2>&1 </dev/null); c=$?; ` +
+      `case $o in *[Nn][Oo][Tt]\\ *[Rr]unning*) return 1;; *[Rr]unning*|*OK*) return 0;; esac; [ -z "$o" ] && [ $c -eq 0 ]; }`,
+    sh`  [ -r ${haresources} ] && sed -e 's/#.*//' ${haresources} | sed -e :a -e '/\\\\$/N; s/\\\\\\n//; ta' |`,
+    '    while read -r node rest; do [ -n "$rest" ] || continue; st=; set -f; for r in $rest; do set +f',
+    '      if held "$r"; then st=${st}1; else st=${st}0; fi; done; echo "group ${rest%% *} $st"; done',
+  ].join('\n');
+}
+
 // `cl_status` talks to heartbeat's API: bounded, since a wedged daemon must not hang the facts.
 function daemonPart(t: FactsTarget): string {
   return [
@@ -77,6 +106,7 @@ function daemonPart(t: FactsTarget): string {
     '  e=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d " "); case $e in ""|*[!0-9]*) ;; *) echo "started $(( $(date +%s) - e ))";; esac',
     sh`  for k in ${RUNTIME_KEYS}; do v=$(timeout 5 cl_status hbparameter -p "$k" 2>/dev/null) && echo "param $k $v"; done`,
     '  r=$(timeout 5 cl_status rscstatus 2>/dev/null) && echo "resources $r"',
+    groupsPart(t.path),
     'fi',
     sh`[ -f ${files(t.path).haresources} ] && echo "mtime $(stat -c %Y ${files(t.path).haresources})"; true`,
   ].join('\n');
@@ -109,13 +139,18 @@ export function parseDaemon(text: string): { daemon: DaemonState; mtime?: number
   let mtime: number | undefined;
   text.split('\n').forEach((line, i) => {
     if (line === '') return;
-    const m = /^(pid|started|mtime|param|resources) (.*)$/.exec(line);
+    const m = /^(pid|started|mtime|param|resources|group) (.*)$/.exec(line);
     if (!m) throw new Error(`heartbeat facts: daemon line ${i + 1}: unexpected ${JSON.stringify(line.slice(0, 80))}`);
     const [, tag, rest] = m;
     if (tag === 'param') {
       const [k, ...v] = rest.split(' ');
       daemon.params[k] = v.join(' ').trim();
     } else if (tag === 'resources') daemon.resources = rest.trim();
+    else if (tag === 'group') {
+      const g = /^(\S+) ([01]+)$/.exec(rest);
+      if (!g) throw new Error(`heartbeat facts: daemon line ${i + 1}: a group line is key and 0/1 per resource`);
+      (daemon.groups ??= {})[g[1]] = g[2];
+    }
     else {
       if (!/^\d+$/.test(rest.trim())) throw new Error(`heartbeat facts: daemon line ${i + 1}: ${tag} is not a number`);
       if (tag === 'pid') Object.assign(daemon, { running: true, pid: Number(rest) });

@@ -1,7 +1,9 @@
 // The HA group a heartbeat task puts its host in (for `rollout: ha`): the
 // cluster of its `node` list. Each haresources line is a resource group that
-// exactly one node holds; `cl_status rscstatus` says which this node holds
-// (local: its own, foreign: the peer's, all, none; transition: neither yet).
+// exactly one node holds. A node holds a group when each of its resources
+// says so (its script's `status`, see facts.ts); for a group the facts did not
+// ask about, `cl_status rscstatus` says (local: its own, foreign: the peer's,
+// all, none; transition: neither yet).
 
 import type { HaMembership } from '../../core/module.js';
 import type { HeartbeatFacts } from './facts.js';
@@ -22,8 +24,13 @@ export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts): HaMemb
   const groups: ResourceGroup[] = p.resources ?? f.haresources.model ?? [];
   const me = f.nodename.toLowerCase();
   const status = f.daemon.running ? f.daemon.resources : undefined;
-  const holds = (g: ResourceGroup) =>
+  // Each resource's own status where the facts asked it; rscstatus otherwise.
+  const rscstatus = (g: ResourceGroup) =>
     g.node.toLowerCase() === me ? status === 'local' || status === 'all' : status === 'foreign' || status === 'all';
+  const holds = (g: ResourceGroup) => {
+    const bits = f.daemon.running ? f.daemon.groups?.[g.resources[0]] : undefined;
+    return bits === undefined ? rscstatus(g) : bits.length === g.resources.length && !bits.includes('0');
+  };
   const label = (g: ResourceGroup) => `${g.node}: ${g.resources.join(' ')}`;
   return [
     {

@@ -39,6 +39,32 @@ describe('HA groups of modules', () => {
     expect(heartbeat.haGroup!(p, { ...facts, daemon: { running: false, params: {} } }, 'rb11')[0]).to.include({ running: false }).and.deep.include({ held: [] });
   });
 
+  it('heartbeat: a group is held where each of its resources says so (its status), whatever rscstatus believes', () => {
+    const read = (name: string) =>
+      parseHeartbeatFacts({ path: '/etc/ha.d', scripts: ['hbvip'] }, readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heartbeat', 'captured', name), 'utf8'));
+    const p = params(heartbeat, {
+      ha_cf: { ucast: 'eth0 198.18.0.12', node: ['rb1', 'rb2'] },
+      authkeys: { key: 'k' },
+      resources: [{ node: 'rb1', resources: ['hbvip'] }],
+    });
+    const held = (name: string, host: string) => heartbeat.haGroup!(p, read(name), host)[0].held;
+    // Captured by test/fixtures/heartbeat/capture.ts: rb1 active, rb2 taking over, then handing back.
+    expect(read('pair-active-rb1.out').daemon).to.deep.include({ resources: 'local', groups: { hbvip: '1' } });
+    expect(read('pair-takeover-rb2.out').daemon).to.deep.include({ resources: 'all', groups: { hbvip: '1' } });
+    expect(read('pair-given-back-rb2.out').daemon).to.deep.include({ resources: 'local', groups: { hbvip: '0' } });
+    expect([held('pair-active-rb1.out', 'rb1'), held('pair-active-rb2.out', 'rb2')]).to.deep.equal([['rb1: hbvip'], []]);
+    expect(held('pair-takeover-rb2.out', 'rb2')).to.deep.equal(['rb1: hbvip']);
+    expect([held('pair-given-back-rb1.out', 'rb1'), held('pair-given-back-rb2.out', 'rb2')]).to.deep.equal([['rb1: hbvip'], []]);
+    // rscstatus still saying `all` on the node that handed the group back does not make it a holder.
+    const stale = read('pair-given-back-rb2.out');
+    expect(heartbeat.haGroup!(p, { ...stale, daemon: { ...stale.daemon, resources: 'all' } }, 'rb2')[0].held).to.deep.equal([]);
+    // A group half taken (one resource of two up) is held by no one yet.
+    const two = params(heartbeat, { ha_cf: { ucast: 'eth0 198.18.0.12', node: ['rb1', 'rb2'] }, authkeys: { key: 'k' }, resources: [{ node: 'rb1', resources: ['hbvip', 'ldirectord'] }] });
+    const half = read('pair-active-rb1.out');
+    expect(heartbeat.haGroup!(two, { ...half, daemon: { ...half.daemon, groups: { hbvip: '10' } } }, 'rb1')[0].held).to.deep.equal([]);
+    expect(heartbeat.haGroup!(two, { ...half, daemon: { ...half.daemon, groups: { hbvip: '11' } } }, 'rb1')[0].held).to.deep.equal(['rb1: hbvip ldirectord']);
+  });
+
   it('vrrp: one group per instance (interface + virtual_router_id), its VIPs held on the MASTER', async () => {
     const out = readFileSync(join(FIXTURES, 'captured', 'facts-running-master.out'), 'utf8');
     const ctx = { host: 'k1', exec: async () => ({ code: 0, stdout: out, stderr: '', durationMs: 0 }) } as unknown as HostContext;

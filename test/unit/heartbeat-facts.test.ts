@@ -94,6 +94,7 @@ describe('heartbeat facts', () => {
     expect(() => parseHeartbeatFacts(target, out.slice(0, out.lastIndexOf('@@rb-part-')))).to.throw('expected 5 output parts');
     expect(() => parseDaemon('pid 12\nstarted soon\n')).to.throw('daemon line 2: started is not a number');
     expect(() => parseDaemon('heartbeat OK\n')).to.throw('daemon line 1: unexpected "heartbeat OK"');
+    expect(() => parseDaemon('pid 12\ngroup hbvip yes\n')).to.throw('daemon line 2: a group line is key and 0/1 per resource');
     expect(() => parseHeartbeatFacts(target, out.replace('\nrb11\n', '\n\n'))).to.throw('`uname -n` printed no node name');
   });
 
