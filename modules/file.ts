@@ -1,7 +1,9 @@
 // file: converges a path's kind and attributes: a directory, an existing
 // file's mode/owner, a symbolic link, an empty file (touch) or nothing at all
 // (absent). `touch` creates a missing file but leaves an existing one's times
-// alone, so a second run changes nothing.
+// alone, so a second run changes nothing. `recurse: true` (state: directory)
+// also sets owner/group/mode on every path below, symbolic modes resolved per
+// path (X: directories and files with an x bit); links are not followed.
 //
 //   - name: web root
 //     file:
@@ -10,10 +12,11 @@
 //       mode: '0755'
 
 import { defineModule, noop, runFactsQuery, type Change, type FactsQuery, type Plan } from '../core/module.js';
-import { ModuleError } from '../core/errors.js';
+import { CommandError, ModuleError } from '../core/errors.js';
 import { fileFactsQuery, type FileFact } from '../core/files/facts.js';
 import { attrChanges, groupParam, modeParam, modeProblem, normalizeMode, ownerParam, restoreAttrCommands } from '../core/files/attrs.js';
 import { and, argv } from '../core/transport/shell.js';
+import { applyTreeChanges, isTreeChange, parseTree, planTreeAttrs, restoreTree, treeCommand, type TreeEntry } from './lib/file-tree.js';
 
 export interface FileParams {
   path: string;
@@ -23,9 +26,20 @@ export interface FileParams {
   group?: string;
   src?: string;
   force: boolean;
+  recurse: boolean;
 }
 
-export function planFile(p: FileParams, f: FileFact): Plan {
+/** The path's facts; with recurse, the paths below it too. */
+export type FileFacts = FileFact & { tree?: TreeEntry[] };
+
+export function planFile(p: FileParams, f: FileFacts): Plan {
+  const top = planPath(p, f);
+  if (!p.recurse || !f.tree?.length) return top;
+  const below = planTreeAttrs(p.path, f.tree, { mode: p.mode, owner: p.owner, group: p.group });
+  return below.length ? { changes: [...top.changes, ...below] } : top;
+}
+
+function planPath(p: FileParams, f: FileFact): Plan {
   const path = p.path;
   const attrs = { mode: normalizeMode(p.mode), owner: p.owner, group: p.group };
   const create = (kind: string, after: string, first: string[]): Plan => {
@@ -73,13 +87,29 @@ export function planFile(p: FileParams, f: FileFact): Plan {
   }
 }
 
-/** The facts of one path (stat, link target, hash) as one command and its parser. */
-function pathQuery(host: string, path: string): FactsQuery<FileFact> {
+const TREE = '@@rb-tree';
+
+/** The facts of one path (stat, link target, hash) as one command and its parser; with recurse, and of the paths below. */
+function pathQuery(host: string, path: string, recurse = false): FactsQuery<FileFacts> {
   const q = fileFactsQuery(host, [path]);
-  return { command: q.command, parse: (r) => q.parse(r)[path] };
+  if (!recurse) return { command: q.command, parse: (r) => q.parse(r)[path] };
+  const command = `${q.command}; echo ${TREE}; ${treeCommand(path)}`;
+  return {
+    command,
+    parse(r) {
+      const at = r.stdout.indexOf(`${TREE}\n`);
+      if (at < 0) return q.parse(r)[path];
+      const fact = q.parse({ ...r, stdout: r.stdout.slice(0, at) })[path];
+      try {
+        return { ...fact, tree: parseTree(r.stdout.slice(at + TREE.length + 1)) };
+      } catch (e) {
+        throw new CommandError({ host, command, ...r }, `cannot read file facts: ${(e as Error).message}`);
+      }
+    },
+  };
 }
 
-export default defineModule<FileParams, FileFact>({
+export default defineModule<FileParams, FileFacts>({
   name: 'file',
   summary: 'A directory, symbolic link, empty file or absent path, with mode and owner',
   params: {
@@ -94,6 +124,7 @@ export default defineModule<FileParams, FileFact>({
     group: groupParam,
     src: { type: 'string', description: 'target of the link (state: link)' },
     force: { type: 'bool', default: false, description: 'state: link replaces a file or directory in the way' },
+    recurse: { type: 'bool', default: false, description: 'state: directory: also set owner/group/mode on every path below (links are not followed)' },
   },
   rules: (p) => {
     const out: Array<[string, string]> = [];
@@ -101,6 +132,7 @@ export default defineModule<FileParams, FileFact>({
     if (m) out.push(['mode', m]);
     if (p.state === 'link' && !p.src) out.push(['src', 'state: link needs src (the link target)']);
     if (p.state !== 'link' && p.src !== undefined) out.push(['src', 'only used with state: link']);
+    if (p.recurse === true && p.state !== 'directory') out.push(['recurse', "needs state: directory (as Ansible's)"]);
     if (p.state === 'absent' && (p.mode !== undefined || p.owner || p.group)) out.push(['state', 'mode/owner/group make no sense with state: absent']);
     return out;
   },
@@ -109,13 +141,16 @@ export default defineModule<FileParams, FileFact>({
 - file: { path: /etc/ha.d/authkeys, mode: '0600' }
 - file: { path: /etc/nginx/sites-enabled/site, state: link, src: /etc/nginx/sites-available/site }`,
 
-  factsQuery: (ctx, p) => pathQuery(ctx.host, p.path),
-  facts: (ctx, p) => runFactsQuery(ctx, pathQuery(ctx.host, p.path)),
+  factsQuery: (ctx, p) => pathQuery(ctx.host, p.path, p.recurse),
+  facts: (ctx, p) => runFactsQuery(ctx, pathQuery(ctx.host, p.path, p.recurse)),
   plan: planFile,
   async apply(ctx, _p, plan) {
-    await ctx.run(and(...plan.changes.flatMap((c) => c.commands ?? [])));
+    const top = plan.changes.filter((c) => !isTreeChange(c));
+    if (top.length) await ctx.run(and(...top.flatMap((c) => c.commands ?? [])));
+    await applyTreeChanges(ctx, plan.changes);
   },
   async rollback(ctx, p, snapshot, applied) {
+    if (snapshot.tree) await restoreTree(ctx, p.path, snapshot.tree, applied.changes);
     const kinds = new Set(applied.changes.map((c) => c.kind));
     const replaced = kinds.has('create-link') && snapshot.exists && snapshot.type !== 'link';
     if (kinds.has('remove-path') || replaced) throw new ModuleError(`${ctx.host}: ${p.path} was removed; its content cannot be restored`);

@@ -13,6 +13,7 @@ const loaders: Record<string, ModuleLoader> = {
   debug: async () => (await import('./debug.js')).default,
   fail: async () => (await import('./fail.js')).default,
   file: async () => (await import('./file.js')).default,
+  group: async () => (await import('./group.js')).default,
   heartbeat: async () => (await import('./heartbeat/index.js')).default,
   ifalias: async () => (await import('./ifalias/index.js')).default,
   include_vars: async () => (await import('./include_vars.js')).default,
@@ -34,6 +35,7 @@ const loaders: Record<string, ModuleLoader> = {
   stat: async () => (await import('./stat.js')).default,
   sysctl: async () => (await import('./sysctl/index.js')).default,
   template: async () => (await import('./template.js')).default,
+  user: async () => (await import('./user/index.js')).default,
   vrrp: async () => (await import('./vrrp/index.js')).default,
   wait_for: async () => (await import('./wait_for.js')).default,
 };

@@ -107,7 +107,8 @@ export function parseTask(raw: unknown, src: TaskSource, registry: ModuleRegistr
     if (isPlainObject(raw.args)) args = { ...raw.args, ...args };
     args = { ...moduleDefaults(raw.module_defaults, [key, stripPrefix(key), module]), ...args };
   }
-  const kw = readKeywords(raw, at, src.displayPath, problems);
+  // The module's own key is no keyword, though a play keyword may share its name (`user`).
+  const kw = readKeywords(Object.fromEntries(Object.entries(raw).filter(([k]) => k !== key)), at, src.displayPath, problems);
   const name = typeof raw.name === 'string' ? raw.name : module === 'meta' ? `meta: ${meta}` : module;
   const loopControl = isPlainObject(raw.loop_control) ? raw.loop_control : {};
   const loops = ['loop', ...Object.keys(raw).filter((k) => k.startsWith('with_'))].filter((k) => raw[k] !== undefined);

@@ -34,8 +34,9 @@ function scopeChanges(prefix: string, have: Entry[], want: Entry[]): FieldChange
     if (isReal(key)) {
       for (const v of wv) if (!hv.includes(v)) out.push({ op: 'add-real', field, after: v });
       for (const v of hv) if (!wv.includes(v)) out.push({ op: 'remove-real', field, before: v });
-    } else if (hv.join('\n') !== wv.join('\n')) {
-      const c: FieldChange = { op: 'set', field, before: hv.length ? hv.join(', ') : undefined, after: wv.length ? wv.join(', ') : undefined };
+    } else if (hv.at(-1) !== wv.at(-1)) {
+      // ldirectord assigns each key as it reads it: of a repeated key, the last counts.
+      const c: FieldChange = { op: 'set', field, before: hv.at(-1), after: wv.at(-1) };
       if (SECRET_KEYS.has(key)) c.secret = true;
       out.push(c);
     }
@@ -81,7 +82,7 @@ function editScope(doc: LdDocument, idx: number[], want: Entry[], fallbackAfter:
         else e.drop.add(i);
       }
       for (const x of wantE) if (!kept.has(norm(x))) e.add(after, entryLine(x, indent));
-    } else if (at.map((i) => norm(entryAt(i))).join('\n') !== wantE.map(norm).join('\n')) {
+    } else if (at.map((i) => norm(entryAt(i))).at(-1) !== wantE.map(norm).at(-1)) {
       at.forEach((i, j) => (j < wantE.length ? e.replace.set(i, entryLine(wantE[j], indentOf(doc.lines[i].text))) : e.drop.add(i)));
       for (const x of wantE.slice(at.length)) e.add(after, entryLine(x, indent));
     }

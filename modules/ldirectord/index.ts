@@ -29,6 +29,7 @@ import { applyLdirectord, rollbackLdirectord } from './apply.js';
 import { gatherLdirectordFacts, type LdirectordFacts } from './facts.js';
 import { checkLdirectordParams, ldirectordParams } from './params.js';
 import { planLdirectord, type LdParams } from './plan.js';
+import { ldirectordAdopt } from './adopt.js';
 
 export const EXAMPLE = `- name: seed 004's ldirectord.cf
   ldirectord:
@@ -57,6 +58,7 @@ export default defineModule<LdParams, LdirectordFacts>({
   params: ldirectordParams,
   rules: checkLdirectordParams,
   supports: { check: true, diff: true, rollback: true },
+  adopt: ldirectordAdopt,
   facts: (ctx, p) => gatherLdirectordFacts(ctx, p.path),
   plan: (p, f) => planLdirectord(p, f),
   apply: (ctx, p, plan, f) => applyLdirectord(ctx, p, plan, f),

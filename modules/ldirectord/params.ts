@@ -45,7 +45,7 @@ export interface RealParams {
 const realSpec: ParamSpec = {
   type: 'oneOf',
   options: [
-    { type: 'string', pattern: /^\S+ (gate|masq|ipip)( \d+)?$/, patternName: '"ADDRESS:PORT gate|masq|ipip [WEIGHT]"', check: (v: string) => serverProblem(v.split(' ')[0]) },
+    { type: 'string', pattern: /^\S+ (gate|masq|ipip)( \d+)?( l:\d+)?( u:\d+)?$/, patternName: '"ADDRESS:PORT gate|masq|ipip [WEIGHT] [l:LOWER] [u:UPPER]"', check: (v: string) => serverProblem(v.split(' ')[0]) },
     {
       type: 'object',
       fields: {
@@ -98,6 +98,7 @@ const virtualSpec: ObjectSpec = {
   type: 'object',
   fields: {
     virtual: { type: 'string', required: true, pattern: /^(\d+|[^\s:"#\[\]]+:[A-Za-z0-9_-]+|\[[0-9A-Fa-f:]+\]:[A-Za-z0-9_-]+)$/, check: virtualProblem, patternName: 'ADDRESS:PORT, [IPV6]:PORT or a firewall mark', description: 'the virtual service' },
+    ipv6: { type: 'bool', description: 'an IPv6 firewall-mark virtual (virtual6=MARK); an address in brackets says it by itself' },
     real: { type: 'list', single: true, items: realSpec, default: [], description: 'real servers' },
     ...Object.fromEntries(VIRTUAL_KEYS),
     extra: EXTRA,
@@ -143,6 +144,8 @@ type Obj = Record<string, unknown>;
 
 const isFwmark = (virtual: string) => /^\d+$/.test(virtual);
 const isV6 = (virtual: string) => virtual.startsWith('[');
+/** Whether a virtual of the params is an IPv6 one (virtual6=). */
+const isV6Virtual = (v: Obj) => isV6(String(v.virtual)) || (isFwmark(String(v.virtual)) && v.ipv6 === true);
 
 /** ADDRESS[:PORT] of a real or fallback server: IPv6 in brackets, IPv4 in range, or a host name. */
 function serverProblem(text: string, withPort = true): string | undefined {
@@ -165,7 +168,8 @@ const FAMILY_KEYS: Array<[string, string]> = [['fallback', 'fallback6'], ['real'
 
 function checkVirtual(v: Obj): Array<[string, string]> {
   const out: Array<[string, string]> = [];
-  const v6 = isV6(String(v.virtual));
+  const v6 = isV6Virtual(v);
+  if (v.ipv6 === true && !isFwmark(String(v.virtual))) out.push(['ipv6', 'only for a firewall-mark virtual: an IPv6 address says it in brackets ([2001:db8::1]:80)']);
   if (v6 && v.fallback !== undefined && !String(v.fallback).startsWith('[')) out.push(['fallback', 'a virtual6 service takes an IPv6 fallback in brackets ([::1]:80 gate), written as fallback6']);
   if (!v6 && v.fallback !== undefined && String(v.fallback).startsWith('[')) out.push(['fallback', 'an IPv6 fallback needs an IPv6 virtual ([2001:db8::1]:80)']);
   for (const r of v.real as Array<string | RealParams>) {
@@ -178,8 +182,8 @@ function checkVirtual(v: Obj): Array<[string, string]> {
   if (isFwmark(virtual) && protocol && protocol !== 'fwm') out.push(['protocol', 'a firewall-mark virtual needs protocol fwm']);
   if (!isFwmark(virtual) && protocol === 'fwm') out.push(['protocol', 'protocol fwm is for a firewall-mark virtual']);
   if (v.netmask !== undefined) {
-    const ok = isV6(virtual) ? /^\d+$/.test(String(v.netmask)) && Number(v.netmask) >= 1 && Number(v.netmask) <= 128 : /^\d+\.\d+\.\d+\.\d+$/.test(String(v.netmask));
-    if (!ok) out.push(['netmask', isV6(virtual) ? 'a prefix length from 1 to 128' : 'dotted quad notation, e.g. 255.255.255.0']);
+    const ok = isV6Virtual(v) ? /^\d+$/.test(String(v.netmask)) && Number(v.netmask) >= 1 && Number(v.netmask) <= 128 : /^\d+\.\d+\.\d+\.\d+$/.test(String(v.netmask));
+    if (!ok) out.push(['netmask', isV6Virtual(v) ? 'a prefix length from 1 to 128' : 'dotted quad notation, e.g. 255.255.255.0']);
   }
   if (v.httpmethod === 'HEAD' && v.receive !== undefined) out.push(['receive', 'httpmethod HEAD reads no body: leave receive unset']);
   if (v.ops === true && protocol !== 'udp') out.push(['ops', 'one-packet scheduling is for protocol udp']);
@@ -205,9 +209,9 @@ export function checkLdirectordParams(v: Obj): Array<[string, string]> {
   if (v.fallback6 !== undefined && !String(v.fallback6).startsWith('[')) out.push(['fallback6', 'an IPv6 server in brackets, e.g. "[::1]:80 gate"']);
   if (v.fallback !== undefined && String(v.fallback).startsWith('[')) out.push(['fallback', 'an IPv6 fallback goes to fallback6']);
   if (v.connecttimeout !== undefined) out.push(['connecttimeout', 'ldirectord 4 refuses connecttimeout (deprecated): use negotiatetimeout']);
-  const names = (v.virtuals as Obj[]).map((x) => String(x.virtual));
+  const names = (v.virtuals as Obj[]).map((x) => `${isV6Virtual(x) ? 'virtual6' : 'virtual'}=${String(x.virtual)}`);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) out.push(['virtuals', `virtual ${dup} is listed twice (ldirectord refuses duplicate virtual servers)`]);
+  if (dup) out.push(['virtuals', `${dup} is listed twice (ldirectord refuses duplicate virtual servers)`]);
   return out;
 }
 
@@ -238,10 +242,11 @@ function entries(keys: Array<[string, ParamSpec]>, p: Obj, extra: unknown): Entr
 export function modelFromParams(p: Obj): Model {
   const virtuals: VirtualModel[] = (p.virtuals as Obj[]).map((v) => {
     const virtual = String(v.virtual);
-    const realKey = isV6(virtual) ? 'real6' : 'real';
+    const v6 = isV6Virtual(v);
+    const realKey = v6 ? 'real6' : 'real';
     const reals = (v.real as Array<string | RealParams>).map((r) => ({ key: realKey, value: realText(r) }));
-    const options = entries(VIRTUAL_KEYS, v, v.extra).map((e) => (isV6(virtual) && e.key === 'fallback' ? { ...e, key: 'fallback6' } : e));
-    return { keyword: isV6(virtual) ? 'virtual6' : 'virtual', virtual, options: [...reals, ...options] };
+    const options = entries(VIRTUAL_KEYS, v, v.extra).map((e) => (v6 && e.key === 'fallback' ? { ...e, key: 'fallback6' } : e));
+    return { keyword: v6 ? 'virtual6' : 'virtual', virtual, options: [...reals, ...options] };
   });
   return { globals: entries(GLOBAL_KEYS.filter(([k]) => k !== 'connecttimeout'), p, p.extra), virtuals };
 }

@@ -3,6 +3,7 @@
 // run, the run converges, the second run is a no-op, tampering is drift, and
 // rollback puts the old state back. No system file or service is touched.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,37 @@ describe('built-in modules on this machine', function () {
     }
     expect(String(err)).to.include('validation of');
     expect(readFileSync(dest, 'utf8')).to.equal('tampered\n');
+  });
+
+  it('copy remote_src of a directory merges the tree as Ansible\'s copy does (src/ and src, existing and missing dest), and a rollback undoes it', async () => {
+    // The same tree and destination, once for rb and once for Ansible's copy module run locally.
+    const setup = (root: string) => {
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(join(root, 'src/conf.d'), { recursive: true });
+      mkdirSync(join(root, 'src/bin'));
+      mkdirSync(join(root, 'dest'));
+      writeFileSync(join(root, 'src/conf.d/a.conf'), 'a\n', { mode: 0o600 });
+      writeFileSync(join(root, 'src/bin/run'), '#!/bin/sh\n', { mode: 0o754 });
+      writeFileSync(join(root, 'src/notes'), 'new notes\n', { mode: 0o644 });
+      writeFileSync(join(root, 'dest/notes'), 'old\n', { mode: 0o640 });
+      writeFileSync(join(root, 'dest/extra'), 'kept\n');
+    };
+    const listing = (root: string) =>
+      spawnSync('sh', ['-c', `cd '${root}' && find . -path ./src -prune -o -printf '%y %m %P ' -exec sh -c 'if [ -f "$1" ]; then sha256sum < "$1" | cut -c1-12; else echo; fi' _ {} \\; | sort -k3`], { encoding: 'utf8' }).stdout;
+    for (const [src, dest] of [['src/', 'dest'], ['src', 'dest'], ['src', 'dest2'], ['src/', 'dest3']]) {
+      const rb = join(dir, 'rdir-rb');
+      const ans = join(dir, 'rdir-ansible');
+      setup(rb);
+      setup(ans);
+      const before = listing(rb);
+      const args = { src: join(rb, src) + (src.endsWith('/') ? '/' : ''), dest: join(rb, dest), remote_src: true };
+      const o = await converge('copy', args);
+      const r = spawnSync('ansible', ['all', '-i', 'localhost,', '-c', 'local', '-m', 'copy', '-a', `src=${join(ans, src)}${src.endsWith('/') ? '/' : ''} dest=${join(ans, dest)} remote_src=yes`], { encoding: 'utf8', env: { ...process.env, ANSIBLE_DEPRECATION_WARNINGS: 'false' } });
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      expect(listing(rb), `${src} -> ${dest}`).to.equal(listing(ans));
+      await rollback('copy', args, o);
+      expect(listing(rb), `rollback of ${src} -> ${dest}`).to.equal(before);
+    }
   });
 
   it('copy: rollback of a created file removes it', async () => {

@@ -4,12 +4,13 @@
 // the first failover). The discovery of addresses and routes reads the
 // daemons' configs alongside and skips what they name.
 
-/** Shell part printing keepalived's configs, heartbeat's haresources and the resource scripts it names. */
+/** Shell part printing keepalived's configs, heartbeat's haresources and the resource scripts it names (resource.d/ or /etc/init.d/). */
 export const DAEMON_CONFIGS_PART = [
   'cat /etc/keepalived/keepalived.conf /etc/keepalived/*.conf /etc/keepalived/conf.d/* 2>/dev/null',
   'if [ -r /etc/ha.d/haresources ]; then cat /etc/ha.d/haresources; ' +
     "for w in $(sed 's/#.*//' /etc/ha.d/haresources); do r=${w%%::*}; case $r in */*|'') continue;; esac; " +
-    '[ -f "/etc/ha.d/resource.d/$r" ] && cat "/etc/ha.d/resource.d/$r"; done; fi',
+    // heartbeat runs the script from resource.d/, else from /etc/init.d/ (seed 004's startvip).
+    'if [ -f "/etc/ha.d/resource.d/$r" ]; then cat "/etc/ha.d/resource.d/$r"; elif [ -f "/etc/init.d/$r" ]; then cat "/etc/init.d/$r"; fi; done; fi',
   'true',
 ].join('; ');
 

@@ -22,12 +22,46 @@ export const QUOTED = new Set(['request', 'receive', 'logfile', 'callback', 'log
 export const SECRET_KEYS = new Set(['passwd', 'secret']);
 const YES_NO = new Set(['autoreload', 'quiescent', 'readdquiescent', 'cleanstop', 'fork', 'supervised', 'ops']);
 
-/** `real=ADDR[:PORT] METHOD [WEIGHT] [...]` normalised; weight 1 is ldirectord's default. */
+export interface RealParts {
+  /** ADDRESS[:PORT] (or a range) as written. */
+  where: string;
+  method: string;
+  /** As written; absent means ldirectord's default 1. */
+  weight?: string;
+  request?: string;
+  receive?: string;
+  /** What follows (thresholds `l:N u:N`), spacing collapsed. */
+  rest: string;
+}
+
+/**
+ * A `real=` value split as ldirectord's add_real_server reads it: address,
+ * method, then an optional weight, then an optional `"request"` and
+ * `"receive"` separated by a comma or a blank (`"/a.html", "A"` or
+ * `"/a.html" "A"`), then thresholds.
+ */
+export function parseReal(value: string): RealParts | undefined {
+  const m = /^\s*(\S+)\s+(\w+)(.*)$/.exec(value);
+  if (!m) return undefined;
+  const out: RealParts = { where: m[1], method: m[2], rest: '' };
+  let rest = m[3];
+  const w = /^\s+(\d+)(.*)$/.exec(rest);
+  if (w) [, out.weight, rest] = w;
+  const rq = /^\s+"(.*)"[, ]\s*"(.*)"(.*)$/.exec(rest);
+  if (rq) [, out.request, out.receive, rest] = rq;
+  out.rest = rest.trim().replace(/\s+/g, ' ');
+  return out;
+}
+
+/** `real=ADDR[:PORT] METHOD [WEIGHT] ["REQUEST", "RECEIVE"] [...]` normalised: weight 1 is ldirectord's default; request and receive spelled one way. */
 export function normaliseReal(value: string): string {
-  const w = value.trim().split(/\s+/);
-  if (w.length >= 3 && w[2] === '1') w.splice(2, 1);
-  if (w[1]) w[1] = w[1].toLowerCase();
-  return w.join(' ');
+  const p = parseReal(value);
+  if (!p) return value.trim().replace(/\s+/g, ' ');
+  const out = [p.where, p.method.toLowerCase()];
+  if (p.weight !== undefined && Number(p.weight) !== 1) out.push(String(Number(p.weight)));
+  if (p.request !== undefined) out.push(`"${p.request}", "${p.receive ?? ''}"`);
+  if (p.rest) out.push(p.rest);
+  return out.join(' ');
 }
 
 export function normaliseValue(key: string, value: string): string {
