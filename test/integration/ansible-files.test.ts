@@ -3,33 +3,15 @@
 // drift; the tree and files rb leaves are the ones ansible-playbook leaves from
 // the same playbook on the same fresh host; a failed host gets them back.
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { converge } from '../harness/converge.js';
 import { LAB_INVENTORY, labSh, resetHosts, useLab } from '../harness/lab.js';
 import { rbRun } from '../harness/rb.js';
+import { ansiblePlaybook, tempPlays } from '../harness/ansible-lab.js';
 
 const HOST = 'rb3';
-const dir = mkdtempSync(join(tmpdir(), 'rb-files-'));
-let n = 0;
-
-function play(tasks: object[]): string {
-  const file = join(dir, `play${++n}.yml`);
-  writeFileSync(file, `${JSON.stringify([{ hosts: HOST, gather_facts: false, tasks }], null, 2)}\n`);
-  return file;
-}
-
-async function ansiblePlaybook(file: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('ansible-playbook', ['-i', LAB_INVENTORY, file], {
-    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' },
-    timeout: 120_000,
-  });
-  return stdout;
-}
+const { dir, play } = tempPlays(HOST, 'rb-files-');
 
 const SETUP =
   'mkdir -p /srv/rbtree/conf.d/empty /srv/rbtree/bin "/srv/rbtree/odd name" && printf "a\\n" >/srv/rbtree/conf.d/a.conf && printf "b\\n" >/srv/rbtree/notes && ' +

@@ -4,33 +4,15 @@
 // to the same live value and file entry as Ansible's; stat and slurp register
 // the same values as Ansible's, written to the host by both and compared.
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { converge } from '../harness/converge.js';
 import { LAB_INVENTORY, labSh, resetHosts, useLab } from '../harness/lab.js';
 import { rbRun } from '../harness/rb.js';
+import { ansiblePlaybook, tempPlays } from '../harness/ansible-lab.js';
 
 const HOST = 'rb3';
-const dir = mkdtempSync(join(tmpdir(), 'rb-ansmods-'));
-let n = 0;
-
-function play(tasks: object[]): string {
-  const file = join(dir, `play${++n}.yml`);
-  writeFileSync(file, `${JSON.stringify([{ hosts: HOST, gather_facts: false, tasks }], null, 2)}\n`);
-  return file;
-}
-
-async function ansiblePlaybook(file: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('ansible-playbook', ['-i', LAB_INVENTORY, file], {
-    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' },
-    timeout: 120_000,
-  });
-  return stdout;
-}
+const { dir, play } = tempPlays(HOST, 'rb-ansmods-');
 
 /** `key = value` lines of a sysctl file as [key, value] pairs (spacing as each tool writes it aside). */
 async function sysctlEntries(file: string): Promise<string[][]> {

@@ -4,34 +4,16 @@
 // ansible-playbook leaves from the same playbook on the same fresh host; the
 // password hash never reaches rb's output; a failed host is rolled back.
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { rmSync } from 'node:fs';
 import { expect } from 'chai';
 import { converge } from '../harness/converge.js';
 import { LAB_INVENTORY, labSh, resetHosts, useLab } from '../harness/lab.js';
 import { rbRun } from '../harness/rb.js';
+import { ansiblePlaybook, tempPlays } from '../harness/ansible-lab.js';
 
 const HOST = 'rb3';
 const HASH = '$6$rbsalt$R6kU0QXq1u8v0m0H3O8yq8cVf8n9Zr4m1g0Qk3v6Xj7p2s5t8w1y4B7e0H3k6N9q2T5w8Z1c4F7i0L3o6R9u2';
-const dir = mkdtempSync(join(tmpdir(), 'rb-accounts-'));
-let n = 0;
-
-function play(tasks: object[]): string {
-  const file = join(dir, `play${++n}.yml`);
-  writeFileSync(file, `${JSON.stringify([{ hosts: HOST, gather_facts: false, tasks }], null, 2)}\n`);
-  return file;
-}
-
-async function ansiblePlaybook(file: string): Promise<string> {
-  const { stdout } = await promisify(execFile)('ansible-playbook', ['-i', LAB_INVENTORY, file], {
-    env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' },
-    timeout: 120_000,
-  });
-  return stdout;
-}
+const { dir, play } = tempPlays(HOST, 'rb-accounts-');
 
 /** What the accounts look like on the host: entries, memberships, the hash, the home directory. */
 async function accounts(): Promise<string> {
