@@ -30,6 +30,7 @@ import { heartbeatFactsQuery, type HeartbeatFacts } from './facts.js';
 import { checkHeartbeatParams, heartbeatParams, type HeartbeatParams } from './params.js';
 import { planHeartbeat } from './plan.js';
 import { heartbeatHaGroups, heartbeatHaKeys } from './ha-group.js';
+import { heartbeatAdopt } from './adopt.js';
 
 export const EXAMPLE = `- name: heartbeat owns the VIP and starts ldirectord
   heartbeat:
@@ -56,6 +57,7 @@ export default defineModule<HeartbeatParams, HeartbeatFacts>({
   params: heartbeatParams,
   rules: checkHeartbeatParams,
   supports: { check: true, diff: true, rollback: true },
+  adopt: heartbeatAdopt,
   factsQuery: (ctx, p) => heartbeatFactsQuery(ctx.host, { path: p.path, scripts: Object.keys(p.resource_scripts ?? {}) }),
   facts: (ctx, p) => gatherHeartbeatFacts(ctx, p),
   plan: (p, f, ctx) => planHeartbeat(p, f, ctx.host),

@@ -69,11 +69,12 @@ describe('live safety on lab hosts: secrets, host locks, pending handlers, signa
       nolog_item: 'nologItem-28h',
       nolog_copy: 'nologCopy-10j',
       nolog_fail: 'nologFail-19i',
+      user_pw: '$6$liveSalt$UserHashOld4k',
     };
     // Every module with a secret param is in the playbook below: a new one fails this test until it is.
     await modules.load(moduleNames);
     const withSecrets = moduleNames.filter((m) => secretPaths(modules.get(m)!.params).length);
-    const used = ['vrrp', 'heartbeat', 'rsyncd', 'sersync', 'ldirectord'];
+    const used = ['vrrp', 'heartbeat', 'rsyncd', 'sersync', 'ldirectord', 'user'];
     expect(withSecrets.filter((m) => !used.includes(m)), 'modules with secret params the test does not cover').to.deep.equal([]);
 
     const tasks = [
@@ -107,6 +108,7 @@ describe('live safety on lab hosts: secrets, host locks, pending handlers, signa
           ],
         },
       },
+      { name: 'account', user: { name: 'rblive', password: '{{ user_pw }}' } },
       { name: 'no_log command', shell: 'echo {{ nolog_cmd }}; echo {{ nolog_cmd }} >&2', no_log: true },
       { name: 'no_log debug', debug: { msg: 'the value is {{ nolog_debug }}' }, no_log: true },
       { name: 'no_log loop', shell: 'echo {{ item }}', loop: ['{{ nolog_item }}'], no_log: true },
@@ -125,9 +127,10 @@ describe('live safety on lab hosts: secrets, host locks, pending handlers, signa
     seen.push(ran(await run(['run', ...base, '--output', 'tty', ...out('apply')]), 0));
     // The secrets on the hosts are the planted ones, in private files.
     expect(await labSh(A, 'cat /etc/rsyncd.secrets /etc/rsync.pass /etc/ha.d/authkeys /etc/keepalived/keepalived.conf /etc/ha.d/ldirectord.cf')).to.include(S.rsync_secret).and.include(S.sersync_pass).and.include(S.hb_key).and.include(S.vrrp_pass).and.include(S.ld_passwd);
+    expect(await labSh(A, 'getent shadow rblive | cut -d: -f2')).to.equal(`${S.user_pw}\n`);
     expect(await labSh(A, 'stat -c %a /etc/rsyncd.secrets /etc/rsync.pass /etc/ha.d/authkeys')).to.equal('600\n600\n600\n');
     // New secrets: line edits and per-field diffs hold the old and the new value.
-    const NEW = { vrrp_pass: 'Wq8kR2zQ', hb_key: 'hbKey-NEW2', rsync_secret: 'rsyncSecret-NEW2', sersync_pass: 'sersyncPw-NEW2', ld_passwd: 'ldPasswd-NEW2', ld_secret: 'ldSecret-NEW2' };
+    const NEW = { user_pw: '$6$liveSalt$UserHashNew7q', vrrp_pass: 'Wq8kR2zQ', hb_key: 'hbKey-NEW2', rsync_secret: 'rsyncSecret-NEW2', sersync_pass: 'sersyncPw-NEW2', ld_passwd: 'ldPasswd-NEW2', ld_secret: 'ldSecret-NEW2' };
     const extra = ['-e', JSON.stringify(NEW)];
     seen.push(ran(await run(['check', ...base, ...extra, ...out('check2')]), 0));
     seen.push(ran(await run(['run', ...base, ...extra, ...out('apply2')]), 0));

@@ -10,6 +10,17 @@ import { validateFields } from '../../core/schema/validate.js';
 import ipvs from '../../modules/ipvs/index.js';
 import { parseIpvsFacts, type IpvsFacts } from '../../modules/ipvs/facts.js';
 import { planIpvs } from '../../modules/ipvs/plan.js';
+import ldirectord from '../../modules/ldirectord/index.js';
+import { ldirectordTask, realParam } from '../../modules/ldirectord/adopt.js';
+import type { LdirectordFacts } from '../../modules/ldirectord/facts.js';
+import { planLdirectord } from '../../modules/ldirectord/plan.js';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { editDocument } from '../../modules/ldirectord/edit.js';
+import { modelFromParams } from '../../modules/ldirectord/params.js';
+import { parseLdirectord } from '../../modules/lib/ldirectord-conf/config.js';
 
 const fixture = (path: string) => readFileSync(`test/fixtures/${path}`, 'utf8');
 
@@ -65,6 +76,101 @@ describe('rb adopt: LVS', () => {
       expect(tasks).to.deep.equal([{ timeouts: { tcp: 1800, tcpfin: 60, udp: 120 }, persist: 'none' }]);
       expect(planIpvs(valid(ipvs, tasks[0]), f).changes).to.deep.equal([]);
       expect(ipvs.adopt!.params(facts('fresh'), 'd1')).to.deep.equal([]);
+    });
+  });
+
+  describe('ldirectord', () => {
+    const ldFacts = (file: string, running = false): LdirectordFacts => ({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: fixture(file), running, ...(running ? { pid: 7 } : {}), live: '' });
+    const files = ['ldirectord/seed004.cf', 'ldirectord/debian-example.cf', ...readdirSync('test/fixtures/ldirectord/real-world').filter((f) => f.endsWith('.cf')).map((f) => `ldirectord/real-world/${f}`)];
+    // ldirectord refuses connecttimeout wherever it stands (read_config: "deprecated in favour of negotiatetimeout").
+    const refused = new Set(['ldirectord/real-world/37-negotiatetimeout.cf']);
+    for (const file of files.filter((f) => !refused.has(f))) {
+      it(`${file} adopts to a task that plans nothing`, () => {
+        const f = ldFacts(file);
+        const t = ldirectordTask(f, 'heartbeat')!;
+        expect(planLdirectord(valid(ldirectord, t), f).changes.map((c) => `${c.kind} ${c.field ?? ''}`)).to.deep.equal([]);
+      });
+    }
+
+    it('seed 004: typed keys typed, heartbeat starts the daemon, a changed scheduler plans that one value', () => {
+      const f = ldFacts('ldirectord/seed004.cf');
+      const t = ldirectordTask(f, 'heartbeat') as { virtuals: Array<Record<string, unknown>> } & Record<string, unknown>;
+      expect(t).to.deep.include({ path: '/etc/ha.d/ldirectord.cf', managed_by: 'heartbeat', checktimeout: 3, autoreload: true, quiescent: false, logfile: '/var/log/ldirectord.log' });
+      expect(t.virtuals[0]).to.deep.include({ virtual: '192.168.57.200:80', real: ['192.168.57.101:80 gate', '192.168.57.102:80 gate'], scheduler: 'rr', persistent: 600, checkport: 80 });
+      t.virtuals[0].scheduler = 'wlc';
+      expect(planLdirectord(valid(ldirectord, t), f).changes.map((c) => `${c.kind} ${c.field ?? ''} ${String(c.after)}`)).to.deep.equal(['set-option virtual=192.168.57.200:80 scheduler wlc']);
+    });
+
+    it('a file ldirectord refuses (connecttimeout) is not adopted: the task names the key', () => {
+      const t = ldirectordTask(ldFacts('ldirectord/real-world/37-negotiatetimeout.cf'), 'rb')!;
+      const r = validateFields(ldirectord.params, t, '', {}, ldirectord.rules);
+      expect(r.problems.map((p) => p.path)).to.deep.equal(['connecttimeout']);
+    });
+
+    it('a repeated key is adopted as its last value, as ldirectord reads it, and a change to it rewrites the key', () => {
+      const f = ldFacts('ldirectord/real-world/05-repeated-keys.cf');
+      const t = ldirectordTask(f, 'heartbeat') as { virtuals: Array<Record<string, unknown>> };
+      expect(t.virtuals[0]).to.deep.include({ scheduler: 'lc' });
+      expect(t.virtuals[0]).not.to.have.property('extra');
+      t.virtuals[0].scheduler = 'rr';
+      const p = valid(ldirectord, t);
+      expect(planLdirectord(p, f).changes.map((c) => `${c.kind} ${c.field ?? ''} ${String(c.before)}->${String(c.after)}`)).to.deep.equal(['set-option virtual=172.16.0.50:25 scheduler lc->rr']);
+      const edited = editDocument(parseLdirectord(f.content!, 'f'), modelFromParams(p));
+      expect(edited.split('\n').filter((l) => l.includes('scheduler'))).to.deep.equal(['\tscheduler=rr']);
+    });
+
+    it('an IPv6 firewall-mark virtual (virtual6=2) is adopted with ipv6 and written back as virtual6', () => {
+      const f = ldFacts('ldirectord/real-world/49-ipv6-fwmark.cf');
+      const t = ldirectordTask(f, 'rb') as { virtuals: Array<Record<string, unknown>> };
+      expect(t.virtuals[0]).to.deep.include({ virtual: '2', ipv6: true, real: ['[2001:db8::31] gate', '[2001:db8::32] gate'] });
+      delete t.virtuals[0].ipv6;
+      expect(validateFields(ldirectord.params, t, '', {}, ldirectord.rules).problems.map((p) => p.path)).to.deep.equal(['virtuals[0].real', 'virtuals[0].real']);
+    });
+
+    it('a running daemon rb starts is adopted as rb\'s; discovery finds the configs heartbeat starts ldirectord with, else the first one ldirectord reads', () => {
+      expect(ldirectordTask(ldFacts('ldirectord/seed004.cf', true), 'rb')).not.to.have.property('managed_by');
+      expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: false, running: false, live: '' }, 'rb')).to.equal(undefined);
+      // The file Debian's ldirectord package installs: comments only, no virtual service.
+      const dummy = '# Dummy configuration file.\n#\n# See /usr/share/doc/ldirectord/examples/ldirectord.cf.gz for\n# configuration examples.\n';
+      expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: dummy, running: false, live: '' }, 'rb')).to.equal(undefined);
+      expect(ldirectordTask({ path: '/etc/ha.d/ldirectord.cf', exists: true, content: 'checktimeout=3\n', running: false, live: '' }, 'rb')).to.equal(undefined);
+      const d = ldirectord.adopt!.discover!;
+      expect(d.probes('path /etc/ldirectord.cf\n')).to.deep.equal([{ path: '/etc/ldirectord.cf', managed_by: 'rb' }]);
+      // haresources: `ldirectord` and `ldirectord::NAME`, each config found as ldirectord finds it (the command's part, run on a host).
+      expect(d.probes('heartbeat /etc/ha.d/ldirectord.cf\nheartbeat /etc/ha.d/conf/web.cf\nheartbeat /etc/ha.d/ldirectord.cf\n')).to.deep.equal([
+        { path: '/etc/ha.d/ldirectord.cf', managed_by: 'heartbeat' },
+        { path: '/etc/ha.d/conf/web.cf', managed_by: 'heartbeat' },
+      ]);
+      // The command itself, run by sh over a copy of /etc/ha.d in a temporary directory.
+      const root = mkdtempSync(join(tmpdir(), 'rb-ld-discover-'));
+      try {
+        mkdirSync(join(root, 'ha.d', 'conf'), { recursive: true });
+        for (const f of ['ha.d/ldirectord.cf', 'ha.d/conf/web.cf', 'abs.cf']) writeFileSync(join(root, f), '');
+        const run = () => spawnSync('sh', ['-c', d.command.replaceAll('/etc/ha.d', `${root}/ha.d`).replaceAll('/etc/ldirectord.cf', `${root}/ldirectord.cf`)], { encoding: 'utf8' }).stdout;
+        writeFileSync(join(root, 'ha.d', 'haresources'), `n1 10.0.0.1 ldirectord \\\n  startvip # ldirectord::x.cf\nn2 ldirectord::web.cf ldirectord::${root}/abs.cf ldirectord::missing.cf\n`);
+        expect(d.probes(run()).map((p) => `${String(p.managed_by)} ${String(p.path).slice(root.length)}`)).to.deep.equal(['heartbeat /ha.d/ldirectord.cf', 'heartbeat /ha.d/conf/web.cf', 'heartbeat /abs.cf']);
+        rmSync(join(root, 'ha.d', 'haresources'));
+        expect(d.probes(run()).map((p) => `${String(p.managed_by)} ${String(p.path).slice(root.length)}`)).to.deep.equal(['rb /ha.d/ldirectord.cf']);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+      expect(d.probes('')).to.deep.equal([]);
+    });
+
+    it('connection thresholds on a real server (l:N u:N) are kept as written and plan nothing', () => {
+      const f = ldFacts('ldirectord/seed004.cf');
+      f.content = f.content!.replace('real=192.168.57.101:80 gate', 'real=192.168.57.101:80 gate 2 l:10  u:50');
+      const t = ldirectordTask(f, 'heartbeat') as { virtuals: Array<Record<string, unknown>> };
+      expect(t.virtuals[0].real).to.deep.equal(['192.168.57.101:80 gate 2 l:10 u:50', '192.168.57.102:80 gate']);
+      expect(planLdirectord(valid(ldirectord, t), f).changes).to.deep.equal([]);
+    });
+
+    it('a real server with a check of its own becomes an object', () => {
+      expect(realParam('10.0.0.2:80 gate 2 "/check.html", "OK"')).to.deep.equal({ address: '10.0.0.2', port: 80, method: 'gate', weight: 2, request: '/check.html', receive: 'OK' });
+      expect(realParam('[2001:db8::2]:80  masq')).to.equal('[2001:db8::2]:80 masq');
+      // ldirectord separates request and receive by a comma or a blank.
+      expect(realParam('10.0.1.1:80 gate 1 "/a.html" "A"')).to.deep.equal({ address: '10.0.1.1', port: 80, method: 'gate', weight: 1, request: '/a.html', receive: 'A' });
+      expect(realParam('10.0.1.1:80 gate "/a b.html","A B"')).to.deep.equal({ address: '10.0.1.1', port: 80, method: 'gate', request: '/a b.html', receive: 'A B' });
     });
   });
 });

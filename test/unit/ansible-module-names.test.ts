@@ -66,6 +66,34 @@ describe("Ansible's module names", () => {
     expect(msg).to.match(/:6:\d+: tasks\[1\]\.systemd\.scope: unknown parameter/);
   });
 
+  it('loads user, group, file recurse and copy remote_src as Ansible spells them (FQCN, key=value, the play keyword user: beside the user module)', async () => {
+    const tasks = await load(`
+    - ansible.builtin.user: { name: lbadmin, uid: 1500, groups: [adm], append: true, password: "$6$x$y", update_password: on_create }
+    - user: name=olduser state=absent remove=yes
+    - ansible.builtin.group: { name: haclient, gid: 491, system: true }
+    - group: name=oldgroup state=absent
+    - ansible.builtin.file: { path: /srv/www, state: directory, recurse: yes, mode: "u=rwX,g=rX,o=", owner: www-data }
+    - ansible.builtin.copy: { src: /etc/keepalived/keepalived.conf.dist, dest: /etc/keepalived/keepalived.conf, remote_src: yes }
+`);
+    expect(tasks.map(([m]) => m)).to.deep.equal(['user', 'user', 'group', 'group', 'file', 'copy']);
+    expect(tasks[1][1]).to.deep.equal({ name: 'olduser', state: 'absent', remove: 'yes' });
+    const file = join(dir, 'play-user.yml');
+    await writeFile(file, '- hosts: all\n  user: root\n  gather_facts: false\n  tasks:\n    - user: { name: lbadmin }\n');
+    const [book] = await loadPlaybooks([file], { registry: modules });
+    expect(book.plays[0].tasks.map((t) => t.module)).to.deep.equal(['user']);
+  });
+
+  it('refuses user, group, file and copy parameters rb lacks, naming the file line', async () => {
+    const msg = await problems(`
+    - user: { name: lbadmin, generate_ssh_key: true }
+    - group: { name: haclient, non_unique: true }
+    - file: { path: /srv/www, state: directory, recurse: true, follow: true }
+`);
+    expect(msg).to.match(/:5:\d+: tasks\[0\]\.user\.generate_ssh_key: unknown parameter/);
+    expect(msg).to.match(/:6:\d+: tasks\[1\]\.group\.non_unique: unknown parameter/);
+    expect(msg).to.match(/:7:\d+: tasks\[2\]\.file\.follow: unknown parameter/);
+  });
+
   it('does not take other collections\' modules for rb\'s', async () => {
     const msg = await problems(`
     - ansible.posix.copy: { src: a, dest: /tmp/a }

@@ -54,6 +54,9 @@ describe('ldirectord.cf semantics and minimal edits', () => {
   it('normalises values the way ldirectord reads them', () => {
     expect(normaliseReal('10.0.0.1:80  gate 1')).to.equal('10.0.0.1:80 gate');
     expect(normaliseReal('10.0.0.1:80 GATE 2')).to.equal('10.0.0.1:80 gate 2');
+    // add_real_server: request and receive are separated by a comma or a blank; blanks inside the quotes are kept.
+    expect(normaliseReal('10.0.0.1:80 gate 1 "/a  b.html" "A"')).to.equal(normaliseReal('10.0.0.1:80   gate "/a  b.html", "A"'));
+    expect(normaliseReal('10.0.0.1:80 gate 1 "/a  b.html" "A"')).to.equal('10.0.0.1:80 gate "/a  b.html", "A"');
     const spelled = parseLdirectord('logfile="/var/log/ldirectord.log"\nautoreload = YES\nvirtual=1.2.3.4:80\n    real=1.2.3.5:80 gate 1\n', 'a');
     const canonical = parseLdirectord('logfile = "/var/log/ldirectord.log"\nautoreload=yes\nvirtual=1.2.3.4:80\n\treal=1.2.3.5:80 gate\n', 'b');
     expect(diffModels(modelOf(spelled), modelOf(canonical))).to.deep.equal([]);
