@@ -274,6 +274,16 @@ export interface HaMembership {
   resources: string[];
   /** Of `resources`, those this node holds now. */
   held: string[];
+  /**
+   * What the task would do to the daemon now, when the module can tell from the
+   * facts: 'none' (nothing that moves resources or restarts the daemon), or a
+   * change the group's nodes must take at the same moment, with the reason
+   * (heartbeat: ha.cf or authkeys taken by reload). Absent: a change that goes
+   * one node at a time. A cluster whose nodes all say 'none' or together, with
+   * at least one together, is changed on all its nodes at once when the rest of
+   * the play changes nothing there (rollout/together.ts).
+   */
+  pending?: 'none' | { together: string };
 }
 
 export interface PlanContext {

@@ -6,9 +6,10 @@
 // all, none; transition: neither yet).
 
 import type { HaMembership } from '../../core/module.js';
-import type { HeartbeatFacts } from './facts.js';
+import { files, type HeartbeatFacts } from './facts.js';
 import type { ResourceGroup } from './haresources.js';
 import type { HeartbeatParams } from './params.js';
+import { planHeartbeat } from './plan.js';
 
 const clusterNodes = (p: HeartbeatParams) => ((p.ha_cf.node as string[] | undefined) ?? []).map((n) => n.toLowerCase()).sort();
 
@@ -18,7 +19,7 @@ export function heartbeatHaKeys(p: HeartbeatParams): string[] {
   return p.state === 'stopped' || nodes.length < 2 ? [] : [`heartbeat ${nodes.join(' ')}`];
 }
 
-export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts): HaMembership[] {
+export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts, host: string): HaMembership[] {
   const nodes = clusterNodes(p);
   if (p.state === 'stopped' || nodes.length < 2) return [];
   const groups: ResourceGroup[] = p.resources ?? f.haresources.model ?? [];
@@ -40,6 +41,31 @@ export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts): HaMemb
       running: f.daemon.running && f.daemon.resources !== undefined,
       resources: groups.map(label),
       held: groups.filter(holds).map(label),
+      pending: pendingOf(p, f, host),
     },
   ];
+}
+
+/**
+ * What the task's plan does to the daemon. A reload of a changed ha.cf makes
+ * heartbeat re-execute itself: done on one node while its peer runs on, the
+ * peer sees it and the groups move (measured: about one failover's loss),
+ * while both nodes reloaded at once lost nothing. A node signing with a new
+ * authkeys key is not heard by a peer still on the old one. So a reload goes
+ * to the whole cluster at once; a start, stop or restart goes node by node.
+ */
+export function pendingOf(p: HeartbeatParams, f: HeartbeatFacts, host: string): HaMembership['pending'] {
+  let changes;
+  try {
+    changes = planHeartbeat(p, f, host).changes;
+  } catch {
+    return undefined;
+  }
+  const daemon = changes.find((c) => c.resource === 'service heartbeat');
+  if (!daemon) return 'none';
+  if (daemon.kind !== 'reload-heartbeat') return undefined;
+  const paths = files(p.path);
+  const changed = [paths.haCf, paths.authkeys].filter((file) => changes.some((c) => c.resource === file));
+  const what = changed.length ? changed.join(' and ') : 'running values differing from ha.cf';
+  return { together: `heartbeat takes ${what} by reload: on both nodes at once, as one node reloaded alone is seen by its peer` };
 }

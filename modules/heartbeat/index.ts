@@ -63,7 +63,7 @@ export default defineModule<HeartbeatParams, HeartbeatFacts>({
   plan: (p, f, ctx) => planHeartbeat(p, f, ctx.host),
   apply: (ctx, p, plan, f) => applyHeartbeat(ctx, p, plan, f),
   rollback: (ctx, p, snapshot, applied) => rollbackHeartbeat(ctx, p, snapshot, applied),
-  haGroup: (p, f) => heartbeatHaGroups(p, f),
+  haGroup: (p, f, host) => heartbeatHaGroups(p, f, host),
   haKeys: (p) => heartbeatHaKeys(p),
   example: EXAMPLE,
 });

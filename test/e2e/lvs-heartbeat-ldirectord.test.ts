@@ -12,6 +12,7 @@ import { compareChanges, flatChanges } from '../harness/converge.js';
 import { labExec, labSh } from '../harness/lab.js';
 import { rbRun, repoRoot, type RbResult } from '../harness/rb.js';
 import { until, useIpvsLab, VIP } from '../fixtures/ipvs/lab.js';
+import { rolloutHeartbeatSuite } from './rollout/heartbeat.js';
 
 const PLAYBOOK = join(repoRoot(), 'playbooks', 'heartbeat-ldirectord.yml');
 const INVENTORY = join(repoRoot(), 'inventory', 'lab', 'heartbeat-ldirectord');
@@ -60,4 +61,7 @@ describe('seed 004: heartbeat + ldirectord on two boxes (playbooks/heartbeat-ldi
     expect(['rb1', 'rb2']).to.include(await fetchVip());
     console.log(`      failover: VIP on rb2 ${moved} ms after heartbeat stopped on rb1, served again ${served} ms later`);
   });
+
+  // On the same guest: heartbeat changed under `rollout: ha` and in parallel, measured by a polling client.
+  rolloutHeartbeatSuite();
 });

@@ -29,7 +29,7 @@ describe('HA groups of modules', () => {
       authkeys: { key: 'k' },
       resources: [{ node: 'rb11', resources: ['hbvip'] }],
     });
-    expect(heartbeat.haGroup!(p, facts, 'rb11')).to.deep.equal([
+    expect(heartbeat.haGroup!(p, facts, 'rb11').map(({ pending: _, ...m }) => m)).to.deep.equal([
       { group: 'heartbeat rb11 rb12', daemon: 'heartbeat', running: true, resources: ['rb11: hbvip'], held: ['rb11: hbvip'] },
     ]);
     // The peer's view of the same group: it holds the group only when it holds foreign resources.
@@ -63,6 +63,26 @@ describe('HA groups of modules', () => {
     const half = read('pair-active-rb1.out');
     expect(heartbeat.haGroup!(two, { ...half, daemon: { ...half.daemon, groups: { hbvip: '10' } } }, 'rb1')[0].held).to.deep.equal([]);
     expect(heartbeat.haGroup!(two, { ...half, daemon: { ...half.daemon, groups: { hbvip: '11' } } }, 'rb1')[0].held).to.deep.equal(['rb1: hbvip ldirectord']);
+  });
+
+  it('heartbeat: what the task would do to the daemon: nothing, a reload the nodes take at once, or a restart node by node', () => {
+    // The pair as test/fixtures/heartbeat/capture.ts built it, rb1 active.
+    const SCRIPT = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heartbeat', 'capture.ts'), 'utf8');
+    const script = /const SCRIPT = `([^`]*)`/.exec(SCRIPT)![1].replaceAll('${VIP}', '198.18.0.150');
+    const facts = parseHeartbeatFacts({ path: '/etc/ha.d', scripts: ['hbvip'] }, readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heartbeat', 'captured', 'pair-active-rb1.out'), 'utf8'));
+    const raw = (haCf: Record<string, unknown> = {}, resources = ['hbvip'], key = 'capture-key') => ({
+      ha_cf: { logfile: '/var/log/ha-log', keepalive: 1, deadtime: 5, warntime: 3, initdead: 10, udpport: 694, ucast: 'eth0 198.18.0.12', auto_failback: 'on', crm: 'no', node: ['rb1', 'rb2'], ...haCf },
+      authkeys: { method: 'sha1', key },
+      resources: [{ node: 'rb1', resources }],
+      resource_scripts: { hbvip: script },
+    });
+    const pending = (r: Record<string, unknown>) => heartbeat.haGroup!(params(heartbeat, r), facts, 'rb1')[0].pending;
+    expect(pending(raw())).to.equal('none');
+    expect(pending(raw({ deadtime: 6 }))).to.deep.equal({ together: 'heartbeat takes /etc/ha.d/ha.cf by reload: on both nodes at once, as one node reloaded alone is seen by its peer' });
+    expect(pending(raw({}, ['hbvip'], 'new-key'))).to.deep.equal({ together: 'heartbeat takes /etc/ha.d/authkeys by reload: on both nodes at once, as one node reloaded alone is seen by its peer' });
+    // haresources is read only at start: a restart, node by node.
+    expect(pending(raw({ deadtime: 6 }, ['hbvip', 'IPaddr::198.18.0.151']))).to.equal(undefined);
+    expect(heartbeat.haGroup!(params(heartbeat, raw()), { ...facts, daemon: { running: false, params: {} } }, 'rb1')[0].pending).to.equal(undefined);
   });
 
   it('vrrp: one group per instance (interface + virtual_router_id), its VIPs held on the MASTER', async () => {

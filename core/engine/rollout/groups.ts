@@ -14,7 +14,12 @@ export interface Cluster {
   /** host → the resources it holds now (over all the cluster's groups). */
   held: Map<string, string[]>;
   label: string;
+  /** Set when every node changes at once, with the reason (together.ts). */
+  together?: string;
 }
+
+/** How many waves the cluster takes: one per node, or one when it goes together. */
+export const wavesOf = (c: Cluster): number => (c.together ? 1 : c.order.length);
 
 export interface RolloutPlan {
   clusters: Cluster[];
@@ -62,16 +67,21 @@ export function planRollout(hosts: readonly string[], members: ReadonlyMap<strin
   return { clusters, ungrouped };
 }
 
-/** Wave i: the i-th node of every cluster still going (the ungrouped hosts join wave 0). */
+/** Wave i: the i-th node of every cluster still going, every node of one going together (the ungrouped hosts join wave 0). */
 export function waveOf(plan: RolloutPlan, i: number, stopped: ReadonlySet<Cluster>): string[] {
   const out = i === 0 ? [...plan.ungrouped] : [];
-  for (const c of plan.clusters) if (!stopped.has(c) && c.order[i] !== undefined) out.push(c.order[i]);
+  for (const c of plan.clusters) {
+    if (stopped.has(c) || i >= wavesOf(c)) continue;
+    out.push(...(c.together ? c.order : [c.order[i]]));
+  }
   return out;
 }
 
 /** "rb2, then rb1 (holds 198.18.0.100)". */
 export function describeOrder(c: Cluster): string {
-  return c.order.map((h) => (c.held.get(h)!.length ? `${h} (holds ${c.held.get(h)!.join(', ')})` : h)).join(', then ');
+  const node = (h: string) => (c.held.get(h)!.length ? `${h} (holds ${c.held.get(h)!.join(', ')})` : h);
+  if (c.together) return `${c.order.map(node).join(' and ')} at once: ${c.together}`;
+  return c.order.map(node).join(', then ');
 }
 
 export interface GroupView {

@@ -7,7 +7,9 @@
 // as a batch; then each cluster that has nodes left must pass its health gate.
 // A node that fails, or a gate that does not pass in time, stops its cluster
 // before the next node (so the holder is never touched): the node is rolled
-// back and the nodes left are reported as not changed.
+// back and the nodes left are reported as not changed. A cluster whose HA
+// change must reach its nodes at the same moment (heartbeat's reload), while
+// the rest of the play changes nothing there, is one wave (together.ts).
 
 import type { HaMembership } from '../../module.js';
 import { parseProbe, type Rollout } from '../../playbook/rollout.js';
@@ -17,8 +19,9 @@ import type { HostState } from '../host-state.js';
 import { failHost, runBatch, type PlayRun } from '../play-runner.js';
 import type { TaskResult } from '../types.js';
 import { runGate } from './gate.js';
-import { describeOrder, planRollout, waveOf, type Cluster, type GroupView } from './groups.js';
+import { describeOrder, planRollout, waveOf, wavesOf, type Cluster, type GroupView } from './groups.js';
 import { haSources, readMemberships, type HaSource } from './members.js';
+import { decideTogether } from './together.js';
 
 export async function runRollout(run: PlayRun, play: Play, rollout: Rollout, hosts: string[]): Promise<void> {
   const states = new Map(hosts.map((h) => [h, run.states.get(h)!]));
@@ -41,6 +44,13 @@ export async function runRollout(run: PlayRun, play: Play, rollout: Rollout, hos
     }),
   );
   const plan = planRollout(hosts.filter((h) => states.get(h)!.active), members);
+  await Promise.all(
+    plan.clusters.map(async (c) => {
+      const d = await decideTogether({ env: run.env, options: run.options, play, nodes: c.order, states, sources, members });
+      c.together = d.together;
+      if (d.alone) run.reporter.warn(`rollout: ha: ${c.label} goes node by node although its HA change could go at once: ${d.alone}`);
+    }),
+  );
   for (const c of plan.clusters) report(run, discover, states.get(c.order[0])!, 'ok', `${c.label}: ${describeOrder(c)}`);
   if (plan.ungrouped.length) run.reporter.warn(`rollout: ha: ${plan.ungrouped.join(', ')} in no HA group: changed with the first wave`);
   await run.reporter.taskEnd(discover);
@@ -54,12 +64,13 @@ export async function runRollout(run: PlayRun, play: Play, rollout: Rollout, hos
   const done = new Map<Cluster, Set<string>>(plan.clusters.map((c) => [c, new Set()]));
   for (let i = 0; ; i++) {
     const wave = waveOf(plan, i, stopped).filter((h) => states.get(h)!.active);
-    if (!wave.length && !plan.clusters.some((c) => !stopped.has(c) && c.order.length > i)) break;
+    if (!wave.length && !plan.clusters.some((c) => !stopped.has(c) && wavesOf(c) > i)) break;
     if (wave.length) {
       const aborted = await runBatch(run, play, wave);
       if (aborted) return;
     }
-    const gates = plan.clusters.filter((c) => !stopped.has(c) && c.order[i] !== undefined);
+    // A cluster changed at once has no node left to protect: it has no gate.
+    const gates = plan.clusters.filter((c) => !stopped.has(c) && !c.together && c.order[i] !== undefined);
     await Promise.all(
       gates.map(async (c) => {
         const node = c.order[i];

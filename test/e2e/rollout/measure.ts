@@ -33,12 +33,12 @@ export async function steady(holder: string, other: string, limitMs = 120_000): 
 }
 
 /** Poll VIP:80 every 50 ms from a steady state, through `change`, until the pair is steady again. */
-export async function measured(holder: string, other: string, change: () => Promise<unknown>): Promise<PollStats> {
+export async function measured(holder: string, other: string, change: () => Promise<unknown>, settleMs = 120_000): Promise<PollStats> {
   await steady(holder, other);
   const poller = new Poller({ host: VIP, port: 80, intervalMs: 50, maxMs: 900_000 });
   try {
     await change();
-    await steady(holder, other);
+    await steady(holder, other, settleMs);
   } catch (e) {
     await poller.stop();
     throw e;
