@@ -234,6 +234,12 @@ export interface ModuleDef<P = any, F = any> {
    */
   haGroup?: (params: P, facts: F, host: string) => HaMembership[];
   /**
+   * The facts `haGroup` reads, when it needs more than the task's own facts
+   * (heartbeat asks each resource's script for its status, seconds of CPU for
+   * some): read only by `rollout: ha`, so other runs never pay for them.
+   */
+  haFacts?: (ctx: FactsContext, params: P) => Promise<F>;
+  /**
    * The keys of `haGroup`'s groups, from the params alone (no host is read):
    * `--shard K/N` keeps the nodes of one group in one shard. PURE.
    */

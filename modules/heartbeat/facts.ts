@@ -62,6 +62,8 @@ export interface HeartbeatFacts {
 export interface FactsTarget {
   path: string;
   scripts: string[];
+  /** Ask each haresources resource's status (for `rollout: ha`, see groupsPart). */
+  groups?: boolean;
 }
 
 export const files = (path: string) => ({ haCf: `${path}/ha.cf`, authkeys: `${path}/authkeys`, haresources: `${path}/haresources` });
@@ -106,7 +108,7 @@ function daemonPart(t: FactsTarget): string {
     '  e=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d " "); case $e in ""|*[!0-9]*) ;; *) echo "started $(( $(date +%s) - e ))";; esac',
     sh`  for k in ${RUNTIME_KEYS}; do v=$(timeout 5 cl_status hbparameter -p "$k" 2>/dev/null) && echo "param $k $v"; done`,
     '  r=$(timeout 5 cl_status rscstatus 2>/dev/null) && echo "resources $r"',
-    groupsPart(t.path),
+    ...(t.groups ? [groupsPart(t.path)] : []),
     'fi',
     sh`[ -f ${files(t.path).haresources} ] && echo "mtime $(stat -c %Y ${files(t.path).haresources})"; true`,
   ].join('\n');

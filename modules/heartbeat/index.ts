@@ -24,7 +24,7 @@
 //       resource_scripts:
 //         startvip: "{{ lookup('file', 'startvip') }}"
 
-import { defineModule } from '../../core/module.js';
+import { defineModule, runFactsQuery } from '../../core/module.js';
 import { applyHeartbeat, gatherHeartbeatFacts, rollbackHeartbeat } from './apply.js';
 import { heartbeatFactsQuery, type HeartbeatFacts } from './facts.js';
 import { checkHeartbeatParams, heartbeatParams, type HeartbeatParams } from './params.js';
@@ -59,6 +59,7 @@ export default defineModule<HeartbeatParams, HeartbeatFacts>({
   supports: { check: true, diff: true, rollback: true },
   adopt: heartbeatAdopt,
   factsQuery: (ctx, p) => heartbeatFactsQuery(ctx.host, { path: p.path, scripts: Object.keys(p.resource_scripts ?? {}) }),
+  haFacts: (ctx, p) => runFactsQuery(ctx, heartbeatFactsQuery(ctx.host, { path: p.path, scripts: Object.keys(p.resource_scripts ?? {}), groups: true })),
   facts: (ctx, p) => gatherHeartbeatFacts(ctx, p),
   plan: (p, f, ctx) => planHeartbeat(p, f, ctx.host),
   apply: (ctx, p, plan, f) => applyHeartbeat(ctx, p, plan, f),

@@ -104,6 +104,9 @@ describe('heartbeat facts', () => {
     expect(cmd).to.include('for d in /etc/ha.d/resource.d /etc/init.d; do [ -d "$d" ] && ls -1 "$d"; done; true');
     expect(cmd).to.include('for k in udpport logfacility keepalive deadtime warntime initdead auto_failback; do v=$(timeout 5 cl_status hbparameter -p "$k" 2>/dev/null) && echo "param $k $v"; done');
     expect(cmd).to.include('[ -f /etc/ha.d/haresources ] && echo "mtime $(stat -c %Y /etc/ha.d/haresources)"; true');
+    // The resources' own status scripts run only for `rollout: ha` (the module's haFacts), never for a plain run.
+    expect(cmd).not.to.include('status 2>&1');
+    expect(heartbeatFactsCommand({ path: '/etc/ha.d', scripts: [], groups: true })).to.include('"$s" $a status 2>&1 </dev/null');
   });
 
   it('waits for heartbeat to answer after a start, bounded', () => {

@@ -54,13 +54,17 @@ describe('rollout: ha — waves on this machine', () => {
     summary: 'test HA daemon',
     params: { pending: { type: 'string', required: true } },
     supports: { check: true, diff: false, rollback: false },
-    factsQuery: () => ({ command: 'hostname', parse: (r) => r.stdout }),
-    facts: async (ctx) => (await ctx.exec('hostname')).stdout,
+    factsQuery: () => ({ command: 'echo plain', parse: (r) => r.stdout.trim() }),
+    facts: async (ctx) => (await ctx.exec('echo plain')).stdout.trim(),
+    // The rollout reads the groups from these facts, never from the task's own.
+    haFacts: async (ctx) => (await ctx.exec('echo for-ha')).stdout.trim(),
     plan: () => ({ changes: [{ kind: 'reload', resource: 'd', before: 'a', after: 'b' }] }),
     apply: async (ctx) => {
       await ctx.exec(`echo "start ${ctx.host}" >> ${log}; sleep 0.3; echo "end ${ctx.host}" >> ${log}`);
     },
-    haGroup: (p, _f, host) => [member(host === 'h1', p.pending === 'together' ? { together: 'a reload' } : p.pending === 'none' ? 'none' : undefined)],
+    haGroup: (p, f, host) => [
+      f === 'for-ha' ? member(host === 'h1', p.pending === 'together' ? { together: 'a reload' } : p.pending === 'none' ? 'none' : undefined) : member(false),
+    ],
   });
   // `other`: plans a change or nothing, as its param says.
   const other = defineModule<{ change: boolean }, string>({

@@ -1,7 +1,7 @@
 // A host's HA memberships, read from the host: the play's tasks whose module
 // knows HA groups (`haGroup`), their params rendered for the host, their facts
-// read (read-only, the same facts the task itself reads) and handed to the
-// module's hook.
+// read (read-only: the module's haFacts, else the facts the task itself
+// reads) and handed to the module's hook.
 
 import type { HaMembership, ModuleDef } from '../../module.js';
 import type { Task } from '../../playbook/types.js';
@@ -43,7 +43,8 @@ export async function readMemberships(env: TaskEnv, state: HostState, sources: r
   const out: HaMembership[] = [];
   for (const s of sources) {
     const ctx = taskContext(env, s.task, state, env.vars(state, s.task), true);
-    const facts = await retryRead(() => s.def.facts!(ctx, s.params));
+    const read = s.def.haFacts ?? s.def.facts!;
+    const facts = await retryRead(() => read(ctx, s.params));
     out.push(...s.def.haGroup!(s.params, facts, state.name));
   }
   return out;
