@@ -48,11 +48,14 @@ export function heartbeatHaGroups(p: HeartbeatParams, f: HeartbeatFacts, host: s
 
 /**
  * What the task's plan does to the daemon. A reload of a changed ha.cf makes
- * heartbeat re-execute itself: done on one node while its peer runs on, the
- * peer sees it and the groups move (measured: about one failover's loss),
- * while both nodes reloaded at once lost nothing. A node signing with a new
- * authkeys key is not heard by a peer still on the old one. So a reload goes
- * to the whole cluster at once; a start, stop or restart goes node by node.
+ * heartbeat re-execute itself, keeping its resources: measured lossless on
+ * either node alone (0 of 420 requests on the passive box, 0 of 450 on the
+ * active one), so it goes node by node like any change. A new signing key is
+ * different: heartbeat drops messages signed with a key it does not hold, so
+ * a node signing with a key its peer lacks is dead to the peer after
+ * `deadtime`, which then takes its resources. Unless the key was already
+ * accepted (a rotation's first step lists it, its second only switches `auth`),
+ * both nodes take it at once. A start, stop or restart goes node by node.
  */
 export function pendingOf(p: HeartbeatParams, f: HeartbeatFacts, host: string): HaMembership['pending'] {
   let changes;
@@ -62,10 +65,9 @@ export function pendingOf(p: HeartbeatParams, f: HeartbeatFacts, host: string): 
     return undefined;
   }
   const daemon = changes.find((c) => c.resource === 'service heartbeat');
-  if (!daemon) return 'none';
-  if (daemon.kind !== 'reload-heartbeat') return undefined;
-  const paths = files(p.path);
-  const changed = [paths.haCf, paths.authkeys].filter((file) => changes.some((c) => c.resource === file));
-  const what = changed.length ? changed.join(' and ') : 'running values differing from ha.cf';
-  return { together: `heartbeat takes ${what} by reload: on both nodes at once, as one node reloaded alone is seen by its peer` };
+  if (daemon && daemon.kind !== 'reload-heartbeat') return undefined;
+  const authkeys = files(p.path).authkeys;
+  const newKey = changes.some((c) => c.resource === authkeys && (c.field === 'authkeys key' || c.field === 'authkeys method' || c.kind === 'create-file'));
+  if (!newKey) return 'none';
+  return { together: `${authkeys} signs with a key the peer does not hold yet: on both nodes at once, as heartbeat does not hear a node signing with a key it lacks` };
 }

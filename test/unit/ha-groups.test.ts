@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { validateFields } from '../../core/schema/validate.js';
+import { parseAuthkeys } from '../../modules/heartbeat/authkeys.js';
 import { parseHeartbeatFacts } from '../../modules/heartbeat/facts.js';
 import heartbeat from '../../modules/heartbeat/index.js';
 import vrrp from '../../modules/vrrp/index.js';
@@ -65,7 +66,7 @@ describe('HA groups of modules', () => {
     expect(heartbeat.haGroup!(two, { ...half, daemon: { ...half.daemon, groups: { hbvip: '11' } } }, 'rb1')[0].held).to.deep.equal(['rb1: hbvip ldirectord']);
   });
 
-  it('heartbeat: what the task would do to the daemon: nothing, a reload the nodes take at once, or a restart node by node', () => {
+  it('heartbeat: what the task would do to the daemon: nothing disruptive, a new signing key the nodes take at once, or a restart node by node', () => {
     // The pair as test/fixtures/heartbeat/capture.ts built it, rb1 active.
     const SCRIPT = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'heartbeat', 'capture.ts'), 'utf8');
     const script = /const SCRIPT = `([^`]*)`/.exec(SCRIPT)![1].replaceAll('${VIP}', '198.18.0.150');
@@ -78,8 +79,17 @@ describe('HA groups of modules', () => {
     });
     const pending = (r: Record<string, unknown>) => heartbeat.haGroup!(params(heartbeat, r), facts, 'rb1')[0].pending;
     expect(pending(raw())).to.equal('none');
-    expect(pending(raw({ deadtime: 6 }))).to.deep.equal({ together: 'heartbeat takes /etc/ha.d/ha.cf by reload: on both nodes at once, as one node reloaded alone is seen by its peer' });
-    expect(pending(raw({}, ['hbvip'], 'new-key'))).to.deep.equal({ together: 'heartbeat takes /etc/ha.d/authkeys by reload: on both nodes at once, as one node reloaded alone is seen by its peer' });
+    // An ha.cf change is a reload that keeps the resources: node by node like any other.
+    expect(pending(raw({ deadtime: 6 }))).to.equal('none');
+    const together = { together: '/etc/ha.d/authkeys signs with a key the peer does not hold yet: on both nodes at once, as heartbeat does not hear a node signing with a key it lacks' };
+    expect(pending(raw({}, ['hbvip'], 'new-key'))).to.deep.equal(together);
+    expect(pending(raw({ deadtime: 6 }, ['hbvip'], 'new-key'))).to.deep.equal(together);
+    // A rotation's second step: the key is already accepted (listed as key 2), only `auth` moves to it.
+    const content = 'auth 1\n1 sha1 capture-key\n2 sha1 next-key\n';
+    const listed = { ...facts, authkeys: { ...facts.authkeys, content, model: parseAuthkeys(content) } };
+    const rotate = params(heartbeat, { ...raw(), authkeys: { index: 2, method: 'sha1', key: 'next-key', also_accept: [{ index: 1, method: 'sha1', key: 'capture-key' }] } });
+    expect(heartbeat.plan!(rotate, listed, { host: 'rb1', vars: {}, taskName: 't' }).changes.map((c) => c.field)).to.deep.equal(['authkeys auth', 'config']);
+    expect(heartbeat.haGroup!(rotate, listed, 'rb1')[0].pending).to.equal('none');
     // haresources is read only at start: a restart, node by node.
     expect(pending(raw({ deadtime: 6 }, ['hbvip', 'IPaddr::198.18.0.151']))).to.equal(undefined);
     expect(heartbeat.haGroup!(params(heartbeat, raw()), { ...facts, daemon: { running: false, params: {} } }, 'rb1')[0].pending).to.equal(undefined);

@@ -9,8 +9,8 @@
 // heartbeat by hand is one failover (and, auto_failback on, its way back).
 // The rollout must lose no more than that (parallel is measured beside it: with
 // heartbeat's quick failover it is not always worse). A change heartbeat takes
-// by reload (ha.cf's deadtime) goes to both boxes at once under the rollout —
-// one box reloaded alone costs a failover — and must lose nothing.
+// by reload (ha.cf's deadtime) must lose nothing, node by node; a new authkeys
+// signing key goes to both boxes at once and must lose nothing either.
 
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { labSh } from '../../harness/lab.js';
 import { repoRoot, type RbResult } from '../../harness/rb.js';
-import { changedOrder, figuresTable, hasVip, measured, rb, steady, VIP } from './measure.js';
+import { changedOrder, figuresTable, hasVip, measured as measuredPair, rb, steady as steadyPair, VIP } from './measure.js';
 import { describeStats, type PollStats } from './poller.js';
 
 const PLAYBOOK = join(repoRoot(), 'playbooks', 'heartbeat-ldirectord.yml');
@@ -40,6 +40,11 @@ function heartbeatPlaybook(edit: (play: Record<string, any>) => void): string {
 }
 
 const rbh = (file: string, extra: string[] = []) => rb(file, INVENTORY, extra);
+// Steady includes ldirectord's table on rb1 holding both boxes: heartbeat starts ldirectord after
+// the VIP, and measuring from a table still filling counts ldirectord's start, not the change.
+const REALS = 2;
+const steady = (holder: string, other: string, limitMs?: number) => steadyPair(holder, other, limitMs, REALS);
+const measured = (holder: string, other: string, change: () => Promise<unknown>, settleMs?: number) => measuredPair(holder, other, change, settleMs, REALS);
 
 export function rolloutHeartbeatSuite(): void {
   describe('rollout: ha — heartbeat restarted on both boxes while a client polls the VIP', function () {
@@ -103,24 +108,43 @@ export function rolloutHeartbeatSuite(): void {
       expect(figures.rollout.failed, 'failed requests vs one failover by hand').to.be.at.most(f.failed + 10);
     });
 
-    // An ha.cf change makes heartbeat re-execute itself (see modules/heartbeat/daemon.ts). Measured
-    // before the rollout knew it: rolled out node by node, the re-exec on the active box while its peer
-    // runs on cost about one failover's worth (8 of 2450, 11 of 2371 in two runs); both boxes at once
-    // lost none (0 of 779, 0 of 799). So the rollout now reloads the pair at once: none may be lost.
-    it('a change heartbeat takes by reload (ha.cf deadtime) goes to both boxes at once under the rollout and loses nothing; and back, in parallel', async () => {
+    // An ha.cf change makes heartbeat re-execute itself (see modules/heartbeat/daemon.ts), keeping its
+    // resources: node by node, it must lose nothing.
+    it('a change heartbeat takes by reload (ha.cf deadtime) loses nothing, rolled out node by node; and back, in parallel', async () => {
       let run: RbResult | undefined;
       const rolled = heartbeatPlaybook((p) => (p.rollout = ROLLOUT));
       figures.reloadRollout = await measured('rb1', 'rb2', async () => (run = await rbh(rolled, ['-e', 'heartbeat_deadtime=6'])));
       const kinds = run!.report!.tasks.filter((t) => t.status === 'changed').flatMap((t) => t.changes.filter((c) => /heartbeat$/.test(c.kind ?? '')).map((c) => `${t.host} ${c.kind}`));
-      expect(kinds.sort()).to.deep.equal(['rb1 reload-heartbeat', 'rb2 reload-heartbeat']);
+      expect(kinds).to.deep.equal(['rb2 reload-heartbeat', 'rb1 reload-heartbeat']);
       const rollout = run!.report!.tasks.filter((t) => t.module === 'rollout');
-      expect(rollout.map((t) => [t.task, t.msg])).to.deep.equal([
-        ['rollout: ha — HA groups and order', `${GROUP}: rb2 and rb1 (holds rb1: startvip ldirectord) at once: heartbeat takes /etc/ha.d/ha.cf by reload: on both nodes at once, as one node reloaded alone is seen by its peer`],
+      expect(rollout.map((t) => [t.task, t.status])).to.deep.equal([
+        ['rollout: ha — HA groups and order', 'ok'],
+        ['rollout: ha — health gate after rb2', 'ok'],
       ]);
+      expect(rollout[0].msg).to.equal(`${GROUP}: rb2, then rb1 (holds rb1: startvip ldirectord)`);
       console.log(`      ${describeStats('heartbeat rollout: ha reload', figures.reloadRollout)}`);
       figures.reloadParallel = await measured('rb1', 'rb2', () => rbh(heartbeatPlaybook(() => undefined)));
       console.log(`      ${describeStats('heartbeat parallel reload', figures.reloadParallel)}`);
       expect(figures.reloadRollout.failed, 'requests failed during a rolled-out reload').to.equal(0);
+    });
+
+    // heartbeat drops what is signed with a key it does not hold: a new signing key goes to both boxes at once.
+    it('a new authkeys key goes to both boxes at once under the rollout and loses nothing; and back, in parallel', async () => {
+      let run: RbResult | undefined;
+      const rolled = heartbeatPlaybook((p) => (p.rollout = ROLLOUT));
+      figures.keyRollout = await measured('rb1', 'rb2', async () => (run = await rbh(rolled, ['-e', 'heartbeat_authkey=5f0c1d2e3a4b59687766554433221100'])));
+      const rollout = run!.report!.tasks.filter((t) => t.module === 'rollout');
+      expect(rollout.map((t) => [t.task, t.msg])).to.deep.equal([
+        [
+          'rollout: ha — HA groups and order',
+          `${GROUP}: rb2 and rb1 (holds rb1: startvip ldirectord) at once: /etc/ha.d/authkeys signs with a key the peer does not hold yet: on both nodes at once, as heartbeat does not hear a node signing with a key it lacks`,
+        ],
+      ]);
+      expect(changedOrder(run!, 'heartbeat owns the VIP and starts ldirectord on the active box').sort()).to.deep.equal(['rb1', 'rb2']);
+      console.log(`      ${describeStats('heartbeat rollout: ha new key', figures.keyRollout)}`);
+      figures.keyParallel = await measured('rb1', 'rb2', () => rbh(heartbeatPlaybook(() => undefined)));
+      console.log(`      ${describeStats('heartbeat parallel new key', figures.keyParallel)}`);
+      expect(figures.keyRollout.failed, 'requests failed during a rolled-out key change').to.equal(0);
     });
   });
 }

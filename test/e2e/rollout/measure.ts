@@ -22,9 +22,20 @@ export async function until(what: string, limitMs: number, ok: () => Promise<boo
   }
 }
 
-/** `holder` has the VIP, `other` not, and VIP:80 has answered for 3 s in a row. */
-export async function steady(holder: string, other: string, limitMs = 120_000): Promise<void> {
+/** Real servers of VIP:80 in the holder's IPVS table. */
+export async function tableReals(host: string): Promise<number> {
+  const r = await labExec(host, 'ipvsadm -Sn');
+  return r.stdout.split('\n').filter((l) => l.startsWith(`-a -t ${VIP}:80 `)).length;
+}
+
+/**
+ * `holder` has the VIP, `other` not, with `reals` real servers in its table when given (a balancer
+ * the HA daemon starts, as heartbeat starts ldirectord, fills it some seconds after the VIP is up:
+ * the box's own web server answers meanwhile), and VIP:80 has answered for 3 s in a row.
+ */
+export async function steady(holder: string, other: string, limitMs = 120_000, reals?: number): Promise<void> {
   await until(`VIP on ${holder} only`, limitMs, async () => (await hasVip(holder)) && !(await hasVip(other)));
+  if (reals !== undefined) await until(`${reals} real servers in ${holder}'s table`, limitMs, async () => (await tableReals(holder)) === reals);
   let since = Date.now();
   await until('VIP:80 answering for 3 s', limitMs, async () => {
     if (!(await get(VIP, 80, 1000))) since = Date.now();
@@ -33,12 +44,12 @@ export async function steady(holder: string, other: string, limitMs = 120_000): 
 }
 
 /** Poll VIP:80 every 50 ms from a steady state, through `change`, until the pair is steady again. */
-export async function measured(holder: string, other: string, change: () => Promise<unknown>, settleMs = 120_000): Promise<PollStats> {
-  await steady(holder, other);
+export async function measured(holder: string, other: string, change: () => Promise<unknown>, settleMs = 120_000, reals?: number): Promise<PollStats> {
+  await steady(holder, other, 120_000, reals);
   const poller = new Poller({ host: VIP, port: 80, intervalMs: 50, maxMs: 900_000 });
   try {
     await change();
-    await steady(holder, other, settleMs);
+    await steady(holder, other, settleMs, reals);
   } catch (e) {
     await poller.stop();
     throw e;
@@ -64,6 +75,8 @@ const LABELS: Record<string, string> = {
   rollout: 'restart, rollout: ha',
   reloadParallel: 'reload, plain parallel run',
   reloadRollout: 'reload, rollout: ha',
+  keyParallel: 'new key, plain parallel run',
+  keyRollout: 'new key, rollout: ha',
 };
 
 /** The figures of one suite as a table to quote: failed requests and longest gap per case, and the seconds the suite took. */
