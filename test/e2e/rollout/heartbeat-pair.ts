@@ -53,14 +53,26 @@ export async function served(limitMs: number): Promise<string> {
   return holder;
 }
 
-/** The client's view of `change`: from rb1 active and steady until the VIP is served again by one box. */
-export async function measuredOnPair(change: () => Promise<unknown>, settleMs = 300_000): Promise<PollStats & { servedBy: string }> {
+/**
+ * The client's view of `change`: from rb1 active and steady until the VIP is served again by one box
+ * and, when heartbeat fails back to rb1 within `failbackMs` (auto_failback on: a restart of the active
+ * box is a move away and a move back), until rb1 is steady again, that second move counted too.
+ */
+export async function measuredOnPair(change: () => Promise<unknown>, settleMs = 300_000, failbackMs = 120_000): Promise<PollStats & { servedBy: string }> {
   await ensureRb1Active();
   const poller = new Poller({ host: VIP, port: 80, intervalMs: 50, maxMs: 900_000 });
   let servedBy: string;
   try {
     await change();
     servedBy = await served(settleMs);
+    if (servedBy !== 'rb1') {
+      try {
+        await steady('rb1', 'rb2', failbackMs, REALS);
+        servedBy = 'rb1';
+      } catch {
+        // Served by rb2: counted up to here; the next case starts from rb1 again (ensureRb1Active).
+      }
+    }
   } catch (e) {
     await poller.stop();
     throw new Error(`${(e as Error).message}\n        ${await pairState()}`);

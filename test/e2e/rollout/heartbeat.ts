@@ -43,7 +43,7 @@ function heartbeatPlaybook(edit: (play: Record<string, any>) => void): string {
 const rbh = (file: string, extra: string[] = []) => rb(file, INVENTORY, extra);
 const measured = async (change: () => Promise<unknown>): Promise<PollStats> => {
   const m = await measuredOnPair(change);
-  if (m.servedBy !== 'rb1') console.log(`      served by ${m.servedBy} at the end (heartbeat's failback to rb1 not done yet)`);
+  if (m.servedBy !== 'rb1') console.log(`      served by ${m.servedBy} at the end: heartbeat's failback to rb1 did not come within 120 s`);
   return m;
 };
 
