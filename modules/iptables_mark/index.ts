@@ -22,9 +22,10 @@ import { argv } from '../../core/transport/shell.js';
 import { applyScript, restoreFileCommands } from '../../core/transport/script-parts.js';
 import { iptablesFactsCommand, parseIptablesFacts, SAVED_PATHS, type IptablesFacts } from './facts.js';
 import { iptablesMarkParams, iptablesMarkRules, type IptablesMarkParams } from './params.js';
-import { deleteCommand, planIptables } from './plan.js';
+import { deleteCommand, ownedByData, planIptables, type RuleData } from './plan.js';
 import { parseRuleLine } from './rule.js';
 import { unmanagedMarkRules } from './unmanaged.js';
+import { iptablesMarkAdopt } from './adopt.js';
 
 function candidateFiles(p: IptablesMarkParams): string[] {
   if (p.persist === 'none') return [];
@@ -90,6 +91,7 @@ export default defineModule<IptablesMarkParams, IptablesFacts>({
 
   plan: (p, facts, ctx) => planIptables(p, facts, ctx),
   unmanaged: unmanagedMarkRules,
+  adopt: iptablesMarkAdopt,
 
   async apply(ctx, _p, plan) {
     await ctx.run(applyScript(plan.changes.flatMap((c) => c.commands ?? [])));
@@ -98,13 +100,14 @@ export default defineModule<IptablesMarkParams, IptablesFacts>({
   // Put back the rules carrying rb's comment as the snapshot had them (same
   // positions), whatever part of the plan ran; then the saved file.
   async rollback(ctx, p, snapshot, applied) {
-    const data = applied.changes[0]?.data as { comment: string; path?: string } | undefined;
+    const data = applied.changes[0]?.data as RuleData | undefined;
     if (!data) return;
+    const ours = ownedByData(data);
     const now = await gather(ctx, { ...p, state: 'absent' });
     const commands = [
-      ...now.rules.map(parseRuleLine).filter((r) => r.comment === data.comment).map((r) => deleteCommand(p.table, r)),
+      ...now.rules.map(parseRuleLine).filter(ours).map((r) => deleteCommand(p.table, r)),
       ...positions(snapshot.rules)
-        .filter(({ rule }) => rule.comment === data.comment)
+        .filter(({ rule }) => ours(rule))
         .map(({ rule, pos }) => argv(['iptables', '-w', '-t', p.table, '-I', rule.chain, String(pos), ...rule.spec])),
     ];
     for (const path of new Set(applied.changes.map((c) => (c.data as { path?: string }).path).filter((x): x is string => !!x))) {

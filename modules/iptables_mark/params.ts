@@ -18,6 +18,7 @@ export interface IptablesMarkParams {
   jump: 'MARK' | 'ACCEPT' | 'DROP' | 'RETURN' | 'REDIRECT';
   set_mark?: number;
   comment?: string;
+  find_by?: 'comment' | 'rule';
   position: 'insert' | 'append';
   state: 'present' | 'absent';
   persist: 'auto' | 'debian' | 'redhat' | 'none';
@@ -44,6 +45,12 @@ export const iptablesMarkParams: Fields = {
   jump: { type: 'string', enum: ['MARK', 'ACCEPT', 'DROP', 'RETURN', 'REDIRECT'], default: 'MARK', description: 'MARK (with set_mark), ACCEPT for e.g. the VRRP accept rule, REDIRECT (nat table) to the local address of the incoming interface, e.g. a bypass of IPVS.' },
   set_mark: { type: 'int', min: 0, max: 0xffffffff, description: 'The fwmark (0x3); required with jump MARK.' },
   comment: { type: 'string', maxLength: 255, pattern: /^[^\n\r]+$/, patternName: 'a one-line comment', description: 'How rb finds its rule; default rb:<task name>.' },
+  find_by: {
+    type: 'string',
+    enum: ['comment', 'rule'],
+    default: 'comment',
+    description: 'How rb finds its rule: by its comment (default), or, for a rule made by hand without one, as the identical rule without a comment (a changed rule is then a new rule, the old one stays).',
+  },
   position: { type: 'string', enum: ['insert', 'append'], default: 'insert', description: 'Where a new rule goes: head or tail of the chain (a rule already in place is not moved).' },
   state: { type: 'string', enum: ['present', 'absent'], default: 'present' },
   unless_address: {
@@ -80,6 +87,7 @@ export const iptablesMarkRules: ObjectSpec['check'] = (v) => {
   for (const f of ['source', 'destination'] as const) {
     if (p[f] !== undefined && !validNet(p[f]!)) problems.push([f, `expected an IPv4 address or network (10.0.0.1, 10.0.0.0/8), optionally after "! ", got ${JSON.stringify(p[f])}`]);
   }
+  if (p.find_by === 'rule' && p.comment !== undefined) problems.push(['comment', 'find_by: rule finds the rule without a comment: drop comment or use find_by: comment']);
   if (p.jump === 'MARK' && p.set_mark === undefined && p.state === 'present') problems.push(['set_mark', 'required with jump MARK']);
   if (p.jump !== 'MARK' && p.set_mark !== undefined) problems.push(['set_mark', `only with jump MARK, not ${p.jump}`]);
   if (p.jump === 'MARK' && p.table !== 'mangle') problems.push(['table', 'the MARK target works in the mangle table only']);

@@ -1,4 +1,5 @@
-// Pure planning for iptables_mark. rb finds its rules by their comment; among
+// Pure planning for iptables_mark. rb finds its rules by their comment (or, with
+// find_by: rule, as the identical rule without one); among
 // them exactly one must equal the wanted rule (normalised), anything else is
 // drift: a changed rule is replaced (diffed per field), a duplicate removed.
 // The saved rules file gets the same treatment, line by line.
@@ -33,8 +34,25 @@ export function desiredRule(p: IptablesMarkParams, taskName: string): Rule {
     extra: [],
   };
   for (const k of Object.keys(rule) as Array<keyof Rule>) if (rule[k] === undefined) delete rule[k];
-  rule.comment = p.comment ?? defaultComment(rule, taskName);
+  if (p.find_by !== 'rule') rule.comment = p.comment ?? defaultComment(rule, taskName);
   return rule;
+}
+
+/** Which rules are rb's for this task: those with its comment, or (find_by: rule) those equal to it without a comment. */
+export function ownedBy(want: Rule): (r: Rule) => boolean {
+  return want.comment === undefined ? (r) => r.comment === undefined && sameRule(r, want) : (r) => r.comment === want.comment;
+}
+
+/** What a plan's changes carry for rollback: the comment, or the rule itself when it has none. */
+export interface RuleData {
+  comment?: string;
+  rule?: string;
+  path?: string;
+}
+
+/** The owner test back from a change's data. */
+export function ownedByData(d: RuleData): (r: Rule) => boolean {
+  return d.rule !== undefined ? ownedBy(parseRuleLine(d.rule)) : (r) => r.comment === d.comment;
 }
 
 /** `rb:<task name>`; an unnamed task (named after the module) gets a summary of its rule instead, so two of them differ. */
@@ -61,11 +79,11 @@ export function planIptables(given: IptablesMarkParams, facts: IptablesFacts, ct
   const holds = given.unless_address !== undefined && (facts.addresses ?? []).includes(given.unless_address.toLowerCase());
   const p: IptablesMarkParams = holds ? { ...given, state: 'absent' } : given;
   const want = desiredRule(p, ctx.taskName);
-  const comment = want.comment!;
+  const comment = want.comment ?? saveLine(want);
   const resource = `${p.table} rule "${comment}"`;
-  const data = { comment };
+  const data: RuleData = want.comment === undefined ? { rule: saveLine(want) } : { comment };
   const live = facts.rules.map(parseRuleLine);
-  const ours = live.filter((r) => r.comment === comment);
+  const ours = live.filter(ownedBy(want));
   const changes: Change[] = [];
   const warnings: string[] = [];
 
@@ -86,7 +104,7 @@ export function planIptables(given: IptablesMarkParams, facts: IptablesFacts, ct
       const kind = sameRule(r, want) ? 'remove-duplicate-rule' : 'remove-rule';
       changes.push({ kind, resource, field: 'rule', before: lineOf(r), after: undefined, commands: [deleteCommand(p.table, r)], data });
     }
-    const twin = live.find((r) => r.comment === undefined && sameRule({ ...r, comment: want.comment }, want));
+    const twin = want.comment !== undefined && live.find((r) => r.comment === undefined && sameRule({ ...r, comment: want.comment }, want));
     if (twin) warnings.push(`an identical rule without rb's comment is in ${p.table}/${twin.chain} (made by hand?): ${lineOf(twin)}`);
   } else {
     for (const r of ours) changes.push({ kind: 'remove-rule', resource, field: 'rule', before: lineOf(r), after: undefined, commands: [deleteCommand(p.table, r)], data });
@@ -109,19 +127,19 @@ function planSaved(p: IptablesMarkParams, facts: IptablesFacts, want: Rule, reso
     if (p.persist === 'auto') warnings.push('rules not saved for boot: neither a Debian nor a RHEL host (set persist)');
     return;
   }
-  const comment = want.comment!;
+  const ours = ownedBy(want);
   const text = facts.files?.[path] ?? null;
   let saved;
   try {
-    saved = savedRules(text, p.table).filter((l) => l.rule.comment === comment);
+    saved = savedRules(text, p.table).filter((l) => ours(l.rule));
   } catch (e) {
     throw new Error(`${path}: ${(e as Error).message}`);
   }
-  const data = { comment, path };
+  const data: RuleData = want.comment === undefined ? { rule: saveLine(want), path } : { comment: want.comment, path };
   if (p.state === 'absent') {
     if (saved.length > 0) {
       changes.push({ kind: 'unpersist-rule', resource, field: `rule in ${path}`, before: saved.map((l) => lineOf(l.rule)).join('\n'), after: undefined, data,
-        commands: writeFileCommands(path, updateSaved(text, p.table, comment, null, want.chain, p.position), '0640') });
+        commands: writeFileCommands(path, updateSaved(text, p.table, ours, null, want.chain, p.position), '0640') });
     }
     return;
   }
@@ -134,6 +152,6 @@ function planSaved(p: IptablesMarkParams, facts: IptablesFacts, want: Rule, reso
     before: saved.length ? saved.map((l) => lineOf(l.rule)).join('\n') : undefined,
     after: saveLine(want),
     data,
-    commands: writeFileCommands(path, updateSaved(text, p.table, comment, saveLine(want), want.chain, p.position), '0640'),
+    commands: writeFileCommands(path, updateSaved(text, p.table, ours, saveLine(want), want.chain, p.position), '0640'),
   });
 }

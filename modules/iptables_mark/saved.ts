@@ -3,7 +3,7 @@
 // lines carrying its own comment inside one table section; every other line
 // (foreign rules, counters, other tables) is kept as it is.
 
-import { parseRuleLine, type SavedRule } from './rule.js';
+import { parseRuleLine, type Rule, type SavedRule } from './rule.js';
 
 export const SAVED_HEADER = '# Rules file partly managed by rb (iptables_mark): rb edits only rules carrying its comments.';
 
@@ -55,10 +55,10 @@ export function savedRules(text: string | null, table: string): SavedLine[] {
 }
 
 /**
- * Remove the lines of `table` carrying `comment`, then (unless `line` is null)
+ * Remove the lines of `table` carrying `comment` (or those `ours` picks), then (unless `line` is null)
  * put `line` at the head (insert) or tail (append) of its chain.
  */
-export function updateSaved(text: string | null, table: string, comment: string, line: string | null, chain: string, position: 'insert' | 'append'): string {
+export function updateSaved(text: string | null, table: string, comment: string | ((r: Rule) => boolean), line: string | null, chain: string, position: 'insert' | 'append'): string {
   const ls = text === null ? [SAVED_HEADER] : lines(text);
   let s = section(ls, table);
   if (!s) {
@@ -66,7 +66,7 @@ export function updateSaved(text: string | null, table: string, comment: string,
     ls.push(`*${table}`, ...(BUILTIN[table] ?? []).map((c) => `:${c} ACCEPT [0:0]`), 'COMMIT');
     s = section(ls, table)!;
   }
-  const ours = new Set(savedRules(`${ls.join('\n')}\n`, table).filter((l) => l.rule.comment === comment).map((l) => l.index));
+  const ours = new Set(savedRules(`${ls.join('\n')}\n`, table).filter((l) => (typeof comment === 'string' ? l.rule.comment === comment : comment(l.rule))).map((l) => l.index));
   const body = ls.slice(s[0], s[1]).filter((_, i) => !ours.has(s![0] + i));
   if (line !== null) {
     if (!body.some((l) => l.startsWith(`:${chain} `))) {
