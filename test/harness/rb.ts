@@ -2,7 +2,8 @@
 // with --report-json added so tests can assert on structured results.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -91,4 +92,15 @@ function spawnCli(args: string[], opts: RbRunOptions): Promise<{ code: number; s
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
     if (opts.input !== undefined) child.stdin!.end(opts.input);
   });
+}
+
+/** `r`, once its exit code is `code` (the failure shows the command and its output). */
+export function ran(r: RbResult, code = 0): RbResult {
+  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
+  return r;
+}
+
+/** What `rb adopt --out DIR` wrote: site.yml, then group_vars/ and host_vars/ files. */
+export function adoptedFiles(out: string): string[] {
+  return ['site.yml', ...['group_vars', 'host_vars'].flatMap((d) => (existsSync(join(out, d)) ? readdirSync(join(out, d)).map((f) => `${d}/${f}`) : []))];
 }

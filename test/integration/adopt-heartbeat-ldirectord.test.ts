@@ -9,13 +9,13 @@
 // first drift is zero; a scheduler changed in the playbook applies (the file
 // on both boxes, ldirectord reloaded where heartbeat runs it).
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { flatChanges } from '../harness/converge.js';
 import { LAB_INVENTORY, labExec, labSh } from '../harness/lab.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { adoptedFiles, ran, rbRun } from '../harness/rb.js';
 import { address, until, useIpvsLab, VIP } from '../fixtures/ipvs/lab.js';
 
 const BOXES = ['rb1', 'rb2'];
@@ -103,11 +103,6 @@ async function buildByHand(): Promise<void> {
   for (const host of BOXES) await labSh(host, 'service heartbeat start >/dev/null 2>&1 || /etc/init.d/heartbeat start');
 }
 
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
-}
-
 const hasVip = async (host: string) => (await labExec(host, `ip -o addr show dev eth0 | grep -q ' ${VIP}/'`)).code === 0;
 const tableReals = async (host: string) => (await labSh(host, 'ipvsadm -Sn')).split('\n').filter((l) => l.startsWith(`-a -t ${VIP}:80 `)).length;
 
@@ -127,7 +122,7 @@ describe('rb adopt on hand-built seed 004 boxes (heartbeat + ldirectord, real IP
     const r = ran(await rbRun(['adopt', '-i', LAB_INVENTORY, '--limit', BOXES.join(':'), '--out', out], { noReport: true, timeoutMs: 600_000 }));
     expect(r.stdout).not.to.include(KEY);
     for (const host of BOXES) expect(r.stdout).to.match(new RegExp(`^${host}: .*\\bldirectord\\b.*\\bheartbeat\\b|^${host}: .*\\bheartbeat\\b.*\\bldirectord\\b`, 'm'));
-    const files = ['site.yml', ...['group_vars', 'host_vars'].flatMap((d) => (existsSync(join(out, d)) ? readdirSync(join(out, d)).map((f) => `${d}/${f}`) : []))];
+    const files = adoptedFiles(out);
     console.log(`      ${r.stdout.split('\n').filter((l) => /^rb\d: /.test(l)).join('; ')}`);
     console.log(`      files written: ${files.join(', ')}`);
     const site = readFileSync(join(out, 'site.yml'), 'utf8');

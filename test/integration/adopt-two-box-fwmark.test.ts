@@ -7,13 +7,13 @@
 // Adopt writes a playbook whose per-host peer MAC and mark are host_vars; its
 // first drift is zero; a priority changed in host_vars applies, drift zero again.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { LAB_INVENTORY, labSh, resetHosts, useLab } from '../harness/lab.js';
 import { flatChanges } from '../harness/converge.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { adoptedFiles, ran, rbRun } from '../harness/rb.js';
 
 const HOSTS = ['rb11', 'rb12'];
 const VIP = '198.18.0.173';
@@ -51,11 +51,6 @@ async function buildByHand(): Promise<void> {
   }
 }
 
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
-}
-
 describe('rb adopt on hand-built two-box fwmark directors (seed 002, scheme 1)', function () {
   this.timeout(180_000);
   useLab(12);
@@ -70,7 +65,7 @@ describe('rb adopt on hand-built two-box fwmark directors (seed 002, scheme 1)',
 
   it('writes a playbook with the mark, VRRP accept rules and keepalived; the peer MAC and the mark are host_vars', async () => {
     ran(await rbRun(['adopt', '-i', LAB_INVENTORY, '--limit', HOSTS.join(':'), '--out', out], { noReport: true }));
-    const files = ['site.yml', ...['group_vars', 'host_vars'].flatMap((d) => (existsSync(join(out, d)) ? readdirSync(join(out, d)).map((f) => `${d}/${f}`) : []))];
+    const files = adoptedFiles(out);
     console.log(`      files written: ${files.join(', ')}`);
     const site = readFileSync(join(out, 'site.yml'), 'utf8');
     expect(site.match(/iptables_mark:/g), site).to.have.length(3);

@@ -5,13 +5,13 @@
 // /etc/sysctl.conf. Adopt writes a playbook and vars; its first drift against
 // the same hosts is zero; a priority changed in host_vars then applies.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { LAB_INVENTORY, labExec, labSh, resetHosts, useLab } from '../harness/lab.js';
 import { flatChanges } from '../harness/converge.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { adoptedFiles, ran, rbRun } from '../harness/rb.js';
 
 const DIRECTORS = ['rb11', 'rb12'];
 const REAL = 'rb13';
@@ -59,11 +59,6 @@ async function buildByHand(): Promise<void> {
   await labSh(REAL, "printf 'net.ipv4.conf.lo.arp_ignore = 1\\nnet.ipv4.conf.lo.arp_announce = 2\\n' >> /etc/sysctl.conf");
 }
 
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
-}
-
 const pidOf = async (host: string) => Number((await labSh(host, 'cat /run/keepalived.pid')).trim());
 
 describe('rb adopt on hand-built dr-keepalived hosts', function () {
@@ -88,7 +83,7 @@ describe('rb adopt on hand-built dr-keepalived hosts', function () {
     const site = readFileSync(join(out, 'site.yml'), 'utf8');
     expect(site).not.to.include(PASS);
     expect(site).to.include('{{ vrrp_instances_vi_1_priority }}');
-    const files = ['site.yml', ...['group_vars', 'host_vars'].flatMap((d) => (existsSync(join(out, d)) ? readdirSync(join(out, d)).map((f) => `${d}/${f}`) : []))];
+    const files = adoptedFiles(out);
     console.log(`      files written: ${files.join(', ')}`);
     expect(readFileSync(join(out, 'host_vars/rb11.yml'), 'utf8')).to.match(/vrrp_instances_vi_1_priority: 100/);
     expect(readFileSync(join(out, 'host_vars/rb12.yml'), 'utf8')).to.match(/vrrp_instances_vi_1_state: BACKUP/);

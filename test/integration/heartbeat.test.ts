@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { converge, flatChanges } from '../harness/converge.js';
 import { LAB_INVENTORY, labExec, labSh, resetHosts, useLab } from '../harness/lab.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { ran, type RbResult, rbRun } from '../harness/rb.js';
 
 const A = 'rb11';
 const B = 'rb12';
@@ -112,11 +112,6 @@ async function watchApi(host: string): Promise<bigint[]> {
 const kids = (host: string) =>
   labSh(host, `ps -o pid=,args= --ppid $(cat /var/run/heartbeat.pid) | awk '$2 == "heartbeat:" { print $1 }'`).then((s) => s.split(/\s+/).filter(Boolean));
 const param = (host: string, k: string) => labSh(host, `cl_status hbparameter -p ${k}`).then((s) => s.trim());
-
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
-}
 
 const changesOf = (r: RbResult, host: string) => flatChanges(r.report!).filter((c) => c.host === host);
 const runPlay = (file: string, ...args: string[]) => rbRun(['run', file, '-i', LAB_INVENTORY, ...args], { timeoutMs: 240_000 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { converge, flatChanges } from '../harness/converge.js';
 import { LAB_INVENTORY, labExec, labSh, resetHosts, useLab } from '../harness/lab.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { ran, rbRun } from '../harness/rb.js';
 
 const SERVER = 'rb14';
 const ALLOWED = 'rb15';
@@ -47,11 +47,6 @@ function play(tasks: object[]): string {
   const file = join(dir, `play${++n}.yml`);
   writeFileSync(file, `${JSON.stringify([{ name: 'rsyncd', hosts: SERVER, tasks }], null, 2)}\n`);
   return file;
-}
-
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
 }
 
 const daemonPid = async () => Number((await labSh(SERVER, 'cat /var/run/rsyncd.pid')).trim());

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { converge, flatChanges } from '../harness/converge.js';
 import { LAB_INVENTORY, labExec, labSh, resetHosts, useLab } from '../harness/lab.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { ran, rbRun } from '../harness/rb.js';
 
 const SOURCE = 'rb14';
 const PEERS = ['rb15', 'rb16'];
@@ -53,11 +53,6 @@ function playbook(sersync: Record<string, unknown> = {}, more: object[] = []): s
   const file = join(dir, `play${++n}.yml`);
   writeFileSync(file, `${JSON.stringify(plays, null, 2)}\n`);
   return file;
-}
-
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
 }
 
 /** Milliseconds until `probe` holds on every peer; throws with what it saw after LIMIT_MS. */

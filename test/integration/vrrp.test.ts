@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { converge, flatChanges } from '../harness/converge.js';
 import { LAB_INVENTORY, labExec, labSh, resetHosts, useLab } from '../harness/lab.js';
-import { rbRun, type RbResult } from '../harness/rb.js';
+import { ran, type RbResult, rbRun } from '../harness/rb.js';
 
 // Hosts and VIP apart from the other modules' tests, which use rb1..rb7 and .100.
 const MASTER = 'rb11';
@@ -69,11 +69,6 @@ async function waitVip(host: string, want: boolean, limitMs: number): Promise<nu
 
 const keepalivedPid = (host: string) => labSh(host, 'cat /run/keepalived.pid').then((s) => Number(s.trim()));
 const alive = async (host: string, pid: number) => (await labExec(host, `kill -0 ${pid} && [ "$(cat /proc/${pid}/comm)" = keepalived ]`)).code === 0;
-
-function ran(r: RbResult, code = 0): RbResult {
-  expect(r.code, `rb ${r.args.join(' ')}\n${r.stdout}\n${r.stderr}`).to.equal(code);
-  return r;
-}
 
 const changesOf = (r: RbResult, host: string) => flatChanges(r.report!).filter((c) => c.host === host);
 
